@@ -1,0 +1,4 @@
+"""Glossa: offline audit, translation and glossary pipeline."""
+
+__version__ = "0.1.0"
+__all__ = ["__version__"]

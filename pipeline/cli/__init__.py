@@ -1,0 +1,81 @@
+"""The ``glossa`` command: thin typer edges over :mod:`pipeline.workflows`.
+
+Exit codes (an API, see README "Exit codes"):
+
+* 0: clean, nothing at or above ``--fail-on``;
+* 1: findings at or above ``--fail-on`` (stray language, glossary violation, invalid glossary, something left
+  untranslated);
+* 2: the run could not complete (usage error, unreadable input, missing model, invalid settings).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline import __version__
+from pipeline.cli import audit, glossary, models, tm, translate
+from pipeline.cli._common import State, err_console
+from pipeline.errors import PipelineError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="glossa",
+    help="Audit, translate and keep terminology straight in English articles scraped from foreign sites. "
+    "Fully offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"glossa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="TOML settings file (default: ./glossa.toml or [tool.glossa] in ./pyproject.toml).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or notes on stderr.")] = False,
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = None,
+) -> None:
+    """Audit, translate and keep terminology straight, offline."""
+    ctx.obj = State(config=config, quiet=quiet)
+
+
+app.command("audit")(audit.audit)
+app.command("translate")(translate.translate)
+app.command("apply")(translate.apply)
+app.add_typer(glossary.app, name="glossary")
+app.add_typer(models.app, name="models")
+app.add_typer(tm.app, name="tm")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI, mapping :class:`PipelineError` to a one-line message and exit code 2."""
+    try:
+        app(args=argv, prog_name="glossa", standalone_mode=True)
+    except PipelineError as exc:  # raised outside a command body (settings, callbacks)
+        err_console.print(f"glossa: error: {exc}", markup=False, highlight=False)
+        sys.exit(exc.exit_code)

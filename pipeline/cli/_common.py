@@ -1,0 +1,105 @@
+"""Shared pieces of the CLI edge: console, state, error mapping, output formats."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from pipeline.config import Settings, resolve
+from pipeline.errors import PipelineError
+
+__all__ = [
+    "FailOn",
+    "OutputFormat",
+    "State",
+    "err_console",
+    "fail",
+    "make_settings",
+    "out_console",
+    "pipeline_errors",
+    "show_progress",
+]
+
+err_console = Console(stderr=True, highlight=False)
+out_console = Console(highlight=False, soft_wrap=False)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Global options from the root callback, kept on ``ctx.obj``."""
+
+    config: Path | None = None
+    quiet: bool = False
+
+
+class OutputFormat(str, Enum):
+    """How results are written to stdout."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    sarif = "sarif"
+
+
+class FailOn(str, Enum):
+    """Lowest severity that makes the run exit 1."""
+
+    info = "info"
+    warning = "warning"
+    error = "error"
+    never = "never"
+
+
+def state_of(ctx: typer.Context) -> State:
+    """Return the root callback's state (defaults when a command is invoked directly)."""
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, State) else State()
+
+
+def make_settings(ctx: typer.Context, **flags: Any) -> Settings:
+    """Resolve :class:`Settings` from the given flags, environment and config file."""
+    return resolve(flags, config=state_of(ctx).config)
+
+
+def show_progress(ctx: typer.Context) -> bool:
+    """Whether a progress bar belongs on stderr: not with --quiet, only on a terminal."""
+    return not state_of(ctx).quiet and err_console.is_terminal and os.environ.get("TERM") != "dumb"
+
+
+def fail(exc: PipelineError) -> typer.Exit:
+    """Print a pipeline error on stderr as one line and return the Exit to raise."""
+    err_console.print(f"glossa: error: {exc}", markup=False, highlight=False)
+    return typer.Exit(exc.exit_code)
+
+
+@contextmanager
+def pipeline_errors() -> Iterator[None]:
+    """Turn any :class:`PipelineError` raised inside the block into its message and exit code."""
+    try:
+        yield
+    except PipelineError as exc:
+        raise fail(exc) from None
+    except KeyboardInterrupt:
+        err_console.print("glossa: interrupted; no output was written", markup=False)
+        raise typer.Exit(130) from None
+    except BrokenPipeError:
+        # stdout closed early (e.g. `| head`): not an error of ours.
+        sys.stderr.close()
+        raise typer.Exit(0) from None
+
+
+def call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call a workflow function, mapping pipeline errors to exit codes."""
+    with pipeline_errors():
+        return func(*args, **kwargs)

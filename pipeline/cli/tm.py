@@ -1,0 +1,7 @@
+"""`glossa tm`: work in progress (filled in by its issue)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="tm commands.", no_args_is_help=True)

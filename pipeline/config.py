@@ -1,0 +1,207 @@
+"""Settings, resolved once and passed down.
+
+Precedence, highest first: command-line flags > ``GLOSSA_*`` environment variables > the ``[tool.glossa]``
+table of ``pyproject.toml`` (or a ``glossa.toml`` file, or ``--config FILE``) in the working directory >
+built-in defaults. :func:`resolve` is the only place that reads the environment or config files.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+from pipeline.models import Severity
+
+__all__ = ["Settings", "data_home", "resolve", "shipped_glossaries", "shipped_glossary_dir"]
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def shipped_glossary_dir() -> Path:
+    """Return the folder holding the glossaries that ship with Glossa.
+
+    In a source checkout (or an editable install) that is the repository's ``glossaries/``; in an installed
+    wheel the same files live in ``pipeline/_data/glossaries``.
+    """
+    installed = _PACKAGE_DIR / "_data" / "glossaries"
+    if installed.is_dir():
+        return installed
+    return _PACKAGE_DIR.parent / "glossaries"
+
+
+def shipped_glossaries() -> tuple[Path, ...]:
+    """Return the default glossaries: the space-domain glossary and the web UI phrasebook."""
+    folder = shipped_glossary_dir()
+    return tuple(p for p in (folder / "space.toml", folder / "web-chrome.toml") if p.is_file())
+
+
+def data_home(env: Mapping[str, str]) -> Path:
+    """Return Glossa's data folder: ``$GLOSSA_HOME``, else ``$XDG_DATA_HOME/glossa``, else ~/.local/share."""
+    if env.get("GLOSSA_HOME"):
+        return Path(env["GLOSSA_HOME"]).expanduser()
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base).expanduser() / "glossa"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every knob of a run.
+
+    Attributes:
+        expected_language: ISO 639-1 code the documents should be written in.
+        min_chars: shortest fragment (letters) the statistical detector is asked about.
+        min_confidence: a fragment is reported only at or above this calibrated confidence.
+        fail_on: lowest severity that makes the run exit 1.
+        glossaries: glossary files in force (the shipped ones by default).
+        home: data folder (models, translation memory).
+        models_dir: folder of installed Argos packages.
+        jsonl_field: JSON Lines field holding the text.
+        include: glob patterns a file under a folder must match (empty: every supported suffix).
+        exclude: glob patterns that skip files under a folder.
+        jobs: worker processes for multi-file runs.
+    """
+
+    expected_language: str = "en"
+    min_chars: int = 3
+    min_confidence: float = 0.5
+    fail_on: Severity = Severity.WARNING
+    glossaries: tuple[Path, ...] = ()
+    home: Path = Path(".glossa")
+    models_dir: Path = Path(".glossa/models")
+    jsonl_field: str = "text"
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    jobs: int = 1
+
+    @property
+    def memory_path(self) -> Path:
+        """SQLite file of the project translation memory."""
+        return self.home / "memory.sqlite"
+
+
+_ENV_KEYS = {
+    "expected_language": "GLOSSA_EXPECT",
+    "min_chars": "GLOSSA_MIN_CHARS",
+    "min_confidence": "GLOSSA_MIN_CONFIDENCE",
+    "fail_on": "GLOSSA_FAIL_ON",
+    "glossaries": "GLOSSA_GLOSSARY",
+    "models_dir": "GLOSSA_MODELS_DIR",
+    "jsonl_field": "GLOSSA_FIELD",
+    "jobs": "GLOSSA_JOBS",
+}
+_FILE_KEYS = {
+    "expected_language": "expected_language",
+    "min_chars": "min_chars",
+    "min_confidence": "min_confidence",
+    "fail_on": "fail_on",
+    "glossaries": "glossary",
+    "models_dir": "models_dir",
+    "jsonl_field": "field",
+    "include": "include",
+    "exclude": "exclude",
+    "jobs": "jobs",
+}
+
+
+def _coerce(name: str, value: Any, origin: str) -> Any:
+    try:
+        if name in ("min_chars", "jobs"):
+            number = int(value)
+            if number < 1 and name == "jobs":
+                raise ValueError("must be at least 1")
+            return number
+        if name == "min_confidence":
+            number_f = float(value)
+            if not 0.0 <= number_f <= 1.0:
+                raise ValueError("must be between 0 and 1")
+            return number_f
+        if name == "fail_on":
+            return Severity(str(value).lower())
+        if name in ("glossaries",):
+            items = value.split(os.pathsep) if isinstance(value, str) else list(value)
+            return tuple(Path(str(v)).expanduser() for v in items if str(v))
+        if name in ("include", "exclude"):
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(str(v) for v in items if str(v))
+        if name == "models_dir":
+            return Path(str(value)).expanduser()
+        if name == "expected_language":
+            code = str(value).strip().lower()
+            if not code.isalpha() or not 2 <= len(code) <= 3:
+                raise ValueError("expected an ISO 639-1 code such as 'en'")
+            return code
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"invalid value {value!r} for {name} ({exc}); fix it in {origin}") from exc
+
+
+def _file_table(config: Path | None, cwd: Path) -> tuple[dict[str, Any], str]:
+    candidates = [config] if config is not None else [cwd / "glossa.toml", cwd / "pyproject.toml"]
+    for path in candidates:
+        if path is None or not path.is_file():
+            if config is not None:
+                raise ConfigError(f"config file {config} not found; pass an existing --config FILE")
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config: {exc}; fix the TOML syntax", path=str(path)) from exc
+        table = data.get("tool", {}).get("glossa") if path.name == "pyproject.toml" else data
+        if table is None:
+            continue
+        if path.name != "pyproject.toml" and "tool" in table:
+            table = table["tool"].get("glossa", table)
+        unknown = set(table) - set(_FILE_KEYS.values())
+        if unknown:
+            raise ConfigError(
+                f"unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(_FILE_KEYS.values()))}",
+                path=str(path),
+            )
+        return dict(table), str(path)
+    return {}, "defaults"
+
+
+def resolve(
+    flags: Mapping[str, Any] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    config: Path | None = None,
+) -> Settings:
+    """Build :class:`Settings` from flags, environment, config file and defaults.
+
+    Args:
+        flags: values given on the command line; ``None`` values mean "not given".
+        env: the environment (``os.environ`` when omitted).
+        cwd: folder searched for ``glossa.toml`` / ``pyproject.toml`` (the working directory when omitted).
+        config: an explicit config file, which must exist.
+
+    Returns:
+        The resolved settings.
+
+    Raises:
+        ConfigError: a value is invalid or the config file is unreadable.
+    """
+    env = os.environ if env is None else env
+    cwd = Path.cwd() if cwd is None else cwd
+    table, origin = _file_table(config, cwd)
+    home = data_home(env)
+    values: dict[str, Any] = {"home": home, "models_dir": home / "models", "glossaries": shipped_glossaries()}
+    for name, key in _FILE_KEYS.items():
+        if key in table:
+            values[name] = _coerce(name, table[key], origin)
+    for name, key in _ENV_KEYS.items():
+        if env.get(key):
+            values[name] = _coerce(name, env[key], f"${key}")
+    for name, value in (flags or {}).items():
+        if value is None or (isinstance(value, tuple | list) and not value):
+            continue
+        if name not in {f.name for f in fields(Settings)}:
+            raise ConfigError(f"unknown setting {name}")
+        values[name] = _coerce(name, value, "the command line") if name != "home" else Path(value)
+    return replace(Settings(), **values)

@@ -1,0 +1,70 @@
+"""One exception hierarchy for the whole pipeline.
+
+The library raises these; only :mod:`pipeline.cli` turns them into messages and exit codes. Every message
+names the file (and line) at fault and says how to fix the problem, on one line.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BackendError",
+    "ConfigError",
+    "FormatError",
+    "GlossaryError",
+    "InputError",
+    "ModelArchiveError",
+    "ModelNotInstalled",
+    "PipelineError",
+]
+
+
+class PipelineError(Exception):
+    """Base class: the run could not complete (exit code 2).
+
+    Args:
+        message: what went wrong and how to fix it.
+        path: the file at fault, if any.
+        line: the 1-based line at fault, if known.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class ConfigError(PipelineError):
+    """A setting, flag or configuration file is invalid."""
+
+
+class InputError(PipelineError):
+    """An input file cannot be read: missing, unreadable, binary or undecodable."""
+
+
+class FormatError(InputError):
+    """An input file was read but its content does not parse in its format."""
+
+
+class GlossaryError(PipelineError):
+    """A glossary, phrasebook or term-exchange file is invalid."""
+
+
+class BackendError(PipelineError):
+    """A language-detection or translation backend failed."""
+
+
+class ModelNotInstalled(BackendError):
+    """No installed Argos model covers the requested language pair."""
+
+
+class ModelArchiveError(BackendError):
+    """An ``.argosmodel`` archive is not a valid, safe Argos package."""
