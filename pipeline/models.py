@@ -7,7 +7,7 @@ file; for JSON Lines each record's chosen field is a unit of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 __all__ = [
@@ -193,7 +193,7 @@ class Finding:
     record: int | None = None
     field: str | None = None
     rule: str = ""
-    details: tuple[tuple[str, str], ...] = field(default=())
+    details: tuple[tuple[str, str], ...] = ()
 
 
 def blank_protected(text: str, segment: Segment) -> str:
