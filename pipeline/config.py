@@ -158,8 +158,9 @@ def _file_table(config: Path | None, cwd: Path) -> tuple[dict[str, Any], str]:
             table = table["tool"].get("glossa", table)
         unknown = set(table) - set(_FILE_KEYS.values())
         if unknown:
+            known = ", ".join(sorted(_FILE_KEYS.values()))
             raise ConfigError(
-                f"unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(_FILE_KEYS.values()))}",
+                f"unknown setting(s) {', '.join(sorted(unknown))}; known: {known}",
                 path=str(path),
             )
         return dict(table), str(path)

@@ -8,7 +8,7 @@ file; for JSON Lines each record's chosen field is a unit of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 __all__ = [
     "BlockKind",
@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 
-class DocFormat(str, Enum):
+class DocFormat(StrEnum):
     """Input formats Glossa reads and writes."""
 
     TEXT = "text"
@@ -36,7 +36,7 @@ class DocFormat(str, Enum):
     JSONL = "jsonl"
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     """What a segment was in its document."""
 
     LINE = "line"
@@ -51,7 +51,7 @@ class BlockKind(str, Enum):
     SENTENCE = "sentence"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How serious a finding is; ordered info < warning < error."""
 
     INFO = "info"
@@ -64,7 +64,7 @@ class Severity(str, Enum):
         return ("info", "warning", "error").index(self.value)
 
 
-class FindingKind(str, Enum):
+class FindingKind(StrEnum):
     """Kinds of findings any stage can report."""
 
     FOREIGN_TEXT = "foreign-text"
@@ -146,7 +146,8 @@ class Detection:
     Attributes:
         language: ISO 639-1 code, or None when undetermined.
         confidence: calibrated probability of ``language`` in [0, 1].
-        reason: why ``language`` is None, or which evidence decided it (``script``, ``lexicon``, ``ngram``...).
+        reason: why ``language`` is None, or which evidence decided it
+            (``script``, ``lexicon``, ``ngram``...).
         candidates: other languages with their probabilities, best first.
     """
 

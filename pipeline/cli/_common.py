@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,7 +43,7 @@ class State:
     quiet: bool = False
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How results are written to stdout."""
 
     table = "table"
@@ -52,7 +52,7 @@ class OutputFormat(str, Enum):
     sarif = "sarif"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     """Lowest severity that makes the run exit 1."""
 
     info = "info"

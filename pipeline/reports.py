@@ -1,0 +1,276 @@
+"""Render audit results: a rich table for people, JSON / JSON Lines / SARIF 2.1.0 for machines.
+
+Every renderer is a pure function of an :class:`~pipeline.models.AuditRun` and returns a string, so the same
+run always renders to the same bytes. JSON keys keep a fixed order; confidences are rounded to 3 decimals.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from io import StringIO
+from pathlib import PurePath
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from pipeline import __version__
+from pipeline.models import AuditRun, FileReport, Finding, FindingKind, Severity
+
+__all__ = [
+    "AUDIT_SCHEMA",
+    "finding_to_dict",
+    "render_json",
+    "render_jsonl",
+    "render_sarif",
+    "render_table",
+    "summary",
+]
+
+AUDIT_SCHEMA = "glossa.audit/1"
+_INFO_URI = "https://github.com/glossa/glossa#readme"
+_RULE_HELP = {
+    FindingKind.FOREIGN_TEXT: "Text in a language other than the expected one.",
+    FindingKind.HOMOGLYPH: "A word that mixes scripts with look-alike letters (e.g. Latin with Cyrillic).",
+    FindingKind.UI_CHROME: "Site interface text (subscribe, newsfeed, comments, log in) left by a scraper.",
+    FindingKind.FORBIDDEN_TERM: "A rendering the glossary marks as wrong.",
+    FindingKind.INCONSISTENT_TERM: "One concept spelled in several ways in one document.",
+    FindingKind.MISSING_TERM: "A required glossary term is missing from a translation.",
+    FindingKind.LOST_PLACEHOLDER: "A protected placeholder was lost in machine translation.",
+    FindingKind.UNTRANSLATED: "A segment that could not be translated.",
+    FindingKind.GLOSSARY_INVALID: "A glossary entry that fails validation.",
+}
+_SARIF_LEVEL = {Severity.INFO: "note", Severity.WARNING: "warning", Severity.ERROR: "error"}
+
+
+def _conf(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """Return the JSON object of one finding (schema ``glossa.audit/1``).
+
+    >>> from pipeline.models import Finding, FindingKind, Severity
+    >>> f = Finding(FindingKind.FOREIGN_TEXT, Severity.WARNING, 3, 8, 1, 4, "Привет", "m",
+    ...             "translate", "ru", 0.98765)
+    >>> finding_to_dict(f)["confidence"], finding_to_dict(f)["language"]
+    (0.988, 'ru')
+    """
+    data: dict[str, Any] = {
+        "kind": finding.kind.value,
+        "severity": finding.severity.value,
+        "start": finding.start,
+        "end": finding.end,
+        "line": finding.line,
+        "column": finding.column,
+        "text": finding.text,
+        "language": finding.language,
+        "confidence": _conf(finding.confidence),
+        "action": finding.action,
+        "replacement": finding.replacement,
+        "message": finding.message,
+        "rule": finding.rule or finding.kind.value,
+    }
+    if finding.record is not None:
+        data["record"] = finding.record
+        data["field"] = finding.field
+    if finding.details:
+        data["details"] = dict(finding.details)
+    return data
+
+
+def summary(run: AuditRun) -> dict[str, Any]:
+    """Return counts for the whole run: files, errors, findings by kind, severity and language."""
+    findings = run.findings
+    return {
+        "files": len(run.files),
+        "files_with_findings": sum(1 for r in run.files if r.findings),
+        "files_with_errors": len(run.failed_files),
+        "findings": len(findings),
+        "by_severity": {s.value: n for s in Severity if (n := sum(1 for f in findings if f.severity is s))},
+        "by_kind": dict(sorted(Counter(f.kind.value for f in findings).items())),
+        "by_language": dict(sorted(Counter(f.language for f in findings if f.language).items())),
+    }
+
+
+def _file_to_dict(report: FileReport) -> dict[str, Any]:
+    return {
+        "path": report.path,
+        "format": report.format.value if report.format else None,
+        "encoding": report.encoding,
+        "error": report.error,
+        "findings": [finding_to_dict(f) for f in report.findings],
+    }
+
+
+def render_json(run: AuditRun) -> str:
+    """Render the whole run as one JSON object (schema ``glossa.audit/1``)."""
+    data = {
+        "schema": AUDIT_SCHEMA,
+        "tool": {"name": "glossa", "version": __version__},
+        "expected_language": run.expected_language,
+        "files": [_file_to_dict(r) for r in run.files],
+        "summary": summary(run),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_jsonl(run: AuditRun) -> str:
+    """Render one JSON object per line: each finding with its ``path``, and each unreadable file's error."""
+    lines: list[str] = []
+    for report in run.files:
+        if report.error is not None:
+            lines.append(json.dumps({"path": report.path, "error": report.error}, ensure_ascii=False))
+        for finding in report.findings:
+            lines.append(json.dumps({"path": report.path, **finding_to_dict(finding)}, ensure_ascii=False))
+    return "".join(line + "\n" for line in lines)
+
+
+def _uri(path: str) -> str:
+    return PurePath(path).as_posix()
+
+
+def render_sarif(run: AuditRun) -> str:
+    """Render the run as a SARIF 2.1.0 log, so code-scanning dashboards show findings inline.
+
+    Each finding kind is a rule; severities map to SARIF levels (info -> note). Regions carry 1-based
+    ``startLine``/``startColumn`` and ``endLine``/``endColumn``; unreadable files become error-level
+    tool execution notifications and mark the invocation as unsuccessful.
+    """
+    kinds = sorted({f.kind for f in run.findings}, key=lambda k: k.value)
+    rules = [
+        {
+            "id": kind.value,
+            "name": "".join(part.capitalize() for part in kind.value.split("-")),
+            "shortDescription": {"text": _RULE_HELP[kind]},
+            "helpUri": _INFO_URI,
+        }
+        for kind in kinds
+    ]
+    rule_index = {kind: i for i, kind in enumerate(kinds)}
+    results: list[dict[str, Any]] = []
+    for report in run.files:
+        for f in report.findings:
+            end_line = f.line + f.text.count("\n")
+            last_nl = f.text.rfind("\n")
+            end_col = f.column + len(f.text) if last_nl < 0 else len(f.text) - last_nl
+            message = f.message
+            if f.replacement:
+                message += f" Suggested: {f.replacement}"
+            properties: dict[str, Any] = {"action": f.action}
+            if f.language:
+                properties["language"] = f.language
+            if f.confidence is not None:
+                properties["confidence"] = _conf(f.confidence)
+            if f.record is not None:
+                properties["record"] = f.record
+                properties["field"] = f.field
+            results.append(
+                {
+                    "ruleId": f.kind.value,
+                    "ruleIndex": rule_index[f.kind],
+                    "level": _SARIF_LEVEL[f.severity],
+                    "message": {"text": message},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": _uri(report.path)},
+                                "region": {
+                                    "startLine": f.line,
+                                    "startColumn": f.column,
+                                    "endLine": end_line,
+                                    "endColumn": end_col,
+                                    "snippet": {"text": f.text},
+                                },
+                            }
+                        }
+                    ],
+                    "properties": properties,
+                }
+            )
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": report.error},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(report.path)}}}],
+        }
+        for report in run.failed_files
+    ]
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "glossa",
+                        "version": __version__,
+                        "informationUri": _INFO_URI,
+                        "rules": rules,
+                    }
+                },
+                "invocations": [
+                    {
+                        "executionSuccessful": not notifications,
+                        "toolExecutionNotifications": notifications,
+                    }
+                ],
+                "artifacts": [{"location": {"uri": _uri(r.path)}} for r in run.files],
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _fragment(text: str, limit: int = 72) -> str:
+    flat = text.replace("\r", "").replace("\n", " ⏎ ")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def render_table(run: AuditRun, *, width: int = 120, color: bool = False) -> str:
+    """Render findings as a table for people, followed by a one-line summary.
+
+    User text is never interpreted as rich markup (scraped pages contain ``[brackets]``).
+    """
+    buffer = StringIO()
+    console = Console(file=buffer, width=width, color_system="standard" if color else None, highlight=False)
+    findings = run.findings
+    if findings:
+        table = Table(show_lines=False, expand=False, pad_edge=False)
+        table.add_column("Location", no_wrap=True)
+        table.add_column("Kind", no_wrap=True)
+        table.add_column("Lang", no_wrap=True)
+        table.add_column("Conf", justify="right", no_wrap=True)
+        table.add_column("Fragment", overflow="fold")
+        table.add_column("Action", overflow="fold")
+        style = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+        for report in run.files:
+            for f in report.findings:
+                where = f"{report.path}:{f.line}:{f.column}"
+                if f.record is not None:
+                    where += f" [{f.field}]"
+                action = f.action if not f.replacement else f"{f.action}: {_fragment(f.replacement, 40)}"
+                table.add_row(
+                    Text(where),
+                    Text(f.kind.value, style=style[f.severity]),
+                    Text(f.language or "-"),
+                    Text("-" if f.confidence is None else f"{f.confidence:.2f}"),
+                    Text(_fragment(f.text)),
+                    Text(action),
+                )
+        console.print(table)
+    for report in run.failed_files:
+        console.print(Text(f"{report.path}: error: {report.error}", style="red"))
+    counts = summary(run)
+    sev = counts["by_severity"]
+    parts = ", ".join(f"{n} {name}" for name, n in sev.items()) or "none"
+    console.print(
+        Text(
+            f"{counts['files']} file(s) audited, {counts['findings']} finding(s) ({parts}), "
+            f"{counts['files_with_errors']} unreadable"
+        )
+    )
+    return buffer.getvalue()
