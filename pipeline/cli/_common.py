@@ -26,6 +26,7 @@ __all__ = [
     "make_settings",
     "out_console",
     "pipeline_errors",
+    "progress_bar",
     "show_progress",
 ]
 
@@ -103,3 +104,27 @@ def call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call a workflow function, mapping pipeline errors to exit codes."""
     with pipeline_errors():
         return func(*args, **kwargs)
+
+
+@contextmanager
+def progress_bar(description: str, *, enabled: bool) -> Iterator[Callable[[int, int], None]]:
+    """Yield a ``(done, total)`` callback that drives a rich progress bar on stderr (or does nothing)."""
+    if not enabled:
+        yield lambda done, total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(description, total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield advance

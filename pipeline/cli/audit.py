@@ -1,0 +1,118 @@
+"""`glossa audit`: report every stray foreign fragment with its exact place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.cli._common import (
+    FailOn,
+    OutputFormat,
+    err_console,
+    make_settings,
+    out_console,
+    pipeline_errors,
+    progress_bar,
+    show_progress,
+)
+from pipeline.models import AuditRun, Severity
+
+
+def exit_code_for(run: AuditRun, fail_on: FailOn) -> int:
+    """Return 2 when a file could not be read, 1 when a finding reaches ``fail_on``, else 0.
+
+    >>> from pipeline.models import AuditRun
+    >>> exit_code_for(AuditRun("en", ()), FailOn.warning)
+    0
+    """
+    if run.failed_files:
+        return 2
+    if fail_on is FailOn.never:
+        return 0
+    threshold = Severity(fail_on.value).rank
+    return 1 if any(f.severity.rank >= threshold for f in run.findings) else 0
+
+
+def audit(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files or folders to audit (folders are searched recursively).", show_default=False
+        ),
+    ],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output: table for people, json/jsonl/sarif.")
+    ] = OutputFormat.table,
+    expect: Annotated[
+        str | None, typer.Option("--expect", help="Language the documents should be in (ISO 639-1).")
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Lowest severity that makes the run exit 1.")
+    ] = FailOn.warning,
+    field: Annotated[str | None, typer.Option("--field", help="JSON Lines field holding the text.")] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", help="Glob files under a folder must match."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Glob of files to skip under a folder (repeatable).")
+    ] = None,
+    glossary: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--glossary",
+            "-g",
+            help="Glossary in force (repeatable; default: the shipped space glossary and web phrasebook).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
+    min_confidence: Annotated[
+        float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Report only at or above this.")
+    ] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Parallel workers.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Report stray non-English fragments, homoglyphs and site UI chrome, with file:line:col.
+
+    Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 a file or setting could not be used.
+    """
+    from pipeline import reports, workflows
+
+    with pipeline_errors():
+        settings = make_settings(
+            ctx,
+            expected_language=expect,
+            jsonl_field=field,
+            include=tuple(include or ()),
+            exclude=tuple(exclude or ()),
+            glossaries=tuple(glossary or ()),
+            min_confidence=min_confidence,
+            jobs=jobs,
+        )
+        with progress_bar("Auditing", enabled=show_progress(ctx)) as advance:
+            run = workflows.audit_paths(paths, settings, progress=advance)
+        if output_format is OutputFormat.json:
+            text = reports.render_json(run)
+        elif output_format is OutputFormat.jsonl:
+            text = reports.render_jsonl(run)
+        elif output_format is OutputFormat.sarif:
+            text = reports.render_sarif(run)
+        else:
+            text = reports.render_table(run, width=max(out_console.width, 100), color=out_console.is_terminal)
+        if output is not None:
+            from pipeline.formats import write_path
+
+            write_path(output, text, "utf-8", overwrite=True)
+        else:
+            out_console.file.write(text)
+            out_console.file.flush()
+    for report in run.failed_files:
+        err_console.print(f"glossa: error: {report.path}: {report.error}", markup=False, highlight=False)
+    raise typer.Exit(exit_code_for(run, fail_on))
