@@ -1,0 +1,41 @@
+# Two entry points, both self-installing on a fresh machine (see README):
+#   make demo   audit the shipped samples, then translate them into out/
+#   make test   lint, type-check and run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# torch is only needed by argostranslate's own translator (stanza), which Glossa never imports at run time;
+# pin the CPU build so pip does not pull a multi-GB CUDA build. On machines without a local wheel use
+# TORCH="torch==2.13.0 --extra-index-url https://download.pytorch.org/whl/cpu".
+TORCH  ?= torch==2.13.0
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip==25.3
+	$(BIN)/python -m pip install -q --disable-pip-version-check $(TORCH) -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/glossa audit samples/ || [ $$? -eq 1 ]
+	$(BIN)/glossa translate samples/ -o out/ || [ $$? -eq 1 ]
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/detect/run.py --quick
+	$(BIN)/python bench/glossary/run.py --quick
+	$(BIN)/python bench/translate/run.py --quick
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
