@@ -6,7 +6,6 @@ The network guard is pytest-socket, enabled for every test in ``pyproject.toml``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ SAMPLES = REPO / "samples"
 @pytest.fixture(autouse=True)
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
+) -> Path:
     """Point Glossa's and Argos's data folders at a temporary folder, so no test touches ~/."""
     home = tmp_path_factory.mktemp("glossa-home")
     monkeypatch.setenv("GLOSSA_HOME", str(home))
@@ -27,4 +26,4 @@ def _isolated_home(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
     for name in ("GLOSSA_EXPECT", "GLOSSA_GLOSSARY", "GLOSSA_MODELS_DIR", "GLOSSA_FIELD", "GLOSSA_JOBS"):
         monkeypatch.delenv(name, raising=False)
-    yield home
+    return home
