@@ -1,0 +1,151 @@
+"""The translator contract and the values translations travel in.
+
+A :class:`Translator` has one method, :meth:`Translator.translate_batch`. Backends that can do more
+(n-best lists, target prefixes, banned sequences) also implement :class:`HypothesisTranslator`. A backend may
+name the model it uses for a pair with a ``model_id(source, target)`` method (see :func:`model_id_of`):
+that id keys the translation memory and becomes the provenance ``argos:<model id>`` of what it produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+__all__ = [
+    "DecodeOptions",
+    "Hypothesis",
+    "HypothesisTranslator",
+    "Provenance",
+    "Translation",
+    "Translator",
+    "model_id_of",
+    "provenance_of_model",
+]
+
+
+class Provenance(StrEnum):
+    """Where a translation came from (a model's provenance is ``argos:<model id>``, see
+    :func:`provenance_of_model`)."""
+
+    MEMORY = "memory"
+    PHRASEBOOK = "phrasebook"
+    GLOSSARY = "glossary"
+    UNTRANSLATED = "untranslated"
+
+
+def provenance_of_model(model_id: str) -> str:
+    """Return the provenance string of text produced by a model.
+
+    >>> provenance_of_model("ru-en@1.0")
+    'argos:ru-en@1.0'
+    >>> provenance_of_model("argos:ru-en@1.0")
+    'argos:ru-en@1.0'
+    """
+    return model_id if ":" in model_id else f"argos:{model_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Hypothesis:
+    """One candidate translation of one text.
+
+    Attributes:
+        text: the translated text.
+        score: the model's log-probability (higher is better; 0.0 when not scored, e.g. from memory).
+    """
+
+    text: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """A translated text and where it came from.
+
+    Attributes:
+        source: the text that was translated.
+        target: its translation (equal to ``source`` when untranslated).
+        provenance: ``memory``, ``phrasebook``, ``glossary``, ``untranslated`` or ``argos:<model id>``.
+        model: the model id that produced the target originally, if any.
+        alternatives: other hypotheses, best first (empty unless n-best was asked for).
+    """
+
+    source: str
+    target: str
+    provenance: str
+    model: str | None = None
+    alternatives: tuple[Hypothesis, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeOptions:
+    """How a model decodes (CTranslate2 knobs, with Argos's defaults).
+
+    Attributes:
+        beam_size: beam width (1 is greedy).
+        num_hypotheses: how many hypotheses to return per text (at most ``beam_size``).
+        target_prefixes: per input text, a target-language text the translation must start with (or None);
+            empty tuple for none at all.
+        suppress_sequences: target-language strings the model must not produce (forbidden variants).
+        max_batch_size: texts per CTranslate2 call.
+        length_ratio: the decoding length cap, in target tokens per source token.
+        length_extra: tokens added to the cap (short inputs).
+        max_length: absolute cap on decoded tokens.
+    """
+
+    beam_size: int = 4
+    num_hypotheses: int = 1
+    target_prefixes: tuple[str | None, ...] = ()
+    suppress_sequences: tuple[str, ...] = ()
+    max_batch_size: int = 32
+    length_ratio: float = 2.0
+    length_extra: int = 10
+    max_length: int = 512
+
+    def __post_init__(self) -> None:
+        if self.beam_size < 1 or self.num_hypotheses < 1 or self.max_batch_size < 1:
+            raise ValueError("beam_size, num_hypotheses and max_batch_size must be at least 1")
+        if self.num_hypotheses > self.beam_size:
+            raise ValueError("num_hypotheses cannot exceed beam_size")
+
+
+@runtime_checkable
+class Translator(Protocol):
+    """Anything that turns texts in one language into texts in another, one output per input."""
+
+    def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        """Translate ``texts`` from ``source`` to ``target`` (ISO 639-1 codes), in order.
+
+        Raises:
+            ModelNotInstalled: nothing covers the pair.
+            BackendError: the backend failed.
+        """
+        ...
+
+
+@runtime_checkable
+class HypothesisTranslator(Translator, Protocol):
+    """A translator that can return n-best lists and honour target prefixes and banned sequences."""
+
+    def model_id(self, source: str, target: str) -> str:
+        """Return a stable id of what translates ``source`` to ``target`` (keys the translation memory)."""
+        ...
+
+    def translate_hypotheses(
+        self, texts: Sequence[str], source: str, target: str, options: DecodeOptions
+    ) -> list[tuple[Hypothesis, ...]]:
+        """Return, for each text, ``options.num_hypotheses`` hypotheses, best first."""
+        ...
+
+
+def model_id_of(translator: object, source: str, target: str) -> str:
+    """Return ``translator.model_id(source, target)``, or its class name when it has none.
+
+    >>> model_id_of(object(), "ru", "en")
+    'object'
+    """
+    method = getattr(translator, "model_id", None)
+    if callable(method):
+        return str(method(source, target))
+    return type(translator).__name__
