@@ -1,0 +1,295 @@
+"""Input formats: the only part of Glossa that touches input and output files.
+
+Readers are pure (``text -> Document``), writers are pure (``Document, edits -> str``); :func:`read_path`
+and :func:`write_path` are the disk edge. Formats are chosen by suffix:
+
+=====================  ==========
+suffix                 format
+=====================  ==========
+``.txt`` ``.text``     text
+``.md`` ``.markdown``  markdown
+``.html`` ``.htm``     html
+``.xhtml``             html
+``.jsonl`` ``.ndjson`` jsonl
+=====================  ==========
+
+A file with another suffix is read as plain text when named explicitly and skipped when found in a folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from pipeline.errors import InputError, PipelineError
+from pipeline.formats.encoding import decode, encode
+from pipeline.formats.html import read_html, write_html
+from pipeline.formats.jsonl import read_jsonl, write_jsonl
+from pipeline.formats.markdown import read_markdown, write_markdown
+from pipeline.formats.text import read_text, write_text
+from pipeline.models import DocFormat, Document
+
+__all__ = [
+    "SUFFIXES",
+    "DocFormat",
+    "Edit",
+    "decode",
+    "discover",
+    "encode",
+    "format_for",
+    "read_html",
+    "read_jsonl",
+    "read_markdown",
+    "read_path",
+    "read_string",
+    "read_text",
+    "write_document",
+    "write_html",
+    "write_jsonl",
+    "write_markdown",
+    "write_path",
+    "write_text",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``[start, end)`` of one unit's text with ``replacement``.
+
+    Attributes:
+        unit: index into :attr:`Document.units`.
+        start: start offset (code points) into the unit's text.
+        end: end offset (exclusive).
+        replacement: the new text (plain text; the HTML writer escapes it).
+    """
+
+    unit: int
+    start: int
+    end: int
+    replacement: str
+
+
+#: Known suffixes (lower case) and their formats.
+SUFFIXES: dict[str, DocFormat] = {
+    ".txt": DocFormat.TEXT,
+    ".text": DocFormat.TEXT,
+    ".md": DocFormat.MARKDOWN,
+    ".markdown": DocFormat.MARKDOWN,
+    ".html": DocFormat.HTML,
+    ".htm": DocFormat.HTML,
+    ".xhtml": DocFormat.HTML,
+    ".jsonl": DocFormat.JSONL,
+    ".ndjson": DocFormat.JSONL,
+}
+
+
+def format_for(path: Path, *, explicit: bool = True) -> DocFormat | None:
+    """Return the format a file is read as, by its suffix (case-insensitive).
+
+    Args:
+        path: the file.
+        explicit: whether the user named the file (an unknown suffix is then plain text).
+
+    Returns:
+        The format, or None for an unknown suffix found under a folder.
+
+    >>> format_for(Path("a.MD")), format_for(Path("a.csv")), format_for(Path("a.csv"), explicit=False)
+    (<DocFormat.MARKDOWN: 'markdown'>, <DocFormat.TEXT: 'text'>, None)
+    """
+    known = SUFFIXES.get(path.suffix.lower())
+    if known is None and explicit:
+        return DocFormat.TEXT
+    return known
+
+
+def _matches(relative: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatchcase(relative, pattern) for pattern in patterns)
+
+
+def discover(
+    paths: Iterable[Path], *, include: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> list[Path]:
+    """Expand the paths a user named into the files to read.
+
+    Files are kept as given (whatever their suffix). Folders are walked recursively in sorted order,
+    skipping hidden folders and files; a file found there is kept when its suffix is known, it matches one
+    of ``include`` (if any) and none of ``exclude``, globs matched against its path relative to the folder
+    (``/``-separated, case-sensitive; ``*`` also crosses ``/``). Each file appears once, first place wins.
+
+    Args:
+        paths: files and folders.
+        include: glob patterns a file under a folder must match (empty: every known suffix).
+        exclude: glob patterns that skip files under a folder.
+
+    Returns:
+        The files, in order.
+
+    Raises:
+        InputError: a path does not exist.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+
+    def keep(path: Path) -> None:
+        if path not in seen:
+            seen.add(path)
+            found.append(path)
+
+    for path in paths:
+        if path.is_dir():
+            for folder, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    file = Path(folder, name)
+                    relative = file.relative_to(path).as_posix()
+                    if name.startswith(".") or format_for(file, explicit=False) is None:
+                        continue
+                    if include and not _matches(relative, include):
+                        continue
+                    if _matches(relative, exclude):
+                        continue
+                    keep(file)
+        elif path.exists():
+            keep(path)
+        else:
+            raise InputError("no such file or folder; check the path", path=str(path))
+    return found
+
+
+def read_string(
+    text: str, format: DocFormat, *, source: str, encoding: str = "utf-8", field: str = "text"
+) -> Document:
+    """Read already-decoded text in ``format``.
+
+    Args:
+        text: the text.
+        format: how to read it.
+        source: the name used in reports.
+        encoding: the codec the text was decoded with (kept for writing back).
+        field: JSON Lines only: the key or dotted path holding the text.
+
+    Returns:
+        The document.
+
+    >>> read_string("hi", DocFormat.TEXT, source="-").segments[0].end
+    2
+    """
+    if format is DocFormat.MARKDOWN:
+        return read_markdown(text, source=source, encoding=encoding)
+    if format is DocFormat.HTML:
+        return read_html(text, source=source, encoding=encoding)
+    if format is DocFormat.JSONL:
+        return read_jsonl(text, source=source, encoding=encoding, field=field)
+    return read_text(text, source=source, encoding=encoding)
+
+
+def read_path(path: Path, *, field: str = "text", format: DocFormat | None = None) -> Document:
+    """Read and decode one input file.
+
+    Args:
+        path: the file.
+        field: JSON Lines only: the key or dotted path holding the text.
+        format: how to read it; by suffix when omitted (unknown suffixes are plain text).
+
+    Returns:
+        The document; ``source`` is ``str(path)`` and ``encoding`` the detected codec.
+
+    Raises:
+        InputError: the file is missing, a folder, unreadable, binary or in no supported encoding.
+    """
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError("no such file; check the path", path=source) from exc
+    except IsADirectoryError as exc:
+        raise InputError(
+            "is a folder, not a file; pass the folder to scan it or name a file", path=source
+        ) from exc
+    except PermissionError as exc:
+        raise InputError("permission denied; make the file readable (chmod u+r)", path=source) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}; check the file", path=source) from exc
+    text, codec = decode(data, source=source)
+    chosen = format if format is not None else format_for(path)
+    assert chosen is not None  # explicit paths always have a format
+    return read_string(text, chosen, source=source, encoding=codec, field=field)
+
+
+def write_document(doc: Document, edits: Sequence[Edit] = ()) -> str:
+    """Serialise ``doc`` with ``edits`` spliced in, by its format; with no edits this is ``doc.text``.
+
+    Raises:
+        ValueError: an edit lies outside its unit or overlaps another (a bug in the caller).
+        FormatError: a JSON Lines record changed since it was read.
+    """
+    if doc.format is DocFormat.MARKDOWN:
+        return write_markdown(doc, edits)
+    if doc.format is DocFormat.HTML:
+        return write_html(doc, edits)
+    if doc.format is DocFormat.JSONL:
+        return write_jsonl(doc, edits)
+    return write_text(doc, edits)
+
+
+def write_path(path: Path, text: str, codec: str, *, overwrite: bool = False) -> None:
+    """Write ``text`` atomically: a temporary file in the same folder, fsync, then ``os.replace``.
+
+    Args:
+        path: the output file.
+        text: what to write.
+        codec: the encoding (use the input's, from ``Document.encoding``, to keep it and its BOM).
+        overwrite: replace an existing file (never done otherwise).
+
+    Raises:
+        PipelineError: the file exists and ``overwrite`` is false, the folder is missing or unwritable, or the
+            text cannot be encoded in ``codec``.
+    """
+    data = encode(text, codec)
+    target = str(path)
+    if path.is_dir():
+        raise PipelineError("is a folder; name an output file", path=target)
+    if not overwrite and os.path.lexists(path):
+        raise PipelineError("already exists; choose another output or pass --overwrite", path=target)
+    folder = path.parent
+    temp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    try:
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileNotFoundError as exc:
+        raise PipelineError(f"folder {folder} does not exist; create it first", path=target) from exc
+    except OSError as exc:
+        raise PipelineError(f"cannot write in {folder}: {exc.strerror or exc}", path=target) from exc
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite and path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o7777)
+        if not overwrite and os.path.lexists(path):
+            raise PipelineError("already exists; choose another output or pass --overwrite", path=target)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise PipelineError(f"cannot write: {exc.strerror or exc}", path=target) from exc
+    finally:
+        if os.path.lexists(temp):
+            os.unlink(temp)
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable where the platform allows it (best effort)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

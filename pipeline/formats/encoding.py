@@ -1,0 +1,171 @@
+"""Byte-level decoding and encoding of input files.
+
+:func:`decode` settles the encoding in a fixed order, so the same bytes always give the same text:
+
+1. a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE) decides;
+2. NUL bytes or many control characters mean a binary file (an error);
+3. strict UTF-8;
+4. charset-normalizer, restricted to the legacy code pages our users' files come in (Windows-1251 and
+   KOI8-R for Russian, Ukrainian and Bulgarian; Windows-1252 and Latin-1 for Western European languages),
+   with a tie-break that prefers the reading with the fewest implausible words.
+
+:func:`encode` is its inverse: it writes the byte-order mark back where the input had one.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from pipeline.errors import InputError, PipelineError
+
+__all__ = ["LEGACY_CANDIDATES", "decode", "encode"]
+
+#: Legacy code pages tried when the bytes are not UTF-8, in order of preference on a tie.
+LEGACY_CANDIDATES: tuple[str, ...] = ("cp1251", "cp1252", "koi8_r", "latin_1")
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 first: its little-endian BOM starts with the UTF-16 little-endian one.
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# C0 controls that never occur in text files (tab, line feed, vertical tab, form feed, carriage return and
+# escape are allowed).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
+_BINARY_HINT = "pass a text, Markdown, HTML or JSON Lines file"
+
+# Words holding at least one non-ASCII character.
+_NON_ASCII_WORD = re.compile(r"\w*[^\x00-\x7f\W]\w*")
+_CYRILLIC = re.compile("[\u0400-\u052f]")
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_NON_ASCII_LATIN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]{3,}")
+
+
+def _implausible(text: str) -> int:
+    """Count words that no real text contains: mixed Cyrillic/Latin, or three or more accented letters only.
+
+    >>> _implausible("café Привет")
+    0
+    >>> _implausible("cafй Ïðèâåò")
+    2
+    """
+    count = 0
+    for match in _NON_ASCII_WORD.finditer(text):
+        word = match.group()
+        if (_CYRILLIC.search(word) and _ASCII_LETTER.search(word)) or _NON_ASCII_LATIN.fullmatch(word):
+            count += 1
+    return count
+
+
+def _is_binary(data: bytes) -> bool:
+    if b"\x00" in data:
+        return True
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return controls * 20 > len(data)
+
+
+def decode(data: bytes, *, source: str) -> tuple[str, str]:
+    """Decode a file's bytes, detecting the encoding.
+
+    Args:
+        data: the file's content.
+        source: the file as the user named it (for error messages).
+
+    Returns:
+        ``(text, codec)``, where ``codec`` is a Python codec name such as ``utf-8``, ``utf-8-sig``,
+        ``utf-16``, ``cp1251`` or ``cp1252`` that :func:`encode` accepts.
+
+    Raises:
+        InputError: the data is binary or fits none of the supported encodings.
+
+    >>> decode("Привет".encode("utf-8"), source="a.txt")
+    ('Привет', 'utf-8')
+    >>> decode(b"\\xef\\xbb\\xbfhi", source="a.txt")
+    ('hi', 'utf-8-sig')
+    >>> decode(b"", source="a.txt")
+    ('', 'utf-8')
+    """
+    if not data:
+        return "", "utf-8"
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"starts with a {codec.upper()} byte-order mark but byte {exc.start} is invalid in "
+                    f"{codec.upper()}; re-save the file as UTF-8",
+                    path=source,
+                ) from exc
+    if _is_binary(data):
+        raise InputError(f"binary file (NUL or control bytes); {_BINARY_HINT}", path=source)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    from charset_normalizer import from_bytes
+
+    best: tuple[tuple[float, int, float, int], str, str] | None = None
+    for match in from_bytes(data, cp_isolation=list(LEGACY_CANDIDATES)):
+        name = codecs.lookup(match.encoding).name
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        try:
+            priority = [codecs.lookup(c).name for c in LEGACY_CANDIDATES].index(name)
+        except ValueError:
+            priority = len(LEGACY_CANDIDATES)
+        key = (round(match.chaos, 2), _implausible(text), -round(match.coherence, 2), priority)
+        if best is None or key < best[0]:
+            best = (key, text, name)
+    if best is None:
+        raise InputError(
+            f"not valid UTF-8 (byte {first_bad}) and no supported legacy encoding "
+            f"({', '.join(LEGACY_CANDIDATES)}) fits; re-save the file as UTF-8",
+            path=source,
+        )
+    return best[1], best[2]
+
+
+def encode(text: str, codec: str) -> bytes:
+    """Encode text for writing, the inverse of :func:`decode`.
+
+    ``utf-8-sig`` writes the UTF-8 byte-order mark; ``utf-16`` and ``utf-32`` write a little-endian
+    byte-order mark and little-endian code units whatever the machine (so output is the same everywhere).
+
+    Args:
+        text: the text to write.
+        codec: a codec name as returned by :func:`decode`.
+
+    Returns:
+        The encoded bytes.
+
+    Raises:
+        PipelineError: the codec is unknown or cannot represent a character of ``text``.
+
+    >>> encode("hi", "utf-16")
+    b'\\xff\\xfeh\\x00i\\x00'
+    >>> encode("hi", "utf-8-sig")
+    b'\\xef\\xbb\\xbfhi'
+    """
+    try:
+        name = codecs.lookup(codec).name
+    except LookupError as exc:
+        raise PipelineError(f"unknown encoding {codec!r}; use utf-8") from exc
+    try:
+        if name == "utf-16":
+            return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+        if name == "utf-32":
+            return codecs.BOM_UTF32_LE + text.encode("utf-32-le")
+        return text.encode(name)
+    except UnicodeEncodeError as exc:
+        char = exc.object[exc.start]
+        raise PipelineError(
+            f"character {char!r} (U+{ord(char):04X}) at offset {exc.start} cannot be written in {codec}; "
+            "write the output as UTF-8 instead"
+        ) from exc
