@@ -1,0 +1,291 @@
+"""Translate with installed Argos packages by driving CTranslate2 and SentencePiece directly.
+
+No argostranslate translator, stanza or torch is imported: a package's ``sentencepiece.model`` tokenises,
+its ``model/`` folder is loaded with ``ctranslate2.Translator(device="cpu")``, and long texts are cut into
+sentences by :mod:`pipeline.translation.sentences` (rule-based, offline). Texts are translated in batches of
+similar length, each batch with a decoding length capped relative to its longest input, so even a model that
+never emits ``</s>`` stops. When no package covers a pair but ``source→en`` and ``en→target`` exist, the text
+is pivoted through English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pipeline.errors import BackendError, ModelNotInstalled
+from pipeline.translation.base import DecodeOptions, Hypothesis
+from pipeline.translation.packages import InstalledPackage, find_package
+from pipeline.translation.sentences import split_sentences
+
+__all__ = ["ArgosCT2Translator", "install_hint"]
+
+PIVOT = "en"
+T = TypeVar("T")
+
+
+def install_hint(source: str, target: str, models_dir: Path) -> str:
+    """The one-line message for a pair nothing covers.
+
+    >>> install_hint("ru", "de", Path("m"))  # doctest: +ELLIPSIS
+    'no ru→de model installed in m (nor ru→en + en→de to pivot through); run `glossa models install ...'
+    """
+    pivot = (
+        f" (nor {source}→{PIVOT} + {PIVOT}→{target} to pivot through)"
+        if PIVOT not in (source, target)
+        else ""
+    )
+    return (
+        f"no {source}→{target} model installed in {models_dir}{pivot}; run `glossa models install "
+        f"FILE.argosmodel` with a {source}_{target} package"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    package: InstalledPackage
+    processor: Any  # sentencepiece.SentencePieceProcessor
+    translator: Any  # ctranslate2.Translator
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How one text is cut: ``pieces`` alternates literal gaps and unit indices."""
+
+    lead: str
+    parts: tuple[tuple[int, str], ...]  # (unit index, whitespace after it)
+
+
+class ArgosCT2Translator:
+    """Translate with the Argos packages installed in a models folder, through CTranslate2 directly.
+
+    Args:
+        models_dir: the models folder (``Settings.models_dir``).
+        intra_threads: CTranslate2 threads per translation (0: its default).
+        options: default decoding options for :meth:`translate_batch`.
+        max_source_tokens: longer sentences are cut into chunks of this many tokens.
+
+    Example (with a package installed)::
+
+        translator = ArgosCT2Translator(settings.models_dir)
+        translator.translate_batch(["Привет, мир."], "ru", "en")
+    """
+
+    def __init__(
+        self,
+        models_dir: Path,
+        *,
+        intra_threads: int = 0,
+        options: DecodeOptions | None = None,
+        max_source_tokens: int = 400,
+    ) -> None:
+        self.models_dir = models_dir
+        self.intra_threads = intra_threads
+        self.options = options or DecodeOptions()
+        self.max_source_tokens = max_source_tokens
+        self._loaded: dict[Path, _Loaded] = {}
+        self.calls = 0  # CTranslate2 batches run (for tests and benchmarks)
+
+    def route(self, source: str, target: str) -> tuple[InstalledPackage, ...]:
+        """Return the package(s) that translate ``source`` to ``target``: one, or two through English.
+
+        Raises:
+            ModelNotInstalled: neither a direct package nor both pivot halves are installed.
+        """
+        direct = find_package(self.models_dir, source, target)
+        if direct is not None:
+            return (direct,)
+        if PIVOT not in (source, target):
+            first = find_package(self.models_dir, source, PIVOT)
+            second = find_package(self.models_dir, PIVOT, target)
+            if first is not None and second is not None:
+                return (first, second)
+        raise ModelNotInstalled(install_hint(source, target, self.models_dir))
+
+    def model_id(self, source: str, target: str) -> str:
+        """``ru-en@1.0``, or ``ru-en@1.0+en-de@1.0`` for a pivot."""
+        return "+".join(p.model_id for p in self.route(source, target))
+
+    def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        """Translate ``texts`` (best hypothesis each), keeping the whitespace around and between sentences.
+
+        Raises:
+            ModelNotInstalled: nothing covers the pair.
+            BackendError: the model could not be loaded or run.
+        """
+        options = replace(self.options, num_hypotheses=1, target_prefixes=(), suppress_sequences=())
+        return [h[0].text for h in self.translate_hypotheses(texts, source, target, options)]
+
+    def translate_hypotheses(
+        self, texts: Sequence[str], source: str, target: str, options: DecodeOptions
+    ) -> list[tuple[Hypothesis, ...]]:
+        """Return ``options.num_hypotheses`` hypotheses per text, best first.
+
+        Target prefixes and suppressed sequences apply to the last model of a pivot; a prefix constrains the
+        first sentence of its text.
+
+        Raises:
+            ModelNotInstalled: nothing covers the pair.
+            BackendError: the model could not be loaded or run.
+        """
+        if source == target:
+            return [(Hypothesis(text),) for text in texts]
+        route = self.route(source, target)
+        current = list(texts)
+        score_offset = [0.0] * len(current)
+        for index, package in enumerate(route):
+            if index < len(route) - 1:
+                step = replace(options, num_hypotheses=1, target_prefixes=(), suppress_sequences=())
+                best = self._run(package, current, step)
+                current = [h[0].text for h in best]
+                score_offset = [s + h[0].score for s, h in zip(score_offset, best, strict=True)]
+            else:
+                final = self._run(package, current, options)
+        return [
+            tuple(Hypothesis(h.text, h.score + offset) for h in hyps)
+            for hyps, offset in zip(final, score_offset, strict=True)
+        ]
+
+    def _load(self, package: InstalledPackage) -> _Loaded:
+        loaded = self._loaded.get(package.path)
+        if loaded is not None:
+            return loaded
+        import ctranslate2
+        import sentencepiece
+
+        try:
+            processor = sentencepiece.SentencePieceProcessor(
+                model_file=str(package.path / "sentencepiece.model")
+            )
+            translator = ctranslate2.Translator(
+                str(package.path / "model"),
+                device="cpu",
+                inter_threads=1,
+                intra_threads=self.intra_threads,
+            )
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise BackendError(
+                f"cannot load the {package.pair} model ({exc}); run `glossa models verify {package.pair}`",
+                path=str(package.path),
+            ) from exc
+        loaded = _Loaded(package, processor, translator)
+        self._loaded[package.path] = loaded
+        return loaded
+
+    def _plan(self, texts: Sequence[str]) -> tuple[list[_Plan], list[str], list[int]]:
+        """Cut texts into sentence units; return plans, unit texts, and each unit's text index."""
+        plans: list[_Plan] = []
+        units: list[str] = []
+        owner: list[int] = []
+        for t, text in enumerate(texts):
+            spans = split_sentences(text)
+            if not spans:
+                plans.append(_Plan(text, ()))
+                continue
+            parts = []
+            for i, (start, end) in enumerate(spans):
+                after = text[end : spans[i + 1][0]] if i + 1 < len(spans) else text[end:]
+                parts.append((len(units), after))
+                units.append(text[start:end])
+                owner.append(t)
+            plans.append(_Plan(text[: spans[0][0]], tuple(parts)))
+        return plans, units, owner
+
+    def _run(
+        self, package: InstalledPackage, texts: Sequence[str], options: DecodeOptions
+    ) -> list[tuple[Hypothesis, ...]]:
+        loaded = self._load(package)
+        plans, units, owner = self._plan(texts)
+        first_unit = {plan.parts[0][0] for plan in plans if plan.parts}
+        k = options.num_hypotheses
+        pieces: list[list[str]] = [loaded.processor.encode(u, out_type=str) for u in units]
+        # Chunk over-long units; a unit's outputs are the chunks' outputs joined by a space.
+        chunks: list[tuple[int, list[str]]] = []
+        for u, tokens in enumerate(pieces):
+            step = self.max_source_tokens
+            for start in range(0, max(len(tokens), 1), step):
+                chunks.append((u, tokens[start : start + step]))
+        prefix_tokens: list[list[str] | None] = []
+        seen_units: set[int] = set()
+        for u, _ in chunks:
+            prefix = None
+            if u in first_unit and u not in seen_units:
+                t = owner[u]
+                if t < len(options.target_prefixes):
+                    prefix = options.target_prefixes[t]
+            seen_units.add(u)
+            tokens = loaded.processor.encode(prefix, out_type=str) if prefix else []
+            if package.target_prefix:
+                tokens = [package.target_prefix, *tokens]
+            prefix_tokens.append(tokens or None)
+        suppress = [loaded.processor.encode(s, out_type=str) for s in options.suppress_sequences if s.strip()]
+        outputs: list[list[tuple[list[str], float]]] = [[] for _ in chunks]
+        order = sorted(range(len(chunks)), key=lambda i: (len(chunks[i][1]), i))
+        for b in range(0, len(order), options.max_batch_size):
+            batch = order[b : b + options.max_batch_size]
+            longest = max(len(chunks[i][1]) for i in batch)
+            cap = min(options.max_length, int(options.length_ratio * longest) + options.length_extra)
+            prefixes = [prefix_tokens[i] for i in batch]
+            kwargs: dict[str, Any] = {
+                "beam_size": options.beam_size,
+                "num_hypotheses": k,
+                "max_decoding_length": cap,
+                "return_scores": True,
+            }
+            if any(p is not None for p in prefixes):
+                kwargs["target_prefix"] = prefixes
+            if suppress:
+                kwargs["suppress_sequences"] = suppress
+            try:
+                results = loaded.translator.translate_batch([chunks[i][1] for i in batch], **kwargs)
+            except (RuntimeError, ValueError) as exc:
+                raise BackendError(f"CTranslate2 failed on the {package.pair} model: {exc}") from exc
+            self.calls += 1
+            for i, result in zip(batch, results, strict=True):
+                hyps = []
+                for tokens, score in zip(result.hypotheses, result.scores, strict=True):
+                    if package.target_prefix and tokens[:1] == [package.target_prefix]:
+                        tokens = tokens[1:]
+                    hyps.append((list(tokens), float(score)))
+                outputs[i] = hyps
+        # A unit's hypotheses: its chunks' token lists joined, then decoded once (no seam at chunk edges).
+        unit_tokens: list[list[tuple[list[str], float]]] = [[] for _ in units]
+        for (u, _), hyps in zip(chunks, outputs, strict=True):
+            if not unit_tokens[u]:
+                unit_tokens[u] = hyps
+            else:
+                count = max(len(unit_tokens[u]), len(hyps))
+                unit_tokens[u] = [
+                    (a[0] + b[0], a[1] + b[1])
+                    for a, b in zip(_pad(unit_tokens[u], count), _pad(hyps, count), strict=True)
+                ]
+        unit_hyps = [[(loaded.processor.decode(t), sc) for t, sc in hyps] for hyps in unit_tokens]
+        result_list: list[tuple[Hypothesis, ...]] = []
+        for text, plan in zip(texts, plans, strict=True):
+            if not plan.parts:
+                result_list.append((Hypothesis(text),))
+                continue
+            count = max(len(unit_hyps[u]) for u, _ in plan.parts)
+            hyps_out = []
+            for j in range(count):
+                out = [plan.lead]
+                score = 0.0
+                for u, after in plan.parts:
+                    text_j, score_j = _pad(unit_hyps[u], count)[j]
+                    out.append(text_j)
+                    out.append(after)
+                    score += score_j
+                hyps_out.append(Hypothesis("".join(out), score))
+            result_list.append(tuple(hyps_out))
+        return result_list
+
+
+def _pad(hyps: list[tuple[T, float]], count: int) -> list[tuple[T, float]]:
+    """Repeat the last hypothesis so there are ``count`` (a beam can return fewer than asked).
+
+    >>> _pad([("a", -1.0)], 2)
+    [('a', -1.0), ('a', -1.0)]
+    """
+    return hyps + [hyps[-1]] * (count - len(hyps))
