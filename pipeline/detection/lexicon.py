@@ -1,0 +1,295 @@
+"""Word-frequency evidence: is this word more at home in the expected language or in another one?
+
+Backed by wordfreq's offline lists (imported lazily). The expected language uses its ``large`` list when one
+exists (so rare but genuine words of the document's own language are recognised); the other languages use
+their ``small`` lists (common words only, so an uncommon English word is not claimed by some other language).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+
+from pipeline.detection.scripts import language_script
+
+__all__ = [
+    "CANDIDATES",
+    "LOAN_PHRASES",
+    "Lexicon",
+    "alphabet_allows",
+    "lexicon_for",
+]
+
+# Languages the lexicon test knows, by script group. Every one has a wordfreq list.
+CANDIDATES: dict[str, tuple[str, ...]] = {
+    "Latin": (
+        "en", "de", "es", "fr", "it", "nl", "pt", "pl", "cs", "sv", "tr",
+        "da", "nb", "fi", "hu", "ro", "ca", "id", "sk", "sl",
+    ),
+    "Cyrillic": ("ru", "uk", "bg", "mk"),
+}  # fmt: skip
+
+_LARGE = frozenset(("ar", "bn", "ca", "cs", "de", "en", "es", "fi", "fr", "he", "it", "ja", "mk", "nb", "nl"))
+_LARGE_MORE = frozenset(("pl", "pt", "ru", "sv", "uk", "zh"))
+
+# Non-ASCII letters each Latin-script language uses (lower case).
+_ALPHABETS = {
+    "en": "éèêëïñçöüåáóíúàâôîûæœ",
+    "de": "äöüßéè",
+    "es": "áéíóúñüç",
+    "fr": "àâæçéèêëîïôœùûüÿ",
+    "it": "àèéìíîòóùú",
+    "nl": "éëïöüèáóàçê",
+    "pt": "áâãàçéêíóôõúü",
+    "pl": "ąćęłńóśźż",
+    "cs": "áčďéěíňóřšťúůýž",
+    "sv": "åäöéü",
+    "tr": "çğıöşüâîû",
+    "da": "æøåéü",
+    "nb": "æøåéèêóôò",
+    "fi": "äöåšž",
+    "hu": "áéíóöőúüű",
+    "ro": "ăâîșşțţ",
+    "ca": "àçèéíïòóúü·",
+    "id": "é",
+    "sk": "áäčďéíĺľňóôŕšťúýž",
+    "sl": "čšžćđ",
+    "ru": "",
+    "uk": "",
+    "bg": "",
+    "mk": "",
+}
+
+# Phrases English has borrowed: never foreign in an English document.
+LOAN_PHRASES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "de facto",
+        "de jure",
+        "déjà vu",
+        "deja vu",
+        "status quo",
+        "détente",
+        "detente",
+        "per se",
+        "ad hoc",
+        "ad nauseam",
+        "ad infinitum",
+        "bona fide",
+        "bona fides",
+        "coup d'état",
+        "coup d’état",
+        "coup d'etat",
+        "coup de grâce",
+        "vice versa",
+        "et al",
+        "et cetera",
+        "naïve",
+        "naïveté",
+        "café",
+        "résumé",
+        "fiancé",
+        "fiancée",
+        "kindergarten",
+        "zeitgeist",
+        "angst",
+        "wanderlust",
+        "schadenfreude",
+        "doppelgänger",
+        "realpolitik",
+        "blitzkrieg",
+        "kitsch",
+        "wunderkind",
+        "gesundheit",
+        "über",
+        "raison d'être",
+        "fait accompli",
+        "tête-à-tête",
+        "vis-à-vis",
+        "laissez-faire",
+        "joie de vivre",
+        "je ne sais quoi",
+        "savoir-faire",
+        "carte blanche",
+        "en route",
+        "en masse",
+        "femme fatale",
+        "faux pas",
+        "bon appétit",
+        "bon voyage",
+        "c'est la vie",
+        "avant-garde",
+        "cliché",
+        "rendezvous",
+        "rendez-vous",
+        "genre",
+        "à la carte",
+        "à la",
+        "hors d'oeuvre",
+        "hors d'œuvre",
+        "nouveau riche",
+        "par excellence",
+        "pièce de résistance",
+        "force majeure",
+        "alma mater",
+        "alter ego",
+        "carpe diem",
+        "curriculum vitae",
+        "habeas corpus",
+        "in situ",
+        "in vitro",
+        "in vivo",
+        "ipso facto",
+        "magnum opus",
+        "modus operandi",
+        "mea culpa",
+        "non sequitur",
+        "persona non grata",
+        "post mortem",
+        "pro bono",
+        "pro rata",
+        "quid pro quo",
+        "sine qua non",
+        "terra incognita",
+        "vox populi",
+        "circa",
+        "via",
+        "versus",
+        "prima facie",
+        "ex officio",
+        "ex post facto",
+        "mutatis mutandis",
+        "inter alia",
+        "sui generis",
+        "tabula rasa",
+        "a priori",
+        "a posteriori",
+        "fiesta",
+        "siesta",
+        "aficionado",
+        "mañana",
+        "piñata",
+        "jalapeño",
+        "señor",
+        "señora",
+        "glasnost",
+        "perestroika",
+        "sputnik",
+        "dacha",
+        "troika",
+        "intelligentsia",
+        "apparatchik",
+        "samizdat",
+        "gulag",
+        "tsunami",
+        "karaoke",
+        "sushi",
+        "tofu",
+        "emoji",
+        "mensch",
+        "chutzpah",
+        "spiel",
+        "kaput",
+        "verboten",
+        "über alles",
+        "cause célèbre",
+        "crème de la crème",
+        "objet d'art",
+        "pas de deux",
+        "pied-à-terre",
+        "protégé",
+        "décor",
+        "débâcle",
+        "début",
+        "élan",
+        "élite",
+        "entrée",
+        "façade",
+        "soirée",
+        "touché",
+        "née",
+        "exposé",
+        "passé",
+        "risqué",
+        "attaché",
+        "communiqué",
+    ),
+}
+
+
+def alphabet_allows(language: str, word: str) -> bool | None:
+    """Whether every non-ASCII letter of ``word`` belongs to ``language``'s alphabet (None: all ASCII).
+
+    >>> alphabet_allows("de", "straße"), alphabet_allows("es", "straße"), alphabet_allows("fr", "table")
+    (True, False, None)
+    """
+    extra = [c for c in word if ord(c) > 127 and c.isalpha()]
+    if not extra:
+        return None
+    allowed = _ALPHABETS.get(language)
+    if allowed is None:
+        return True
+    return all(c in allowed for c in extra)
+
+
+class Lexicon:
+    """Zipf frequencies (log10 of occurrences per billion words) of words in several languages.
+
+    Args:
+        expected: the document's language (index 0 of every frequency tuple).
+        others: the other languages, in the order of the remaining tuple entries.
+    """
+
+    def __init__(self, expected: str, others: Sequence[str]) -> None:
+        self.expected = expected
+        self.others = tuple(o for o in others if o != expected)
+        self.languages = (expected, *self.others)
+        self._dicts: list[dict[str, float]] | None = None
+        self._cache: dict[str, tuple[float, ...]] = {}
+
+    def _load(self) -> list[dict[str, float]]:
+        if self._dicts is None:
+            import wordfreq
+
+            available = wordfreq.available_languages(wordlist="small")
+            dicts: list[dict[str, float]] = []
+            for i, lang in enumerate(self.languages):
+                if lang not in available:
+                    dicts.append({})
+                    continue
+                big = i == 0 and (lang in _LARGE or lang in _LARGE_MORE)
+                dicts.append(wordfreq.get_frequency_dict(lang, wordlist="large" if big else "small"))
+            self._dicts = dicts
+        return self._dicts
+
+    def zipf(self, word: str) -> tuple[float, ...]:
+        """Return the word's Zipf frequency in every language of :attr:`languages` (0.0: not listed).
+
+        The word is casefolded; a word with an apostrophe or hyphen that is not listed whole gets the
+        smallest frequency of its parts (the way wordfreq scores multi-token phrases).
+        """
+        key = word.casefold().replace("\u2019", "'")
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        dicts = self._load()
+        values: list[float] = []
+        parts = [p for p in key.replace("-", "'").split("'") if p] if ("'" in key or "-" in key) else []
+        for table in dicts:
+            freq = table.get(key, 0.0)
+            if freq <= 0.0 and len(parts) > 1:
+                freq = min(table.get(p, 0.0) for p in parts)
+            values.append(round(math.log10(freq) + 9.0, 2) if freq > 0.0 else 0.0)
+        result = tuple(values)
+        if len(self._cache) > 500_000:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+
+@lru_cache(maxsize=8)
+def lexicon_for(expected: str) -> Lexicon:
+    """Return the shared lexicon for documents expected in ``expected`` (its script's candidate languages)."""
+    group = language_script(expected)
+    others = CANDIDATES.get(group, ())
+    return Lexicon(expected, [o for o in others if o != expected])

@@ -1,0 +1,586 @@
+"""Find stray foreign text, homoglyphs and site chrome in a Document: the heart of ``glossa audit``.
+
+How a sentence is judged (each step measured by ``bench/detect/run.py``):
+
+1. **Chrome.** A block or sentence whose whole normalised text is a known interface phrase is one
+   ``ui-chrome`` finding (info) and nothing else is reported inside it.
+2. **Tokens.** Words are runs of letters and marks (apostrophes and hyphens inside words kept), read from
+   the sentence with its protected spans (URLs, numbers, codes...) blanked out. A word changes at a change of
+   script group, except that Latin, Cyrillic and Greek stay together so that mixes can be seen.
+3. **Homoglyphs.** A word mixing Latin with Cyrillic or Greek letters is a ``homoglyph`` finding with the
+   intruding characters and the corrected word; it takes no further part.
+4. **Script.** Words in a script other than the expected language's are foreign by script. Neighbouring
+   ones (with only punctuation, digits or at most two capitalised names between them) form one span; its
+   language comes from the script (CJK, Arabic, Hebrew, Greek...) or, for Cyrillic, from letters only some
+   alphabets use (і ї є ґ ў ђ љ ѓ...) combined with the statistical detector restricted to those languages.
+   In a non-Latin document, lone capitalised Latin names and acronyms are not reported.
+5. **Lexicon.** Words in the expected script are scored by word frequency (wordfreq): the evidence for
+   language L is how much more frequent the word is in L than in the expected language, damped when the
+   expected language knows the word well (loanwords), for capitalised words (names) and zero for acronyms;
+   letters a language does not use rule it out. Known terms and borrowed phrases (``de facto``,
+   ``déjà vu``...) count as the expected language. A hidden Markov model (stay in a language for free, pay to
+   enter and to leave a foreign one) finds the best labelling in linear time; each maximal foreign run is a
+   candidate span, tight around its words. Its score is its evidence minus the entry and exit costs.
+6. **Confirmation.** Spans of at least :data:`CONFIRM_LETTERS` letters are also given to the statistical
+   detector (langdetect by default): a confident "expected language" answer vetoes a weak lexicon span, and a
+   confident foreign answer names the language.
+7. **Confidence.** ``sigmoid(a * score + b)``, with ``a`` and ``b`` fitted (logistic regression) to whether
+   spans were true fragments on the benchmark's tuning seed; spans under ``min_confidence`` are dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import regex  # type: ignore[import-untyped]
+
+from pipeline.detection.base import Detector, LangdetectDetector
+from pipeline.detection.chrome import ChromeIndex
+from pipeline.detection.lexicon import LOAN_PHRASES, Lexicon, alphabet_allows, lexicon_for
+from pipeline.detection.scripts import (
+    cyrillic_language,
+    fix_homoglyphs,
+    language_script,
+    script_group,
+    script_language,
+    script_of,
+)
+from pipeline.models import BlockKind, Document, Finding, FindingKind, Segment, Severity, TextUnit
+from pipeline.segmenting import split_block
+
+__all__ = ["AuditOptions", "StrayFinder", "CONFIRM_LETTERS"]
+
+LN10 = math.log(10.0)
+CONFIRM_LETTERS = 12
+
+# HMM costs (nats) and evidence shaping, tuned on the benchmark's tuning seed (see bench/detect/run.py).
+ENTER_COST = 4.0
+LEAVE_COST = 2.5
+SWITCH_COST = 8.0
+FLOOR_EXPECTED = 0.5
+FLOOR_OTHER = 1.5
+# Platt scaling of the span score into a probability, fitted on the tuning seed.
+CALIB_A = 0.45
+CALIB_B = 0.0
+
+_WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
+_CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "sr", "mk")
+_LANGDETECT_CYRILLIC = ("ru", "uk", "bg", "mk")
+
+
+@dataclass(frozen=True, slots=True)
+class AuditOptions:
+    """What an audit looks for.
+
+    Attributes:
+        expected_language: ISO 639-1 code the documents should be written in.
+        min_chars: shortest fragment, in letters, that is reported (CJK: one character).
+        min_confidence: fragments with a lower calibrated confidence are not reported.
+    """
+
+    expected_language: str = "en"
+    min_chars: int = 3
+    min_confidence: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    word: str
+    group: str
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x > -60 else 0.0
+
+
+class _Lines:
+    """Line/column lookup for one unit (newline positions found once, then bisected)."""
+
+    def __init__(self, unit: TextUnit) -> None:
+        self.unit = unit
+        self._newlines: list[int] | None = None
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        if self.unit.record is not None:
+            return self.unit.line, offset + 1
+        if self._newlines is None:
+            text = self.unit.text
+            found: list[int] = []
+            pos = text.find("\n")
+            while pos >= 0:
+                found.append(pos)
+                pos = text.find("\n", pos + 1)
+            self._newlines = found
+        index = bisect_right(self._newlines, offset - 1)
+        last = self._newlines[index - 1] if index else -1
+        return self.unit.line + index, offset - last
+
+
+def _tokens(text: str, offset: int) -> list[_Token]:
+    """Words of ``text`` (already blanked), split at changes of script group (Latin/Cyrillic/Greek kept)."""
+    out: list[_Token] = []
+    for match in _WORD.finditer(text):
+        word = match.group()
+        start = match.start() + offset
+        if word.isascii():
+            out.append(_Token(start, start + len(word), word, "Latin"))
+            continue
+        piece = 0
+        current = ""
+        for i, char in enumerate(word):
+            script = script_of(char)
+            group = script_group(script)
+            if group == "Other":
+                continue
+            mixable = group in ("Latin", "Cyrillic", "Greek")
+            if (
+                current
+                and group != current
+                and not (mixable and current in ("Latin", "Cyrillic", "Greek", "Mixed"))
+            ):
+                out.append(_Token(start + piece, start + i, word[piece:i], current))
+                piece = i
+                current = group
+            elif not current:
+                current = group
+            elif group != current:
+                current = "Mixed" if current != "Mixed" else current
+        if current:
+            if current == "Mixed":
+                scripts = {script_group(script_of(c)) for c in word[piece:]} - {"Other"}
+                current = "Mixed" if len(scripts) > 1 else scripts.pop()
+            out.append(_Token(start + piece, start + len(word), word[piece:], current))
+    return out
+
+
+class _PhraseMatcher:
+    """Marks tokens covered by any of a set of phrases (casefolded token sequences)."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            words = tuple(m.group().casefold().replace("’", "'") for m in _WORD.finditer(phrase))
+            if words:
+                self._by_first.setdefault(words[0], []).append(words)
+        for options in self._by_first.values():
+            options.sort(key=len, reverse=True)
+
+    def covered(self, words: Sequence[str]) -> set[int]:
+        hits: set[int] = set()
+        if not self._by_first:
+            return hits
+        for i, word in enumerate(words):
+            for phrase in self._by_first.get(word, ()):
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    hits.update(range(i, i + len(phrase)))
+                    break
+        return hits
+
+
+class StrayFinder:
+    """Find foreign text, homoglyphs and site chrome in documents (see the module docstring).
+
+    Args:
+        options: expected language and thresholds.
+        chrome: interface phrases to report as ``ui-chrome``; None reports none.
+        known_terms: glossary terms and names that belong in the document whatever their language.
+        detector: the statistical detector used to confirm spans and split Cyrillic languages; langdetect by
+            default.
+    """
+
+    def __init__(
+        self,
+        options: AuditOptions,
+        *,
+        chrome: ChromeIndex | None = None,
+        known_terms: Iterable[str] = (),
+        detector: Detector | None = None,
+    ) -> None:
+        self.options = options
+        self.expected = options.expected_language
+        self.native = language_script(self.expected)
+        self.chrome = chrome
+        self.detector: Detector = detector if detector is not None else LangdetectDetector(options.min_chars)
+        loans = LOAN_PHRASES.get(self.expected, ())
+        self._terms = _PhraseMatcher([*known_terms, *loans])
+        self._lexicon: Lexicon | None = None
+        self._evidence_cache: dict[str, tuple[float, ...]] = {}
+
+    # ----------------------------------------------------------------------------------------- public
+    def find(self, doc: Document) -> list[Finding]:
+        """Return every finding in ``doc``, in document order (by unit, then offset).
+
+        Args:
+            doc: a read document.
+
+        Returns:
+            Findings of kinds ``foreign-text``, ``homoglyph`` and ``ui-chrome``.
+        """
+        findings: list[Finding] = []
+        lines = [_Lines(unit) for unit in doc.units]
+        for block in doc.segments:
+            unit = doc.units[block.unit]
+            text = unit.text
+            if self.chrome is not None and block.kind is not BlockKind.SENTENCE:
+                found = self._chrome(text, block, lines[block.unit])
+                if found is not None:
+                    findings.append(found)
+                    continue
+            for sentence in split_block(text, block):
+                if self.chrome is not None:
+                    found = self._chrome(text, sentence, lines[block.unit])
+                    if found is not None:
+                        findings.append(found)
+                        continue
+                findings.extend(self._sentence(text, sentence, lines[block.unit]))
+        findings.sort(key=lambda f: (f.line, f.start, f.end, f.kind.value))
+        return findings
+
+    # ----------------------------------------------------------------------------------------- pieces
+    def _finding(
+        self,
+        kind: FindingKind,
+        text: str,
+        start: int,
+        end: int,
+        lines: _Lines,
+        message: str,
+        **extra: object,
+    ) -> Finding:
+        line, column = lines.line_col(start)
+        severity = Severity.INFO if kind is FindingKind.UI_CHROME else Severity.WARNING
+        return Finding(
+            kind=kind,
+            severity=severity,
+            start=start,
+            end=end,
+            line=line,
+            column=column,
+            text=text[start:end],
+            message=message,
+            record=lines.unit.record,
+            field=lines.unit.field,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def _chrome(self, text: str, segment: Segment, lines: _Lines) -> Finding | None:
+        assert self.chrome is not None
+        start, end = segment.start, segment.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end - start > 200 or start >= end:
+            return None
+        entry = self.chrome.match(text[start:end])
+        if entry is None:
+            return None
+        foreign = entry.language != self.expected
+        where = f" in {entry.language}" if foreign else ""
+        gloss = f" ('{entry.english}')" if foreign else ""
+        return self._finding(
+            FindingKind.UI_CHROME,
+            text,
+            start,
+            end,
+            lines,
+            f"site interface text{where}{gloss}; remove it",
+            action="remove",
+            language=entry.language,
+            confidence=1.0,
+            replacement=entry.english if foreign else None,
+            rule="chrome",
+        )
+
+    def _sentence(self, text: str, sentence: Segment, lines: _Lines) -> list[Finding]:
+        blanked = text[sentence.start : sentence.end]
+        if sentence.protected:
+            chars = list(blanked)
+            for s, e in sentence.protected:
+                for i in range(max(s, sentence.start), min(e, sentence.end)):
+                    chars[i - sentence.start] = " "
+            blanked = "".join(chars)
+        tokens = _tokens(blanked, sentence.start)
+        if not tokens:
+            return []
+        out: list[Finding] = []
+        native: list[int] = []
+        foreign: list[int] = []
+        for i, token in enumerate(tokens):
+            if token.group == "Mixed" or (
+                token.group in ("Latin", "Cyrillic", "Greek")
+                and not token.word.isascii()
+                and len({script_of(c) for c in token.word} & {"Latin", "Cyrillic", "Greek"}) > 1
+            ):
+                fix = fix_homoglyphs(token.word, prefer=self.native)
+                if fix is not None:
+                    out.append(
+                        self._homoglyph(text, token, fix.script, fix.intruders, fix.replacement, lines)
+                    )
+                    continue
+            if token.group == self.native:
+                native.append(i)
+            elif token.group != "Other":
+                foreign.append(i)
+        if foreign:
+            out.extend(self._script_runs(text, tokens, foreign, lines))
+        if native and self.native in ("Latin", "Cyrillic"):
+            out.extend(self._lexicon_runs(text, tokens, native, lines))
+        return out
+
+    def _homoglyph(
+        self,
+        text: str,
+        token: _Token,
+        script: str,
+        intruders: tuple[tuple[str, str], ...],
+        replacement: str | None,
+        lines: _Lines,
+    ) -> Finding:
+        names = ", ".join(f"{c} ({d})" for c, d in intruders)
+        should = f"; it should read '{replacement}'" if replacement else ""
+        return self._finding(
+            FindingKind.HOMOGLYPH,
+            text,
+            token.start,
+            token.end,
+            lines,
+            f"{script} word spelled with look-alike letters {names}{should}",
+            action="replace",
+            confidence=0.99,
+            replacement=replacement,
+            rule="homoglyph",
+            details=(("script", script), *intruders),
+        )
+
+    # ------------------------------------------------------------------------------------ script runs
+    def _script_runs(
+        self, text: str, tokens: list[_Token], foreign: list[int], lines: _Lines
+    ) -> list[Finding]:
+        runs: list[list[int]] = []
+        for i in foreign:
+            if runs:
+                prev = runs[-1][-1]
+                between = tokens[prev + 1 : i]
+                same = tokens[prev].group == tokens[i].group
+                names = len(between) <= 2 and all(t.word[:1].isupper() for t in between)
+                if same and (not between or names):
+                    runs[-1].append(i)
+                    continue
+            runs.append([i])
+        out: list[Finding] = []
+        for run in runs:
+            group = tokens[run[0]].group
+            head, tail = tokens[run[0]], tokens[run[-1]]
+            words = [tokens[i].word for i in run]
+            letters = sum(len(w) for w in words)
+            minimum = 1 if group == "CJK" else self.options.min_chars
+            if letters < minimum:
+                continue
+            if group == "Latin" and self.native != "Latin" and all(w[:1].isupper() for w in words):
+                continue  # names and acronyms in a non-Latin document
+            span = text[head.start : tail.end]
+            language = self._script_language(group, span, words)
+            confidence = round(1.0 - 0.5 ** (letters + 2), 4) if group != "Latin" else 0.9
+            if confidence < self.options.min_confidence:
+                continue
+            out.append(self._foreign(text, head.start, tail.end, language, confidence, "script", lines))
+        return out
+
+    def _script_language(self, group: str, span: str, words: list[str]) -> str | None:
+        if group == "Cyrillic":
+            best, scores = cyrillic_language(span)
+            if best in ("ru", "uk", "bg", "mk") and sum(len(w) for w in words) >= CONFIRM_LETTERS:
+                viable = [k for k in _LANGDETECT_CYRILLIC if scores[k] >= scores[best] - 1.0]
+                if len(viable) > 1:
+                    detection = self.detector.detect(span, among=viable)
+                    if detection.language is not None:
+                        return detection.language
+            return best
+        if group == "Latin":
+            detection = self.detector.detect(span)
+            return detection.language
+        return script_language(group, span)
+
+    def _foreign(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        language: str | None,
+        confidence: float,
+        rule: str,
+        lines: _Lines,
+    ) -> Finding:
+        name = language or "another language"
+        return self._finding(
+            FindingKind.FOREIGN_TEXT,
+            text,
+            start,
+            end,
+            lines,
+            f"text in {name} where {self.expected} is expected; translate it",
+            action="translate",
+            language=language,
+            confidence=confidence,
+            rule=f"foreign-{rule}",
+        )
+
+    # ----------------------------------------------------------------------------------- lexicon runs
+    def _evidence(self, word: str) -> tuple[float, ...]:
+        """Evidence (nats) for each other language over the expected one, for a lower-case word."""
+        key = word.casefold()
+        cached = self._evidence_cache.get(key)
+        if cached is not None:
+            return cached
+        if self._lexicon is None:
+            self._lexicon = lexicon_for(self.expected)
+        lexicon = self._lexicon
+        zipf = lexicon.zipf(key)
+        z_expected = zipf[0]
+        expected_eff = z_expected if z_expected > 0 else FLOOR_EXPECTED
+        if z_expected >= 3.0:
+            weight = 0.35
+        elif z_expected >= 2.0:
+            weight = 0.6
+        else:
+            weight = 1.0
+        expected_alpha = alphabet_allows(self.expected, key)
+        values: list[float] = []
+        for lang, z in zip(lexicon.others, zipf[1:], strict=True):
+            other_eff = z if z > 0 else FLOOR_OTHER
+            value = (other_eff - expected_eff) * weight * LN10
+            allowed = alphabet_allows(lang, key)
+            if allowed is False:
+                value -= 4.0
+            elif allowed is True and z_expected <= 0 and expected_alpha is not True:
+                value += 1.0
+            values.append(value)
+        result = tuple(values)
+        if len(self._evidence_cache) > 500_000:
+            self._evidence_cache.clear()
+        self._evidence_cache[key] = result
+        return result
+
+    def _lexicon_runs(
+        self, text: str, tokens: list[_Token], native: list[int], lines: _Lines
+    ) -> list[Finding]:
+        words = [tokens[i].word.casefold().replace("’", "'") for i in native]
+        covered = self._terms.covered(words)
+        if self._lexicon is None:
+            self._lexicon = lexicon_for(self.expected)
+        k = len(self._lexicon.others)
+        if k == 0:
+            return []
+        evidence: list[tuple[float, ...]] = []
+        zero = (0.0,) * k
+        budget = 0.0
+        for n, i in enumerate(native):
+            token = tokens[i]
+            word = token.word
+            if n in covered or len(word) < 2 or (word.isupper() and len(word) > 1):
+                evidence.append(zero if n not in covered else (-3.0,) * k)
+                continue
+            values = self._evidence(word)
+            initial = n == 0 or i == 0
+            if word[:1].isupper() and not initial:
+                values = tuple(v * 0.3 if v > 0 else v for v in values)
+            evidence.append(values)
+            budget += max(0.0, max(values))
+        if budget <= ENTER_COST + LEAVE_COST:
+            return []
+        runs = _viterbi(evidence, k)
+        out: list[Finding] = []
+        assert self._lexicon is not None
+        for state, lo, hi in runs:
+            score = sum(evidence[n][state] for n in range(lo, hi + 1)) - ENTER_COST - LEAVE_COST
+            first, last = tokens[native[lo]], tokens[native[hi]]
+            run_words = [tokens[native[n]].word for n in range(lo, hi + 1)]
+            letters = sum(len(w) for w in run_words)
+            if letters < self.options.min_chars:
+                continue
+            if hi == lo and run_words[0][:1].isupper() and not (lo == 0 and native[0] == 0):
+                continue
+            language: str | None = self._lexicon.others[state]
+            span = text[first.start : last.end]
+            if letters >= CONFIRM_LETTERS:
+                among = self._lexicon.languages
+                detection = self.detector.detect(span, among=among)
+                if detection.language == self.expected and detection.confidence >= 0.9 and score < 6.0:
+                    continue
+                if detection.language not in (None, self.expected) and detection.confidence >= 0.5:
+                    language = detection.language
+            confidence = round(_sigmoid(CALIB_A * score + CALIB_B), 4)
+            if confidence < self.options.min_confidence:
+                continue
+            out.append(self._foreign(text, first.start, last.end, language, confidence, "lexicon", lines))
+        return out
+
+
+def _viterbi(evidence: list[tuple[float, ...]], k: int) -> list[tuple[int, int, int]]:
+    """Best labelling of words as expected (state -1) or one of ``k`` languages; returns foreign runs.
+
+    Emission of the expected state is 0 (evidence is relative to it). Ties prefer the expected language, so
+    runs are as tight as the evidence allows.
+
+    Returns:
+        ``(language index, first word, last word)`` for each maximal foreign run.
+    """
+    n = len(evidence)
+    neg = -1e18
+    # score[0] is the expected language, score[j+1] language j.
+    score = [0.0] + [neg] * k
+    back: list[list[int]] = []
+    for t in range(n):
+        ev = evidence[t]
+        prev = score
+        row = [0] * (k + 1)
+        new = [0.0] * (k + 1)
+        # expected state
+        stay = prev[0]
+        leave_state = max(range(1, k + 1), key=lambda s: prev[s]) if k else 0
+        leave = prev[leave_state] - LEAVE_COST if k else neg
+        if stay >= leave:
+            new[0], row[0] = stay, 0
+        else:
+            new[0], row[0] = leave, leave_state
+        for j in range(1, k + 1):
+            options = (prev[j], prev[0] - ENTER_COST)
+            if options[0] >= options[1]:
+                best, src = options[0], j
+            else:
+                best, src = options[1], 0
+            # switching straight between foreign languages
+            if leave_state != j and k > 1:
+                alt = prev[leave_state] - SWITCH_COST
+                if alt > best:
+                    best, src = alt, leave_state
+            new[j] = best + ev[j - 1]
+            row[j] = src
+        score = new
+        back.append(row)
+    # termination: leaving at the end costs LEAVE_COST as well (symmetric spans)
+    final = [score[0]] + [score[j] - LEAVE_COST for j in range(1, k + 1)]
+    state = max(range(k + 1), key=lambda s: (final[s], s == 0))
+    path = [0] * n
+    for t in range(n - 1, -1, -1):
+        path[t] = state
+        state = back[t][state]
+    runs: list[tuple[int, int, int]] = []
+    t = 0
+    while t < n:
+        if path[t] == 0:
+            t += 1
+            continue
+        s = path[t]
+        lo = t
+        while t + 1 < n and path[t + 1] == s:
+            t += 1
+        runs.append((s - 1, lo, t))
+        t += 1
+    return runs
