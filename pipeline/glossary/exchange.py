@@ -1,0 +1,574 @@
+"""Exchange formats: CSV/TSV term pairs (DeepL, Google), full multi-column CSV/TSV, and TBX-Basic.
+
+* **Pairs** (``source term, target term``, no header): the layout DeepL and Google Cloud Translation accept
+  for a one-direction glossary. Exported: each concept's source term and admitted variants against the target
+  term; pattern concepts are left out (neither service knows ``{n}``). Imported: one concept per target
+  term, the first source string its term and the rest variants.
+* **Full CSV/TSV**: a header row, then one concept per row. Columns ``id, category, pos, pattern, note,
+  source``, then per language ``xx`` (the preferred term; Google's "equivalent term sets" header is a list of
+  such codes), ``xx-variants``, ``xx-forbidden``, ``xx-abbr`` (lists joined by `` | ``) and ``xx-case``.
+  Export then import gives back the same concepts.
+* **TBX-Basic** (ISO 30042, ``martif``): ``termEntry`` > ``langSet`` > ``tig`` > ``term`` with ``termNote``
+  ``administrativeStatus`` ``preferredTerm-admn-sts`` (term), ``admittedTerm-admn-sts`` (variant and
+  abbreviation) and ``deprecatedTerm-admn-sts`` (forbidden); abbreviations carry ``termType``
+  ``abbreviation``.
+  Parsed with defusedxml: entity declarations and external references are refused. Export then import gives
+  back the same glossary.
+
+All functions are pure (text in, text or values out); the CLI reads and writes the files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from xml.etree.ElementTree import Element, ParseError, SubElement, indent, tostring
+
+from pipeline.errors import GlossaryError
+from pipeline.glossary.model import CASE_RULES, NUMBER, POS_VALUES, Concept, Glossary, TermEntry
+
+__all__ = [
+    "LIST_SEP",
+    "dumps_csv",
+    "dumps_pairs",
+    "dumps_tbx",
+    "loads_csv",
+    "loads_pairs",
+    "loads_tbx",
+    "slug",
+]
+
+LIST_SEP = " | "
+_META = ("id", "category", "pos", "pattern", "note", "source")
+_SUFFIXES = ("variants", "forbidden", "abbr", "case")
+_REVIEW_COLUMNS = ("count", "example", "kind", "files")
+_LANG = re.compile(r"[a-z]{2,3}\Z")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_STATUS = {
+    "term": "preferredTerm-admn-sts",
+    "variant": "admittedTerm-admn-sts",
+    "abbr": "admittedTerm-admn-sts",
+    "forbidden": "deprecatedTerm-admn-sts",
+}
+_POS_TBX = {
+    "noun": "noun",
+    "proper-noun": "properNoun",
+    "verb": "verb",
+    "adjective": "adjective",
+    "phrase": "other",
+}
+_POS_BACK = {v: k for k, v in _POS_TBX.items()}
+_PATTERN_NOTE = "glossa:pattern"
+_CASE_NOTE = "glossa:case="
+_META_P = "glossa-"
+
+
+def slug(text: str, taken: set[str] | None = None) -> str:
+    """A concept id from a term: lower-case ASCII letters, digits and ``-``; unique within ``taken``.
+
+    >>> slug("International Space Station")
+    'international-space-station'
+    >>> slug("Soyuz MS-{n}", {"soyuz-ms-n"})
+    'soyuz-ms-n-2'
+    >>> slug("Роскосмос")
+    'term'
+    """
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "term"
+    if not base[0].isalnum():
+        base = "t" + base
+    taken = taken if taken is not None else set()
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def dumps_pairs(glossary: Glossary, source: str, target: str, *, delimiter: str = ",") -> str:
+    """Term pairs ``source term, target term`` for DeepL or Google (no header; pattern concepts skipped).
+
+    >>> ru = TermEntry("Роскосмос", variants=("Госкорпорация «Роскосмос»",))
+    >>> c = Concept("x", terms=(("en", TermEntry("Roscosmos")), ("ru", ru)))
+    >>> g = Glossary("g", languages=("en", "ru"), concepts=(c,))
+    >>> print(dumps_pairs(g, "ru", "en"), end="")
+    Роскосмос,Roscosmos
+    Госкорпорация «Роскосмос»,Roscosmos
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    seen: set[str] = set()
+    for concept in glossary.concepts:
+        src, dst = concept.term(source), concept.term(target)
+        if src is None or dst is None or concept.pattern or not dst.term:
+            continue
+        for string in (src.term, *src.variants):
+            if string and string not in seen:
+                seen.add(string)
+                writer.writerow([string, dst.term])
+        for i, abbr in enumerate(src.abbr):
+            if i < len(dst.abbr) and abbr not in seen:
+                seen.add(abbr)
+                writer.writerow([abbr, dst.abbr[i]])
+    return buffer.getvalue()
+
+
+def _rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=delimiter)
+    out: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                out.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise GlossaryError(f"CSV syntax error: {exc}; fix the quoting", line=reader.line_num) from None
+    return out
+
+
+def loads_pairs(
+    text: str,
+    source: str,
+    target: str,
+    *,
+    delimiter: str = ",",
+    path: str = "<pairs>",
+    glossary_id: str = "imported",
+) -> Glossary:
+    """Read ``source term, target term`` rows into a glossary (one concept per target term).
+
+    Raises:
+        GlossaryError: a row has fewer than two columns or an empty cell, or neither side is English.
+    """
+    if "en" not in (source, target):
+        raise GlossaryError("term pairs need English on one side; pass --source en or --target en", path=path)
+    if source == target:
+        raise GlossaryError("--source and --target must differ", path=path)
+    other = target if source == "en" else source
+    grouped: dict[str, list[str]] = {}
+    for line, row in _rows(text, delimiter):
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
+            raise GlossaryError(
+                f"expected 2 columns (source term, target term), found {len([c for c in row if c.strip()])}; "
+                "fill in both terms",
+                path=path,
+                line=line,
+            )
+        if len(row) > 2 and not (len(row) == 4 and row[2].strip().lower()[:2] == source):
+            raise GlossaryError(
+                f"expected 2 columns (source term, target term), found {len(row)}; remove the extra columns",
+                path=path,
+                line=line,
+            )
+        grouped.setdefault(row[1].strip(), []).append(row[0].strip())
+    taken: set[str] = set()
+    concepts: list[Concept] = []
+    for target_term, sources in grouped.items():
+        unique = list(dict.fromkeys(sources))
+        entries = {
+            source: TermEntry(unique[0], variants=tuple(unique[1:])),
+            target: TermEntry(target_term),
+        }
+        english = entries["en"].term
+        concepts.append(
+            Concept(
+                id=slug(english, taken),
+                pattern=NUMBER in english,
+                terms=(("en", entries["en"]), (other, entries[other])),
+            )
+        )
+    languages = ("en", other)
+    return Glossary(id=glossary_id, languages=languages, concepts=tuple(concepts), path=path)
+
+
+def _join(values: Sequence[str], *, what: str) -> str:
+    for value in values:
+        if "|" in value:
+            raise GlossaryError(
+                f"{what} {value!r} contains '|', which the CSV list format uses; export as TBX"
+            )
+    return LIST_SEP.join(values)
+
+
+def dumps_csv(glossary: Glossary, *, delimiter: str = ",") -> str:
+    """Full multi-column CSV (or TSV): one concept per row, lossless for concepts."""
+    languages = [lang for lang in glossary.languages if any(c.term(lang) for c in glossary.concepts)]
+    header: list[str] = list(_META)
+    used: dict[str, list[str]] = {}
+    for lang in languages:
+        entries = [e for c in glossary.concepts if (e := c.term(lang)) is not None]
+        kinds = [lang]
+        kinds += [
+            f"{lang}-{k}" for k in ("variants", "forbidden", "abbr") if any(getattr(e, k) for e in entries)
+        ]
+        if any(e.case != "auto" for e in entries):
+            kinds.append(f"{lang}-case")
+        used[lang] = kinds
+        header += kinds
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    for concept in glossary.concepts:
+        row = [
+            concept.id,
+            concept.category,
+            concept.pos,
+            "true" if concept.pattern else "",
+            concept.note,
+            concept.source,
+        ]
+        for lang in languages:
+            entry = concept.term(lang)
+            for column in used[lang]:
+                if entry is None:
+                    row.append("")
+                elif column == lang:
+                    row.append(entry.term)
+                elif column.endswith("-case"):
+                    row.append(entry.case if entry.case != "auto" else "")
+                else:
+                    kind = column.rsplit("-", 1)[1]
+                    row.append(_join(getattr(entry, kind), what=f"{concept.id}.{lang}.{kind}"))
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def _split_list(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split("|") if part.strip())
+
+
+def loads_csv(
+    text: str,
+    *,
+    delimiter: str = ",",
+    path: str = "<csv>",
+    glossary_id: str = "imported",
+    title: str = "",
+    version: str = "",
+    license: str = "",
+) -> Glossary:
+    """Read a full multi-column CSV/TSV (also Google's header-of-language-codes layout).
+
+    Rows with an empty ``id`` get one made from the English term. Review columns written by
+    ``glossa glossary extract`` (``count``, ``example``, ``kind``, ``files``) are ignored.
+
+    Raises:
+        GlossaryError: unknown column, missing English column or cell, a row with too many cells, a bad
+            ``pattern``/``case``/``pos`` value, a duplicate id (each with the line).
+    """
+    rows = _rows(text, delimiter)
+    if not rows:
+        raise GlossaryError(
+            "empty file; the first row must name the columns (id, en, ru, ...)", path=path, line=1
+        )
+    header_line, header = rows[0]
+    columns = [c.strip().lower() for c in header]
+    languages: list[str] = []
+    for column in columns:
+        if column in _META or column in _REVIEW_COLUMNS or column in ("description",):
+            continue
+        lang, _, kind = column.partition("-")
+        if not _LANG.match(lang) or (kind and kind not in _SUFFIXES):
+            raise GlossaryError(
+                f"unknown column {column!r}; use {', '.join(_META)}, language codes (en, ru...) and "
+                f"xx-{'/xx-'.join(_SUFFIXES)}",
+                path=path,
+                line=header_line,
+            )
+        if lang not in languages:
+            languages.append(lang)
+    if "en" not in columns:
+        raise GlossaryError(
+            "no 'en' column; every concept needs an English term", path=path, line=header_line
+        )
+    taken: set[str] = set()
+    concepts: list[Concept] = []
+    explicit = [
+        cells[columns.index("id")].strip()
+        for _, cells in rows[1:]
+        if "id" in columns and len(cells) > columns.index("id") and cells[columns.index("id")].strip()
+    ]
+    taken.update(explicit)
+    seen_ids: dict[str, int] = {}
+    for line, cells in rows[1:]:
+        if len(cells) > len(columns):
+            raise GlossaryError(
+                f"row has {len(cells)} cells but the header names {len(columns)} columns; quote cells that "
+                "contain the delimiter",
+                path=path,
+                line=line,
+            )
+        cell = dict(
+            zip(columns, [c.strip() for c in cells] + [""] * (len(columns) - len(cells)), strict=True)
+        )
+        if not cell.get("en"):
+            raise GlossaryError(
+                "the 'en' cell is empty; fill in the English term or delete the row", path=path, line=line
+            )
+        cid = cell.get("id", "") or slug(cell["en"], taken)
+        if not re.match(r"[a-z0-9][a-z0-9.-]*\Z", cid):
+            raise GlossaryError(
+                f"invalid id {cid!r}; use lower-case letters, digits, '.' and '-'", path=path, line=line
+            )
+        if cid in seen_ids:
+            raise GlossaryError(
+                f"duplicate id {cid!r} (first at line {seen_ids[cid]}); rename one", path=path, line=line
+            )
+        seen_ids[cid] = line
+        pattern_cell = cell.get("pattern", "").lower()
+        if pattern_cell not in ("", "true", "false", "yes", "no", "1", "0"):
+            raise GlossaryError(
+                f"pattern is {pattern_cell!r}; write true or leave it empty", path=path, line=line
+            )
+        pos = cell.get("pos", "")
+        if pos and pos not in POS_VALUES:
+            raise GlossaryError(f"pos is {pos!r}; use one of {', '.join(POS_VALUES)}", path=path, line=line)
+        terms: list[tuple[str, TermEntry]] = []
+        for lang in languages:
+            term = cell.get(lang, "")
+            rest = {k: cell.get(f"{lang}-{k}", "") for k in _SUFFIXES}
+            if not term:
+                if any(rest.values()):
+                    raise GlossaryError(
+                        f"{lang}-* cells are filled but {lang!r} is empty; fill in the term",
+                        path=path,
+                        line=line,
+                    )
+                continue
+            case = rest["case"] or "auto"
+            if case not in CASE_RULES:
+                raise GlossaryError(
+                    f"{lang}-case is {case!r}; use one of {', '.join(CASE_RULES)}", path=path, line=line
+                )
+            terms.append(
+                (
+                    lang,
+                    TermEntry(
+                        term,
+                        _split_list(rest["variants"]),
+                        _split_list(rest["forbidden"]),
+                        _split_list(rest["abbr"]),
+                        case,
+                    ),
+                )
+            )
+        concepts.append(
+            Concept(
+                id=cid,
+                category=cell.get("category", ""),
+                pos=pos,
+                note=cell.get("note", "") or cell.get("description", ""),
+                source=cell.get("source", ""),
+                pattern=pattern_cell in ("true", "yes", "1") or any(NUMBER in e.term for _, e in terms),
+                terms=tuple(terms),
+            )
+        )
+    return Glossary(
+        id=glossary_id,
+        title=title,
+        version=version,
+        languages=tuple(languages),
+        concepts=tuple(concepts),
+        path=path,
+        license=license,
+    )
+
+
+def _tig(lang_set: Element, string: str, status: str, *, pos: str, abbr: bool, case: str) -> None:
+    tig = SubElement(lang_set, "tig")
+    SubElement(tig, "term").text = string
+    if pos:
+        SubElement(tig, "termNote", type="partOfSpeech").text = _POS_TBX[pos]
+    if abbr:
+        SubElement(tig, "termNote", type="termType").text = "abbreviation"
+    SubElement(tig, "termNote", type="administrativeStatus").text = status
+    if case != "auto":
+        SubElement(tig, "note").text = _CASE_NOTE + case
+
+
+def dumps_tbx(glossary: Glossary) -> str:
+    """TBX-Basic (``martif``) text of a glossary, UTF-8, indented, ending with a newline."""
+    root = Element("martif", {"type": "TBX-Basic", _XML_LANG: "en"})
+    header = SubElement(root, "martifHeader")
+    file_desc = SubElement(header, "fileDesc")
+    SubElement(SubElement(file_desc, "titleStmt"), "title").text = glossary.title or glossary.id
+    source_desc = SubElement(file_desc, "sourceDesc")
+    SubElement(source_desc, "p").text = f"{_META_P}id: {glossary.id}"
+    SubElement(source_desc, "p").text = f"{_META_P}title: {glossary.title}"
+    SubElement(source_desc, "p").text = f"{_META_P}version: {glossary.version}"
+    SubElement(source_desc, "p").text = f"{_META_P}license: {glossary.license}"
+    SubElement(source_desc, "p").text = f"{_META_P}languages: {' '.join(glossary.languages)}"
+    SubElement(SubElement(header, "encodingDesc"), "p", type="XCSURI").text = "TBXBasicXCSV02.xcs"
+    body = SubElement(SubElement(root, "text"), "body")
+    for concept in glossary.concepts:
+        entry_el = SubElement(body, "termEntry", id=concept.id)
+        if concept.category:
+            SubElement(entry_el, "descrip", type="subjectField").text = concept.category
+        if concept.note:
+            SubElement(entry_el, "note").text = concept.note
+        if concept.source:
+            SubElement(entry_el, "admin", type="source").text = concept.source
+        if concept.pattern:
+            SubElement(entry_el, "note").text = _PATTERN_NOTE
+        for lang, entry in concept.terms:
+            lang_set = SubElement(entry_el, "langSet", {_XML_LANG: lang})
+            _tig(lang_set, entry.term, _STATUS["term"], pos=concept.pos, abbr=False, case=entry.case)
+            for form, string in entry.forms()[1:]:
+                _tig(lang_set, string, _STATUS[form], pos=concept.pos, abbr=form == "abbr", case="auto")
+    indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode") + "\n"
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(element: Element, *names: str) -> list[Element]:
+    return [child for child in element if _local(child.tag) in names]
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    at = text.find(needle)
+    return None if at < 0 else text.count("\n", 0, at) + 1
+
+
+def loads_tbx(text: str, *, path: str = "<tbx>", glossary_id: str = "imported") -> Glossary:
+    """Parse TBX-Basic (v2 ``martif``/``termEntry``/``langSet``/``tig``; v3 ``conceptEntry`` names too).
+
+    Raises:
+        GlossaryError: the XML is malformed or truncated (with its line), declares entities or external
+            references (refused: entity bombs, XXE), or an entry lacks an English preferred term.
+    """
+    import defusedxml.ElementTree as safe_et
+    from defusedxml import DefusedXmlException
+
+    try:
+        root = safe_et.fromstring(
+            text.encode("utf-8"), forbid_dtd=False, forbid_entities=True, forbid_external=True
+        )
+    except ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise GlossaryError(
+            f"TBX is not well-formed XML ({str(exc).split(':')[0]}); the file is truncated or broken, "
+            "re-export it",
+            path=path,
+            line=line,
+        ) from None
+    except DefusedXmlException as exc:
+        raise GlossaryError(
+            f"TBX declares XML entities or external references ({type(exc).__name__}), which are refused "
+            "(entity bombs, XXE); remove the DOCTYPE",
+            path=path,
+            line=_line_of(text, "<!ENTITY") or _line_of(text, "<!DOCTYPE"),
+        ) from None
+    meta: dict[str, str] = {}
+    title = ""
+    for element in root.iter():
+        name = _local(element.tag)
+        if name == "title" and not title:
+            title = (element.text or "").strip()
+        if name == "p" and (element.text or "").startswith(_META_P):
+            key, _, value = (element.text or "")[len(_META_P) :].partition(": ")
+            meta[key.strip()] = value.strip().removesuffix(":").strip() if value else ""
+    taken: set[str] = set()
+    concepts: list[Concept] = []
+    languages: list[str] = meta["languages"].split() if meta.get("languages") else []
+    entries = [e for e in root.iter() if _local(e.tag) in ("termEntry", "conceptEntry")]
+    for entry_el in entries:
+        cid = entry_el.get("id", "")
+        category = note = source = pos = ""
+        pattern = False
+        for child in entry_el:
+            name = _local(child.tag)
+            value = (child.text or "").strip()
+            if name == "descrip" and child.get("type") == "subjectField":
+                category = value
+            elif name == "note" and value == _PATTERN_NOTE:
+                pattern = True
+            elif name == "note":
+                note = value
+            elif name == "admin" and child.get("type") == "source":
+                source = value
+        terms: list[tuple[str, TermEntry]] = []
+        for lang_set in _children(entry_el, "langSet", "langSec"):
+            lang = (lang_set.get(_XML_LANG) or lang_set.get("lang") or "").lower().split("-")[0]
+            if not _LANG.match(lang):
+                raise GlossaryError(
+                    f'langSet without a valid xml:lang in entry {cid!r}; add xml:lang="xx"',
+                    path=path,
+                    line=_line_of(text, f'id="{cid}"'),
+                )
+            if lang not in languages:
+                languages.append(lang)
+            preferred = ""
+            case = "auto"
+            variants: list[str] = []
+            forbidden: list[str] = []
+            abbr: list[str] = []
+            for tig in _children(lang_set, "tig", "ntig", "termSec"):
+                term_el = next((e for e in tig.iter() if _local(e.tag) == "term"), None)
+                string = (term_el.text or "").strip() if term_el is not None else ""
+                notes = {
+                    n.get("type", ""): (n.text or "").strip()
+                    for n in tig.iter()
+                    if _local(n.tag) == "termNote"
+                }
+                status = notes.get("administrativeStatus", "")
+                if notes.get("partOfSpeech") and not pos:
+                    pos = _POS_BACK.get(notes["partOfSpeech"], "")
+                for n in tig.iter():
+                    if _local(n.tag) == "note" and (n.text or "").startswith(_CASE_NOTE):
+                        case = (n.text or "")[len(_CASE_NOTE) :]
+                if not string:
+                    continue
+                if status.startswith("preferred") and not preferred:
+                    preferred = string
+                elif status.startswith(("deprecated", "superseded")):
+                    forbidden.append(string)
+                elif notes.get("termType") in ("abbreviation", "acronym", "shortForm"):
+                    abbr.append(string)
+                elif not status and not preferred:
+                    preferred = string
+                else:
+                    variants.append(string)
+            if not preferred and variants:
+                preferred = variants.pop(0)
+            if preferred:
+                if case not in CASE_RULES:
+                    case = "auto"
+                terms.append(
+                    (lang, TermEntry(preferred, tuple(variants), tuple(forbidden), tuple(abbr), case))
+                )
+        english = dict(terms).get("en")
+        if english is None:
+            raise GlossaryError(
+                f"entry {cid or '(no id)'} has no English preferred term; add an en langSet",
+                path=path,
+                line=_line_of(text, f'id="{cid}"') if cid else None,
+            )
+        if not cid or not re.match(r"[a-z0-9][a-z0-9.-]*\Z", cid):
+            cid = slug(english.term, taken)
+        taken.add(cid)
+        concepts.append(
+            Concept(
+                id=cid,
+                category=category,
+                pos=pos,
+                note=note,
+                source=source,
+                pattern=pattern or any(NUMBER in e.term for _, e in terms),
+                terms=tuple(terms),
+            )
+        )
+    if "en" in languages:
+        languages.remove("en")
+    return Glossary(
+        id=meta.get("id") or glossary_id,
+        title=meta.get("title", title),
+        version=meta.get("version", ""),
+        languages=("en", *languages),
+        concepts=tuple(concepts),
+        path=path,
+        license=meta.get("license", ""),
+    )
