@@ -1,0 +1,465 @@
+"""The project translation memory (SQLite) and TMX 1.4b exchange.
+
+Every accepted translation is remembered under ``(source text, source language, target language, model id,
+glossary version)``, so a corpus full of the same UI strings sends each distinct string to a model once. The
+stored content is deterministic: no wall-clock time, only an insertion counter, which exports leave out;
+exports are sorted. Entries imported from TMX files that did not come from Glossa (human translations, other
+tools) are stored with the model and glossary version ``*`` and serve every model, after exact matches.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+from xml.sax.saxutils import escape, quoteattr
+
+from pipeline.errors import FormatError, InputError
+from pipeline.translation.base import Provenance, Translation, Translator, model_id_of, provenance_of_model
+
+__all__ = [
+    "ANY",
+    "CachedTranslator",
+    "MemoryEntry",
+    "MemoryStats",
+    "TranslationMemory",
+    "export_tmx",
+    "import_tmx",
+    "parse_tmx",
+    "render_tmx",
+]
+
+#: Model / glossary version of entries that serve any model (imported or human-reviewed translations).
+ANY = "*"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    source TEXT NOT NULL,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    model TEXT NOT NULL,
+    glossary_version TEXT NOT NULL,
+    target TEXT NOT NULL,
+    provenance TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (source, source_lang, target_lang, model, glossary_version)
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryEntry:
+    """One remembered translation.
+
+    Attributes:
+        source: the source text.
+        source_lang: its language (ISO 639-1).
+        target_lang: the target language.
+        target: the translation.
+        model: id of the model that produced it (``*``: any model).
+        glossary_version: version of the glossaries in force (``*``: any).
+        provenance: where the translation first came from (``argos:…``, ``phrasebook``, ``memory``…).
+    """
+
+    source: str
+    source_lang: str
+    target_lang: str
+    target: str
+    model: str = ANY
+    glossary_version: str = ANY
+    provenance: str = Provenance.MEMORY.value
+
+    @property
+    def sort_key(self) -> tuple[str, ...]:
+        """Export order: pair, source text, model, glossary version."""
+        return (self.source_lang, self.target_lang, self.source, self.model, self.glossary_version)
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryStats:
+    """Counts for ``glossa tm stats``.
+
+    Attributes:
+        entries: number of entries.
+        pairs: ``(pair, count)`` sorted by pair.
+        models: ``(model, count)`` sorted by model.
+    """
+
+    entries: int
+    pairs: tuple[tuple[str, int], ...]
+    models: tuple[tuple[str, int], ...]
+
+
+class TranslationMemory:
+    """A translation memory in one SQLite file (created on first use).
+
+    Args:
+        path: the SQLite file (``Settings.memory_path``).
+
+    Raises:
+        InputError: the file exists but is not a Glossa memory (or cannot be opened).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), timeout=30.0)
+            self._db.executescript(_SCHEMA)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise InputError(
+                f"cannot open the translation memory ({exc}); move the file away or set GLOSSA_HOME",
+                path=str(path),
+            ) from exc
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    def __enter__(self) -> TranslationMemory:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        row = self._db.execute("SELECT COUNT(*) FROM entries").fetchone()
+        return int(row[0])
+
+    def add(self, entries: Iterable[MemoryEntry]) -> int:
+        """Store entries (an entry with the same key is replaced); return how many were written."""
+        rows = [
+            (e.source, e.source_lang, e.target_lang, e.model, e.glossary_version, e.target, e.provenance)
+            for e in entries
+        ]
+        if not rows:
+            return 0
+        with self._db:
+            (start,) = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()
+            self._db.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*row, start + i + 1) for i, row in enumerate(rows)],
+            )
+        return len(rows)
+
+    def lookup(
+        self, texts: Iterable[str], source_lang: str, target_lang: str, model: str, glossary_version: str
+    ) -> dict[str, MemoryEntry]:
+        """Return the best entry for each text that has one.
+
+        An entry of the exact model and glossary version wins; then the exact model with any glossary
+        version; then any model with the exact glossary version; then any model and version.
+        """
+        wanted = sorted(set(texts))
+        found: dict[str, tuple[int, MemoryEntry]] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT source, target, model, glossary_version, provenance FROM entries "  # noqa: S608
+                f"WHERE source_lang = ? AND target_lang = ? AND model IN (?, ?) "
+                f"AND glossary_version IN (?, ?) AND source IN ({marks})",
+                (source_lang, target_lang, model, ANY, glossary_version, ANY, *chunk),
+            ).fetchall()
+            for source, target, row_model, row_version, provenance in rows:
+                rank = (row_model != model) * 2 + (row_version != glossary_version)
+                entry = MemoryEntry(
+                    source, source_lang, target_lang, target, row_model, row_version, provenance
+                )
+                if source not in found or rank < found[source][0]:
+                    found[source] = (rank, entry)
+        return {source: entry for source, (_, entry) in found.items()}
+
+    def entries(self, source_lang: str | None = None, target_lang: str | None = None) -> list[MemoryEntry]:
+        """Return all entries (optionally of one language pair), sorted for export."""
+        columns = "source, source_lang, target_lang, target, model, glossary_version, provenance"
+        query = f"SELECT {columns} FROM entries"  # noqa: S608
+        clauses, params = [], []
+        if source_lang:
+            clauses.append("source_lang = ?")
+            params.append(source_lang)
+        if target_lang:
+            clauses.append("target_lang = ?")
+            params.append(target_lang)
+        if clauses:
+            query += " WHERE " + " AND ".join(clauses)
+        rows = self._db.execute(query, params).fetchall()
+        return sorted((MemoryEntry(*row) for row in rows), key=lambda e: e.sort_key)
+
+    def stats(self) -> MemoryStats:
+        """Count entries per language pair and per model."""
+        pairs = self._db.execute(
+            "SELECT source_lang || '-' || target_lang AS pair, COUNT(*) FROM entries "
+            "GROUP BY pair ORDER BY pair"
+        ).fetchall()
+        models = self._db.execute(
+            "SELECT model, COUNT(*) FROM entries GROUP BY model ORDER BY model"
+        ).fetchall()
+        return MemoryStats(
+            len(self), tuple((str(p), int(n)) for p, n in pairs), tuple((str(m), int(n)) for m, n in models)
+        )
+
+
+@dataclass(slots=True)
+class CachedTranslator:
+    """Look texts up in the memory first; translate only the misses (each distinct text once); remember them.
+
+    Args:
+        inner: the translator for misses.
+        memory: the project memory.
+        glossary_version: version of the glossaries in force (part of the key).
+        remember: store what ``inner`` produced.
+
+    Attributes:
+        hits: texts answered from memory so far.
+        misses: distinct texts sent to ``inner`` so far.
+    """
+
+    inner: Translator
+    memory: TranslationMemory
+    glossary_version: str = ""
+    remember: bool = True
+    hits: int = field(default=0)
+    misses: int = field(default=0)
+
+    def model_id(self, source: str, target: str) -> str:
+        """The inner translator's model id."""
+        return model_id_of(self.inner, source, target)
+
+    def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        """Translate ``texts``; see :meth:`translate_detailed`."""
+        return [t.target for t in self.translate_detailed(texts, source, target)]
+
+    def translate_detailed(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
+        """Translate ``texts``, each result saying whether it came from memory or from the model.
+
+        Raises:
+            ModelNotInstalled: a text missed the memory and nothing covers the pair.
+        """
+        if not texts:
+            return []
+        model = self.model_id(source, target) if any(t.strip() for t in texts) else ""
+        found = self.memory.lookup(
+            (t for t in texts if t.strip()), source, target, model, self.glossary_version
+        )
+        misses = list(dict.fromkeys(t for t in texts if t.strip() and t not in found))
+        produced: dict[str, str] = {}
+        if misses:
+            outputs = self.inner.translate_batch(misses, source, target)
+            produced = dict(zip(misses, outputs, strict=True))
+            self.misses += len(misses)
+            if self.remember:
+                provenance = provenance_of_model(model)
+                self.memory.add(
+                    MemoryEntry(s, source, target, t, model, self.glossary_version, provenance)
+                    for s, t in produced.items()
+                )
+        results = []
+        for text in texts:
+            if not text.strip():
+                results.append(Translation(text, text, Provenance.UNTRANSLATED.value))
+            elif text in found:
+                self.hits += 1
+                entry = found[text]
+                results.append(Translation(text, entry.target, Provenance.MEMORY.value, entry.model))
+            else:
+                results.append(Translation(text, produced[text], provenance_of_model(model), model))
+        return results
+
+
+# --- TMX 1.4b -------------------------------------------------------------------------------------------
+
+
+def _lang(code: str) -> str:
+    """Primary language subtag, lower case.
+
+    >>> _lang("en-US"), _lang("RU")
+    ('en', 'ru')
+    """
+    return code.replace("_", "-").split("-")[0].strip().lower()
+
+
+def _seg_text(seg: Element) -> str:
+    return "".join(seg.itertext())
+
+
+def parse_tmx(data: bytes, *, source: str) -> list[MemoryEntry]:
+    """Parse a TMX document into memory entries (one per source/target variant pair).
+
+    The source language is the ``<tu srclang>``, else the header's ``srclang``, else (``*all*``) the first
+    ``<tuv>``. Glossa's own ``x-glossa-*`` properties restore model, glossary version and provenance; other
+    entries get model and version ``*``. Parsed with defusedxml: entity declarations and DTDs are refused.
+
+    >>> tmx = ('<tmx version="1.4"><header srclang="ru" creationtool="t" creationtoolversion="1" '
+    ...        'segtype="sentence" o-tmf="t" adminlang="en" datatype="plaintext"/><body><tu>'
+    ...        '<tuv xml:lang="ru"><seg>Привет</seg></tuv><tuv xml:lang="en-GB"><seg>Hello</seg></tuv>'
+    ...        '</tu></body></tmx>').encode()
+    >>> [(e.source, e.source_lang, e.target_lang, e.target, e.model) for e in parse_tmx(tmx, source="x")]
+    [('Привет', 'ru', 'en', 'Hello', '*')]
+
+    Raises:
+        FormatError: not well-formed XML, not TMX, or forbidden entities (with the line).
+    """
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    try:
+        root = SafeET.fromstring(data)
+    except ParseError as exc:
+        line = exc.position[0] if exc.position else None
+        raise FormatError(f"not well-formed XML ({exc}); fix the TMX file", path=source, line=line) from exc
+    except DefusedXmlException as exc:
+        raise FormatError(f"refusing XML entities or DTDs in a TMX file ({exc})", path=source) from exc
+    if root.tag != "tmx":
+        raise FormatError(f"root element is <{root.tag}>, not <tmx>; not a TMX file", path=source)
+    header = root.find("header")
+    header_src = header.get("srclang", "*all*") if header is not None else "*all*"
+    body = root.find("body")
+    if body is None:
+        raise FormatError("no <body> element; not a TMX file", path=source)
+    entries: list[MemoryEntry] = []
+    for number, tu in enumerate(body.iter("tu"), start=1):
+        props = {p.get("type", ""): (p.text or "") for p in tu.findall("prop")}
+        variants = []
+        for tuv in tu.findall("tuv"):
+            lang = tuv.get(_XML_LANG) or tuv.get("lang")
+            seg = tuv.find("seg")
+            if not lang or seg is None:
+                raise FormatError(f"<tu> number {number} has a <tuv> without xml:lang or <seg>", path=source)
+            variants.append((_lang(lang), _seg_text(seg)))
+        if len(variants) < 2:
+            continue
+        src = tu.get("srclang") or header_src
+        src_lang = variants[0][0] if src.lower() == "*all*" else _lang(src)
+        sources = [text for lang, text in variants if lang == src_lang]
+        if not sources:
+            continue
+        for lang, text in variants:
+            if lang == src_lang:
+                continue
+            entries.append(
+                MemoryEntry(
+                    sources[0],
+                    src_lang,
+                    lang,
+                    text,
+                    props.get("x-glossa-model", ANY) or ANY,
+                    props.get("x-glossa-glossary-version", ANY) or ANY,
+                    props.get("x-glossa-provenance", Provenance.MEMORY.value) or Provenance.MEMORY.value,
+                )
+            )
+    return entries
+
+
+def _xml_text(text: str) -> str:
+    """Escape for XML 1.0, replacing characters XML cannot carry with U+FFFD."""
+    clean = "".join(
+        ch
+        if ch in "\t\n\r" or (" " <= ch <= "\ud7ff") or ("\ue000" <= ch <= "\ufffd") or ch >= "\U00010000"
+        else "\ufffd"
+        for ch in text
+    )
+    return escape(clean)
+
+
+def render_tmx(entries: Iterable[MemoryEntry], *, tool_version: str = "0.1.0") -> str:
+    """Render entries as a TMX 1.4b document: sorted, no dates, so the same memory gives the same bytes.
+
+    >>> print(render_tmx([MemoryEntry("Да", "ru", "en", "Yes")]))  # doctest: +NORMALIZE_WHITESPACE
+    <?xml version="1.0" encoding="UTF-8"?>
+    <tmx version="1.4">
+      <header creationtool="glossa" creationtoolversion="0.1.0" segtype="sentence" o-tmf="glossa"
+        adminlang="en" srclang="ru" datatype="plaintext"/>
+      <body>
+        <tu srclang="ru">
+          <tuv xml:lang="ru"><seg>Да</seg></tuv>
+          <tuv xml:lang="en"><seg>Yes</seg></tuv>
+        </tu>
+      </body>
+    </tmx>
+    """
+    ordered = sorted(entries, key=lambda e: e.sort_key)
+    sources = {e.source_lang for e in ordered}
+    srclang = sources.pop() if len(sources) == 1 else "*all*"
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<tmx version="1.4">',
+        f'  <header creationtool="glossa" creationtoolversion={quoteattr(tool_version)} segtype="sentence" '
+        f'o-tmf="glossa"\n    adminlang="en" srclang={quoteattr(srclang)} datatype="plaintext"/>',
+        "  <body>",
+    ]
+    for e in ordered:
+        lines.append(f"    <tu srclang={quoteattr(e.source_lang)}>")
+        for kind, value, default in (
+            ("x-glossa-model", e.model, ANY),
+            ("x-glossa-glossary-version", e.glossary_version, ANY),
+            ("x-glossa-provenance", e.provenance, Provenance.MEMORY.value),
+        ):
+            if value != default:
+                lines.append(f'      <prop type="{kind}">{_xml_text(value)}</prop>')
+        lines.append(f"      <tuv xml:lang={quoteattr(e.source_lang)}><seg>{_xml_text(e.source)}</seg></tuv>")
+        lines.append(f"      <tuv xml:lang={quoteattr(e.target_lang)}><seg>{_xml_text(e.target)}</seg></tuv>")
+        lines.append("    </tu>")
+    lines += ["  </body>", "</tmx>", ""]
+    return "\n".join(lines)
+
+
+def import_tmx(memory: TranslationMemory, path: Path) -> int:
+    """Read a TMX file into the memory; return the number of entries stored.
+
+    Raises:
+        InputError: the file cannot be read.
+        FormatError: it is not valid TMX.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror}); pass an existing TMX file", path=str(path)) from exc
+    return memory.add(parse_tmx(data, source=str(path)))
+
+
+def export_tmx(memory: TranslationMemory, path: Path, *, overwrite: bool = False, **filters: Any) -> int:
+    """Write the memory (optionally ``source_lang=``/``target_lang=`` filtered) as TMX, atomically.
+
+    Returns:
+        The number of entries written.
+
+    Raises:
+        InputError: ``path`` exists and ``overwrite`` is false, or it cannot be written.
+    """
+    if path.exists() and not overwrite:
+        raise InputError(
+            "already exists; pass --force to overwrite it or choose another name", path=str(path)
+        )
+    entries = memory.entries(**filters)
+    text = render_tmx(entries)
+    _write_atomic(path, text)
+    return len(entries)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise InputError(f"cannot write ({exc.strerror}); check the folder", path=str(path)) from exc
+
+
+def iter_entries(memory: TranslationMemory) -> Iterator[MemoryEntry]:
+    """Iterate over all entries in export order."""
+    yield from memory.entries()
