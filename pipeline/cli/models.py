@@ -1,7 +1,149 @@
-"""`glossa models`: work in progress (filled in by its issue)."""
+"""`glossa models`: install, list, remove and verify Argos ``.argosmodel`` packages, offline.
+
+Packages live in the models folder: ``--models-dir``, else ``$GLOSSA_MODELS_DIR``, else ``models_dir`` in the
+config file, else ``$GLOSSA_HOME/models``. A folder that ``argospm`` filled can be used as it is.
+"""
 
 from __future__ import annotations
 
-import typer
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
 
-app = typer.Typer(help="models commands.", no_args_is_help=True)
+import typer
+from rich.table import Table
+
+from pipeline.cli._common import err_console, make_settings, out_console, pipeline_errors, state_of
+from pipeline.translation.packages import (
+    install_package,
+    list_packages,
+    remove_package,
+    verify_packages,
+)
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="Install, list, remove and verify offline Argos translation models.",
+    no_args_is_help=True,
+)
+
+ModelsDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--models-dir",
+        help="Models folder (default: $GLOSSA_MODELS_DIR, config models_dir, or $GLOSSA_HOME/models).",
+        file_okay=False,
+    ),
+]
+
+
+class ListFormat(StrEnum):
+    """Output of ``glossa models list``."""
+
+    table = "table"
+    json = "json"
+
+
+def _human(size: int) -> str:
+    """Bytes as a short human string.
+
+    >>> _human(1536), _human(10)
+    ('1.5 KiB', '10 B')
+    """
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"  # pragma: no cover
+
+
+@app.command("install")
+def install(
+    ctx: typer.Context,
+    archive: Annotated[
+        Path,
+        typer.Argument(help="An .argosmodel package file.", exists=True, dir_okay=False, readable=True),
+    ],
+    models_dir: ModelsDir = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace an installed package of the same language pair.")
+    ] = False,
+) -> None:
+    """Install an Argos package from a local file (never downloads anything)."""
+    with pipeline_errors():
+        settings = make_settings(ctx, models_dir=models_dir)
+        package = install_package(archive, settings.models_dir, replace=replace)
+    if not state_of(ctx).quiet:
+        err_console.print(
+            f"installed {package.pair} {package.package_version} into {package.path}",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    models_dir: ModelsDir = None,
+    output: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+) -> None:
+    """List installed packages: language pair, version, size and folder."""
+    with pipeline_errors():
+        settings = make_settings(ctx, models_dir=models_dir)
+        packages = list_packages(settings.models_dir)
+    if output is ListFormat.json:
+        typer.echo(json.dumps([p.to_json() for p in packages], ensure_ascii=False, indent=2))
+        return
+    if not packages:
+        err_console.print(
+            f"no models installed in {settings.models_dir}; run `glossa models install FILE.argosmodel`",
+            markup=False,
+            soft_wrap=True,
+        )
+        return
+    table = Table("pair", "version", "size", "path", box=None)
+    for p in packages:
+        table.add_row(p.pair, p.package_version, _human(p.size), str(p.path))
+    out_console.print(table)
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    pair: Annotated[str, typer.Argument(help="Language pair, e.g. ru-en.")],
+    models_dir: ModelsDir = None,
+) -> None:
+    """Remove the installed package(s) of a language pair."""
+    with pipeline_errors():
+        settings = make_settings(ctx, models_dir=models_dir)
+        removed = remove_package(settings.models_dir, pair)
+    if not state_of(ctx).quiet:
+        for p in removed:
+            err_console.print(
+                f"removed {p.pair} {p.package_version} from {p.path}", markup=False, soft_wrap=True
+            )
+
+
+@app.command("verify")
+def verify(
+    ctx: typer.Context,
+    pair: Annotated[str | None, typer.Argument(help="Only this language pair, e.g. ru-en.")] = None,
+    models_dir: ModelsDir = None,
+) -> None:
+    """Re-check installed packages: files present, models load and translate a word. Exit 1 on a problem."""
+    with pipeline_errors():
+        settings = make_settings(ctx, models_dir=models_dir)
+        results = verify_packages(settings.models_dir, pair)
+    if not results:
+        err_console.print(f"no models installed in {settings.models_dir}", markup=False, soft_wrap=True)
+        return
+    for result in results:
+        status = "ok" if result.ok else "FAILED: " + "; ".join(result.problems)
+        out_console.print(
+            f"{result.package.pair} {result.package.package_version}: {status}", markup=False, soft_wrap=True
+        )
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
