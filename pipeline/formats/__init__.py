@@ -115,10 +115,11 @@ def discover(
 ) -> list[Path]:
     """Expand the paths a user named into the files to read.
 
-    Files are kept as given (whatever their suffix). Folders are walked recursively in sorted order,
-    skipping hidden folders and files; a file found there is kept when its suffix is known, it matches one
-    of ``include`` (if any) and none of ``exclude``, globs matched against its path relative to the folder
-    (``/``-separated, case-sensitive; ``*`` also crosses ``/``). Each file appears once, first place wins.
+    Files are kept as given (whatever their suffix). Folders are walked recursively, skipping hidden
+    folders and files; their files are sorted by relative path and kept when the suffix is known, the
+    path matches one of ``include`` (if any) and none of ``exclude``. Globs match the path relative to the
+    folder (``/``-separated, case-sensitive; ``*`` also crosses ``/``). Each file appears once, first
+    place wins.
 
     Args:
         paths: files and folders.
@@ -141,9 +142,10 @@ def discover(
 
     for path in paths:
         if path.is_dir():
+            under: list[tuple[str, Path]] = []
             for folder, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                for name in filenames:
                     file = Path(folder, name)
                     relative = file.relative_to(path).as_posix()
                     if name.startswith(".") or format_for(file, explicit=False) is None:
@@ -152,7 +154,9 @@ def discover(
                         continue
                     if _matches(relative, exclude):
                         continue
-                    keep(file)
+                    under.append((relative, file))
+            for _, file in sorted(under):
+                keep(file)
         elif path.exists():
             keep(path)
         else:

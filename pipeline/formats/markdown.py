@@ -316,8 +316,9 @@ def read_markdown(text: str, *, source: str, encoding: str = "utf-8") -> Documen
     """
     starts = line_starts(text)
     front_matter_end, segments = _front_matter(text, starts)
-    tokens = _parser().parse(_parse_source(text, front_matter_end))
-    segments += _block_segments(text, tokens, starts)
+    # Offsets are located in the text markdown-it saw: same length and lines as ``text``.
+    parsed = _parse_source(text, front_matter_end)
+    segments += _block_segments(parsed, _parser().parse(parsed), starts)
     return Document(source, DocFormat.MARKDOWN, encoding, text, (TextUnit(text),), tuple(segments))
 
 
