@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Settings
 from pipeline.errors import InputError
@@ -20,7 +20,16 @@ from pipeline.models import AuditRun, FileReport
 if TYPE_CHECKING:
     from pipeline.detection import StrayFinder
 
-__all__ = ["AuditRequest", "audit_paths", "build_finder"]
+__all__ = [
+    "AuditRequest",
+    "FileTranslation",
+    "TranslateRequest",
+    "TranslateRun",
+    "audit_paths",
+    "build_finder",
+    "output_path_for",
+    "translate_paths",
+]
 
 Progress = Callable[[int, int], None]
 
@@ -138,3 +147,217 @@ def audit_paths(
                 if progress:
                     progress(len(reports), total)
     return AuditRun(expected_language=settings.expected_language, files=tuple(reports))
+
+
+# --------------------------------------------------------------------------------------------- translate
+
+
+@dataclass(frozen=True, slots=True)
+class TranslateRequest:
+    """What ``glossa translate`` was asked to do."""
+
+    scope: str = "stray"
+    source: str | None = None
+    target: str = "en"
+    drop_chrome: bool = False
+    in_place: bool = False
+    output: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileTranslation:
+    """The outcome for one input file.
+
+    Attributes:
+        path: the input file.
+        output: where the result was written (None when the file could not be read).
+        error: why the file could not be translated, or None.
+        changes: what happened to each span, in document order.
+        places: 1-based ``(line, column)`` of each change's start.
+        records: JSON Lines record of each change (None for other formats).
+    """
+
+    path: str
+    output: str | None
+    error: str | None
+    changes: tuple[Any, ...] = ()
+    places: tuple[tuple[int, int], ...] = ()
+    records: tuple[int | None, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TranslateRun:
+    """The result of translating a set of files."""
+
+    target: str
+    scope: str
+    files: tuple[FileTranslation, ...]
+    glossary_version: str = ""
+
+
+def output_path_for(path: Path, root: Path | None, request: TranslateRequest, *, many: bool) -> Path:
+    """Where the translation of ``path`` goes.
+
+    * ``--in-place``: over the input (a backup is kept beside it);
+    * ``-o OUT``: OUT itself for one file (unless OUT is a folder), else OUT/<path relative to its root>;
+    * neither: beside the input, as ``name.<target>.ext``.
+
+    >>> output_path_for(Path("a/x.txt"), None, TranslateRequest(target="en"), many=False)
+    PosixPath('a/x.en.txt')
+    >>> output_path_for(Path("s/a/x.md"), Path("s"), TranslateRequest(output=Path("out")), many=True)
+    PosixPath('out/a/x.md')
+    """
+    if request.in_place:
+        return path
+    if request.output is None:
+        return path.with_name(f"{path.stem}.{request.target}{path.suffix}")
+    out = request.output
+    if not many and not out.is_dir() and not str(out).endswith(("/", "\\")):
+        return out
+    relative = path.relative_to(root) if root is not None and path.is_relative_to(root) else Path(path.name)
+    return out / relative
+
+
+def translate_paths(
+    paths: Sequence[Path],
+    settings: Settings,
+    request: TranslateRequest,
+    *,
+    translator: Any | None = None,
+    progress: Progress | None = None,
+) -> TranslateRun:
+    """Translate stray fragments (or whole documents) of files, offline, and write the results.
+
+    Args:
+        paths: files and folders.
+        settings: resolved settings (glossaries, models folder, memory, expected language).
+        request: scope, languages, output placement.
+        translator: the MT backend; by default the Argos packages installed in ``settings.models_dir``.
+        progress: called with ``(done, total)`` after each file.
+
+    Returns:
+        One :class:`FileTranslation` per file.
+
+    Raises:
+        InputError: a named path does not exist, or an output would overwrite an input.
+        GlossaryError: a glossary in force is invalid.
+        ConfigError: ``--scope all`` without ``--from``.
+    """
+    from pipeline.detection.chrome import normalise_chrome
+    from pipeline.errors import ConfigError
+    from pipeline.formats import Edit, discover, read_path, write_document, write_path
+    from pipeline.glossary.io import load_glossary
+    from pipeline.glossary.match import TermMatcher
+    from pipeline.segmenting import sentences
+    from pipeline.translating import (
+        Phrasebook,
+        locate,
+        merge_changes,
+        plan_all,
+        plan_stray,
+        translate_jobs,
+    )
+
+    if request.scope == "all" and not request.source:
+        raise ConfigError("--scope all needs the documents' language: add --from LANG (e.g. --from ru)")
+    files = discover(paths, include=settings.include, exclude=settings.exclude)
+    inputs = {p.resolve() for p in files}
+    many = len(files) > 1 or any(p.is_dir() for p in paths)
+    roots = [p for p in paths if p.is_dir()]
+
+    glossaries = [load_glossary(p) for p in settings.glossaries]
+    glossary_version = "+".join(f"{g.id}@{g.version}" for g in glossaries)
+    matcher = TermMatcher(glossaries)
+    finder = build_finder(
+        AuditRequest(
+            expected_language=request.target if request.scope == "stray" else settings.expected_language,
+            min_chars=settings.min_chars,
+            min_confidence=settings.min_confidence,
+            glossaries=settings.glossaries,
+            jsonl_field=settings.jsonl_field,
+        )
+    )
+    renderings: dict[str, tuple[tuple[str, str], ...]] = {}
+    for g in glossaries:
+        for concept in g.concepts:
+            if concept.category != "ui-chrome":
+                continue
+            pairs = tuple((lang, entry.term) for lang, entry in concept.terms)
+            for _, entry in concept.terms:
+                for _, form in entry.forms():
+                    renderings.setdefault(normalise_chrome(form), pairs)
+    phrasebook = Phrasebook(chrome=finder.chrome, renderings=renderings)
+    if translator is None:
+        from pipeline.translation.ctranslate import ArgosCT2Translator
+
+        translator = ArgosCT2Translator(settings.models_dir)
+    memory = _open_memory(settings)
+
+    results: list[FileTranslation] = []
+    try:
+        for path in files:
+            root = next((r for r in roots if path.is_relative_to(r)), None)
+            target_path = output_path_for(path, root, request, many=many)
+            if not request.in_place and target_path.resolve() in inputs:
+                raise InputError(
+                    f"output {target_path} would overwrite an input; pick another -o or pass --in-place",
+                    path=str(path),
+                )
+            try:
+                doc = read_path(path, field=settings.jsonl_field)
+            except InputError as exc:
+                results.append(FileTranslation(str(path), None, exc.message))
+                continue
+            if request.scope == "all":
+                jobs = plan_all(doc, sentences(doc), source=request.source or "")
+                direct: list[Any] = []
+            else:
+                jobs, direct = plan_stray(
+                    doc, finder.find(doc), target=request.target, drop_chrome=request.drop_chrome
+                )
+            changes = translate_jobs(
+                jobs,
+                target=request.target,
+                translator=translator,
+                phrasebook=phrasebook,
+                matcher=matcher,
+                memory=memory,
+                glossary_version=glossary_version,
+            )
+            merged = merge_changes([*direct, *changes])
+            edits = [Edit(c.unit, c.start, c.end, c.target_text) for c in merged if c.changed]
+            text = write_document(doc, edits)
+            if request.in_place and edits:
+                backup = path.with_name(path.name + ".bak")
+                write_path(backup, doc.text, doc.encoding, overwrite=True)
+            if edits or not request.in_place:
+                target_path.parent.mkdir(parents=True, exist_ok=True)
+                write_path(target_path, text, doc.encoding, overwrite=True)
+            error = "; ".join(f"line {line}: {message}" for line, message in doc.errors) or None
+            results.append(
+                FileTranslation(
+                    path=str(path),
+                    output=str(target_path),
+                    error=error,
+                    changes=tuple(merged),
+                    places=tuple(locate(doc, c) for c in merged),
+                    records=tuple(doc.units[c.unit].record for c in merged),
+                )
+            )
+            if progress:
+                progress(len(results), len(files))
+    finally:
+        if memory is not None:
+            memory.close()
+    return TranslateRun(
+        target=request.target, scope=request.scope, files=tuple(results), glossary_version=glossary_version
+    )
+
+
+def _open_memory(settings: Settings) -> Any | None:
+    """Open the project translation memory, or None when its module is unavailable."""
+    try:
+        from pipeline.translation.memory import TranslationMemory
+    except ImportError:  # pragma: no cover - the memory ships with the package
+        return None
+    return TranslationMemory(settings.memory_path)

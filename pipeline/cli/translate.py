@@ -1,15 +1,154 @@
-"""`glossa translate` and `glossa apply`: work in progress (filled in by the translation issue)."""
+"""`glossa translate` and `glossa apply`: offline translation under the glossary, and review round trips."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from pipeline.cli._common import (
+    err_console,
+    make_settings,
+    out_console,
+    pipeline_errors,
+    progress_bar,
+    show_progress,
+)
 
-def translate(ctx: typer.Context) -> None:
-    """Translate stray fragments or whole documents, offline."""
-    raise typer.Exit(2)
+
+class ScopeChoice(StrEnum):
+    """What to translate."""
+
+    stray = "stray"
+    all = "all"
 
 
-def apply(ctx: typer.Context) -> None:
-    """Write reviewed XLIFF translations back into documents."""
-    raise typer.Exit(2)
+class ReportFormat(StrEnum):
+    """How the change report is written to stdout."""
+
+    table = "table"
+    json = "json"
+
+
+def translate(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to translate.", show_default=False)],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Output file (one input) or folder (default: NAME.<to>.EXT beside it)."
+        ),
+    ] = None,
+    scope: Annotated[
+        ScopeChoice, typer.Option("--scope", help="stray: only what the audit finds; all: whole documents.")
+    ] = ScopeChoice.stray,
+    source: Annotated[str | None, typer.Option("--from", help="Source language for --scope all.")] = None,
+    target: Annotated[str, typer.Option("--to", help="Target language (ISO 639-1).")] = "en",
+    glossary: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--glossary",
+            "-g",
+            help="Glossary in force (repeatable; default: the shipped space glossary and web phrasebook).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
+    drop_chrome: Annotated[
+        bool, typer.Option("--drop-chrome", help="Remove site UI lines instead of translating them.")
+    ] = False,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Overwrite the inputs (a NAME.bak backup is kept).")
+    ] = False,
+    xliff: Annotated[
+        Path | None, typer.Option("--xliff", help="Also write an XLIFF 2.0 file of every change for review.")
+    ] = None,
+    field: Annotated[str | None, typer.Option("--field", help="JSON Lines field holding the text.")] = None,
+    models_dir: Annotated[
+        Path | None, typer.Option("--models-dir", help="Folder of installed Argos packages.")
+    ] = None,
+    report_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Change report: table or json.")
+    ] = ReportFormat.table,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Parallel workers.")] = None,
+) -> None:
+    """Translate stray fragments (or whole documents) offline: memory, then Argos models, under the glossary.
+
+    Exit codes: 0 all translated, 1 something stayed untranslated or missed a required term, 2 errors.
+    """
+    from pipeline import translate_reports, workflows
+    from pipeline.errors import ConfigError
+
+    with pipeline_errors():
+        if in_place and output is not None:
+            raise ConfigError("--in-place and --output exclude each other; pick one")
+        settings = make_settings(
+            ctx,
+            glossaries=tuple(glossary or ()),
+            jsonl_field=field,
+            models_dir=models_dir,
+            jobs=jobs,
+        )
+        request = workflows.TranslateRequest(
+            scope=scope.value,
+            source=source,
+            target=target.lower(),
+            drop_chrome=drop_chrome,
+            in_place=in_place,
+            output=output,
+        )
+        with progress_bar("Translating", enabled=show_progress(ctx)) as advance:
+            run = workflows.translate_paths(paths, settings, request, progress=advance)
+        if xliff is not None:
+            from pipeline.formats import write_path
+            from pipeline.xliff import dump_xliff
+
+            write_path(xliff, dump_xliff(run), "utf-8", overwrite=True)
+        if report_format is ReportFormat.json:
+            text = translate_reports.render_json(run)
+        else:
+            text = translate_reports.render_table(run, width=max(out_console.width, 100))
+        out_console.file.write(text)
+        out_console.file.flush()
+    for item in run.files:
+        if item.error is not None:
+            err_console.print(f"glossa: error: {item.path}: {item.error}", markup=False, highlight=False)
+    raise typer.Exit(translate_reports.exit_code(run))
+
+
+def apply(
+    ctx: typer.Context,
+    xliff_file: Annotated[
+        Path,
+        typer.Argument(
+            help="Reviewed XLIFF 2.0 file written by --xliff.", exists=True, dir_okay=False, readable=True
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Output file or folder (default: the translation it was made from)."
+        ),
+    ] = None,
+    in_place: Annotated[
+        bool,
+        typer.Option("--in-place", help="Write into the original documents (a NAME.bak backup is kept)."),
+    ] = False,
+    field: Annotated[str | None, typer.Option("--field", help="JSON Lines field holding the text.")] = None,
+) -> None:
+    """Write reviewed XLIFF translations back into the documents and the project memory.
+
+    Exit codes: 0 applied, 2 the XLIFF or a document could not be used (nothing is written then).
+    """
+    from pipeline import xliff
+
+    with pipeline_errors():
+        settings = make_settings(ctx, jsonl_field=field)
+        applied = xliff.apply_xliff(xliff_file, settings, output=output, in_place=in_place)
+        for path, count in applied:
+            out_console.print(
+                f"{path}: {count} reviewed translation(s) applied", markup=False, highlight=False
+            )

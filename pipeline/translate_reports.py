@@ -1,0 +1,130 @@
+"""Render what ``glossa translate`` did: a table for people, JSON for machines; pick the exit code."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from pipeline import __version__
+from pipeline.translating import Change, Status
+from pipeline.workflows import FileTranslation, TranslateRun
+
+__all__ = ["TRANSLATE_SCHEMA", "change_to_dict", "exit_code", "render_json", "render_table"]
+
+TRANSLATE_SCHEMA = "glossa.translate/1"
+
+
+def exit_code(run: TranslateRun) -> int:
+    """2 when a file failed, 1 when a span stayed untranslated or missed a required term, else 0."""
+    if any(f.error is not None for f in run.files):
+        return 2
+    bad = (Status.UNTRANSLATED, Status.TERM_MISSED)
+    return 1 if any(c.status in bad for f in run.files for c in f.changes) else 0
+
+
+def change_to_dict(change: Change, place: tuple[int, int], record: int | None) -> dict[str, Any]:
+    """The JSON object of one change (schema ``glossa.translate/1``)."""
+    data: dict[str, Any] = {
+        "status": change.status.value,
+        "line": place[0],
+        "column": place[1],
+        "start": change.start,
+        "end": change.end,
+        "source": change.source_text,
+        "target": change.target_text,
+        "source_language": change.source_lang,
+        "target_language": change.target_lang,
+        "provenance": change.provenance,
+        "terms": [
+            {"concept": t.concept, "source": t.source, "target": t.target, "honoured": t.honoured}
+            for t in change.terms
+        ],
+        "note": change.note,
+    }
+    if record is not None:
+        data["record"] = record
+    return data
+
+
+def _file_dict(item: FileTranslation) -> dict[str, Any]:
+    return {
+        "path": item.path,
+        "output": item.output,
+        "error": item.error,
+        "changes": [
+            change_to_dict(c, p, r) for c, p, r in zip(item.changes, item.places, item.records, strict=True)
+        ],
+    }
+
+
+def _summary(run: TranslateRun) -> dict[str, int]:
+    counts: dict[str, int] = {status.value: 0 for status in Status}
+    for item in run.files:
+        for change in item.changes:
+            counts[change.status.value] += 1
+    counts["files"] = len(run.files)
+    counts["files_with_errors"] = sum(1 for f in run.files if f.error is not None)
+    return counts
+
+
+def render_json(run: TranslateRun) -> str:
+    """The whole run as one JSON object."""
+    data = {
+        "schema": TRANSLATE_SCHEMA,
+        "tool": {"name": "glossa", "version": __version__},
+        "target_language": run.target,
+        "scope": run.scope,
+        "files": [_file_dict(f) for f in run.files],
+        "summary": _summary(run),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _short(text: str, limit: int = 48) -> str:
+    flat = text.replace("\r", "").replace("\n", " ⏎ ")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def render_table(run: TranslateRun, *, width: int = 120) -> str:
+    """Every change as a table row, then a summary line; user text is never read as markup."""
+    buffer = StringIO()
+    console = Console(file=buffer, width=width, color_system=None, highlight=False)
+    rows = [(f, c, p) for f in run.files for c, p in zip(f.changes, f.places, strict=True)]
+    if rows:
+        table = Table(pad_edge=False)
+        for name in ("Location", "Status", "Source", "Target", "From"):
+            table.add_column(name, overflow="fold")
+        for item, change, (line, column) in rows:
+            origin = change.provenance
+            if change.terms:
+                origin += " · terms " + ", ".join(
+                    ("✓" if t.honoured else "✗") + t.target for t in change.terms
+                )
+            if change.note and change.status in (Status.UNTRANSLATED, Status.TERM_MISSED):
+                origin += f" ({change.note})"
+            table.add_row(
+                Text(f"{item.path}:{line}:{column}"),
+                Text(change.status.value),
+                Text(f"[{change.source_lang}] {_short(change.source_text)}"),
+                Text(_short(change.target_text)),
+                Text(origin),
+            )
+        console.print(table)
+    for item in run.files:
+        if item.error is not None:
+            console.print(Text(f"{item.path}: error: {item.error}"))
+        elif item.output is not None:
+            console.print(Text(f"{item.path} -> {item.output}"))
+    s = _summary(run)
+    console.print(
+        Text(
+            f"{s['files']} file(s): {s['translated']} translated, {s['term-missed']} term missed, "
+            f"{s['untranslated']} untranslated, {s['replaced']} respelled, {s['dropped']} dropped"
+        )
+    )
+    return buffer.getvalue()
