@@ -24,6 +24,7 @@ import tempfile
 import threading
 import types
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -227,7 +228,7 @@ def inspect_archive(path: Path) -> ArchiveInfo:
             bad = archive.testzip()
             if bad is not None:
                 raise ModelArchiveError(
-                    f"member {bad!r} is corrupt (CRC mismatch); download again", path=where
+                    f"damaged zip archive: {bad!r} fails its CRC check; download again", path=where
                 )
             names = {info.filename for info in infos}
             meta_name = f"{folder}/metadata.json"
@@ -237,7 +238,7 @@ def inspect_archive(path: Path) -> ArchiveInfo:
                 metadata = json.loads(archive.read(meta_name).decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise ModelArchiveError(f"{meta_name} is not valid JSON ({exc})", path=where) from exc
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         raise ModelArchiveError(
             f"truncated or damaged zip archive ({exc}); download it again", path=where
         ) from exc
