@@ -20,7 +20,7 @@ from pipeline.translation.base import DecodeOptions, Hypothesis
 from pipeline.translation.packages import InstalledPackage, find_package
 from pipeline.translation.sentences import split_sentences
 
-__all__ = ["ArgosCT2Translator", "install_hint"]
+__all__ = ["ArgosCT2Translator", "decoding_cap", "install_hint"]
 
 PIVOT = "en"
 T = TypeVar("T")
@@ -226,7 +226,7 @@ class ArgosCT2Translator:
         for b in range(0, len(order), options.max_batch_size):
             batch = order[b : b + options.max_batch_size]
             longest = max(len(chunks[i][1]) for i in batch)
-            cap = min(options.max_length, int(options.length_ratio * longest) + options.length_extra)
+            cap = decoding_cap(longest, options)
             prefixes = [prefix_tokens[i] for i in batch]
             kwargs: dict[str, Any] = {
                 "beam_size": options.beam_size,
@@ -280,6 +280,17 @@ class ArgosCT2Translator:
                 hyps_out.append(Hypothesis("".join(out), score))
             result_list.append(tuple(hyps_out))
         return result_list
+
+
+def decoding_cap(source_tokens: int, options: DecodeOptions) -> int:
+    """The most target tokens decoded for a batch whose longest source has ``source_tokens`` tokens.
+
+    >>> decoding_cap(10, DecodeOptions())
+    30
+    >>> decoding_cap(1000, DecodeOptions())
+    512
+    """
+    return max(1, min(options.max_length, int(options.length_ratio * source_tokens) + options.length_extra))
 
 
 def _pad(hyps: list[tuple[T, float]], count: int) -> list[tuple[T, float]]:
