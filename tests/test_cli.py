@@ -123,7 +123,8 @@ def test_sarif_shape() -> None:
     for res in run["results"]:
         assert res["ruleId"] in rules
         region = res["locations"][0]["physicalLocation"]["region"]
-        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+        assert region["startLine"] >= 1
+        assert region["startColumn"] >= 1
 
 
 def test_jobs_gives_the_same_report() -> None:
