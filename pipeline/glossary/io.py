@@ -100,8 +100,11 @@ def _toml(text: str, *, source: str, first_line: int) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_LINE.search(message)
-        line = first_line + int(match.group(1)) - 1 if match else first_line
-        reason = _TOML_LINE.sub("", message).strip()
+        if match:
+            line = first_line + int(match.group(1)) - 1
+        else:  # "at end of document": the last line with content
+            line = first_line + text.rstrip().count("\n")
+        reason = _TOML_LINE.sub("", message).replace("(at end of document)", "at the end").strip()
         raise GlossaryError(
             f"TOML syntax error: {reason}; fix the syntax (see docs/glossary-format.md)",
             path=source,
