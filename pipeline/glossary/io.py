@@ -100,10 +100,8 @@ def _toml(text: str, *, source: str, first_line: int) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_LINE.search(message)
-        if match:
-            line = first_line + int(match.group(1)) - 1
-        else:  # "at end of document": the last line with content
-            line = first_line + text.rstrip().count("\n")
+        # without a position the error is "at end of document": name the last line with content
+        line = first_line + (int(match.group(1)) - 1 if match else text.rstrip().count("\n"))
         reason = _TOML_LINE.sub("", message).replace("(at end of document)", "at the end").strip()
         raise GlossaryError(
             f"TOML syntax error: {reason}; fix the syntax (see docs/glossary-format.md)",

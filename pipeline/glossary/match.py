@@ -162,6 +162,18 @@ def _lower(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+_FINAL_VOWELS = re.compile(r"(?<=..)[аеёиоуыэюяіїєйь]+\Z")
+
+
+def _trim(lemma: str) -> str:
+    """A lemma without its final vowels, so adjective lemmas pymorphy3 spells two ways agree.
+
+    >>> _trim("міжнародний"), _trim("міжнародній"), _trim("станция"), _trim("роскосмос"), _trim("полёт")
+    ('міжнародн', 'міжнародн', 'станц', 'роскосмос', 'полет')
+    """
+    return _FINAL_VOWELS.sub("", lemma.replace("ё", "е"))
+
+
 class _Keyer:
     """Token -> key for one language, cached per token string."""
 
@@ -188,7 +200,7 @@ class _Keyer:
                 return ending.group(1).lower().replace("ё", "е")
             if is_all_caps(token):
                 return token.lower().replace("ё", "е")
-            return str(_morph(self.lang).parse(token)[0].normal_form).replace("ё", "е")
+            return _trim(str(_morph(self.lang).parse(token)[0].normal_form))
         if self.stem and _LATIN.match(token):
             return str(_stemmer(self.lang).stemWord(token.lower()))
         return token.lower()
@@ -200,7 +212,7 @@ class _Keyer:
             return (first,)
         lemmas = [first]
         for parse in _morph(self.lang).parse(token)[:4]:
-            lemma = str(parse.normal_form).replace("ё", "е")
+            lemma = _trim(str(parse.normal_form))
             if lemma not in lemmas:
                 lemmas.append(lemma)
         return tuple(lemmas)

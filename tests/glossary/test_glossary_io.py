@@ -62,24 +62,55 @@ def test_dump_round_trip() -> None:
     [
         pytest.param('[[concept]]\ncategory = "x"\nen = { term = "A" }\n', 5, "has no `id`", id="missing-id"),
         pytest.param('[[concept]]\nid = "a"\ncategory = "x"\n', 5, "no `en` entry", id="missing-en"),
-        pytest.param('[[concept]]\nid = "a"\ncategry = "x"\nen = { term = "A" }\n', 7, "unknown key 'categry'",
-                     id="unknown-key"),
-        pytest.param('[[concept]]\nid = "a"\nen = { term = "A", varients = ["B"] }\n', 7, "unknown key 'varients'",
-                     id="unknown-entry-key"),
-        pytest.param('[[concept]]\nid = "a"\nen = { term = "A" }\nfr = { term = "B" }\n', 8, "not declared",
-                     id="undeclared-language"),
-        pytest.param('[[concept]]\nid = "a"\nen = { term = "A" }\n\n[[concept]]\nid = "a"\nen = { term = "B" }\n',
-                     9, "duplicate concept id 'a' (first at line 5)", id="duplicate-id"),
-        pytest.param('[[concept]]\nid = "a"\npattern = true\nen = { term = "Soyuz MS-{m}" }\n', 8,
-                     "invalid pattern", id="bad-placeholder"),
-        pytest.param('[[concept]]\nid = "a"\npattern = true\nen = { term = "S-{n}-{n}" }\n', 8, "may appear once",
-                     id="two-placeholders"),
-        pytest.param('[[concept]]\nid = "a"\nen = { term = "Soyuz MS-{n}" }\n', 7, "pattern = true",
-                     id="placeholder-without-pattern"),
+        pytest.param(
+            '[[concept]]\nid = "a"\ncategry = "x"\nen = { term = "A" }\n',
+            7,
+            "unknown key 'categry'",
+            id="unknown-key",
+        ),
+        pytest.param(
+            '[[concept]]\nid = "a"\nen = { term = "A", varients = ["B"] }\n',
+            7,
+            "unknown key 'varients'",
+            id="unknown-entry-key",
+        ),
+        pytest.param(
+            '[[concept]]\nid = "a"\nen = { term = "A" }\nfr = { term = "B" }\n',
+            8,
+            "not declared",
+            id="undeclared-language",
+        ),
+        pytest.param(
+            '[[concept]]\nid = "a"\nen = { term = "A" }\n\n[[concept]]\nid = "a"\nen = { term = "B" }\n',
+            9,
+            "duplicate concept id 'a' (first at line 5)",
+            id="duplicate-id",
+        ),
+        pytest.param(
+            '[[concept]]\nid = "a"\npattern = true\nen = { term = "Soyuz MS-{m}" }\n',
+            8,
+            "invalid pattern",
+            id="bad-placeholder",
+        ),
+        pytest.param(
+            '[[concept]]\nid = "a"\npattern = true\nen = { term = "S-{n}-{n}" }\n',
+            8,
+            "may appear once",
+            id="two-placeholders",
+        ),
+        pytest.param(
+            '[[concept]]\nid = "a"\nen = { term = "Soyuz MS-{n}" }\n',
+            7,
+            "pattern = true",
+            id="placeholder-without-pattern",
+        ),
         pytest.param('[[concept]]\nid = "a"\nen = { term = "A" \n', 7, "TOML syntax error", id="toml-syntax"),
-        pytest.param('[[concept]]\nid = "a"\npos = "nown"\nen = { term = "A" }\n', 7, "pos of concept",
-                     id="bad-pos"),
-        pytest.param('[[concept]]\nid = "a"\nen = { term = "A", case = "upper" }\n', 7, "case", id="bad-case"),
+        pytest.param(
+            '[[concept]]\nid = "a"\npos = "nown"\nen = { term = "A" }\n', 7, "pos of concept", id="bad-pos"
+        ),
+        pytest.param(
+            '[[concept]]\nid = "a"\nen = { term = "A", case = "upper" }\n', 7, "case", id="bad-case"
+        ),
         pytest.param('[[concept]]\nid = "Bad Id"\nen = { term = "A" }\n', 6, "invalid", id="bad-id"),
     ],
 )
@@ -97,8 +128,12 @@ def test_invalid_concepts_name_the_line(body: str, line: int, needle: str) -> No
     [
         pytest.param('id = "x"\n', 1, "no [glossary] table", id="no-header"),
         pytest.param('[glossary]\nid = "x"\n', 1, "no `languages`", id="no-languages"),
-        pytest.param('[glossary]\nid = "x"\nlanguages = ["en"]\nowner = "me"\n', 4, "unknown key 'owner'",
-                     id="unknown-header-key"),
+        pytest.param(
+            '[glossary]\nid = "x"\nlanguages = ["en"]\nowner = "me"\n',
+            4,
+            "unknown key 'owner'",
+            id="unknown-header-key",
+        ),
         pytest.param('[glossary]\nid = "x"\nlanguages = ["ru"]\n', 3, 'include "en"', id="no-english"),
         pytest.param('[glossary]\nid = "x"\nlanguages = ["en"\n', 3, "TOML syntax error", id="header-syntax"),
     ],
@@ -112,12 +147,16 @@ def test_invalid_headers(text: str, line: int, needle: str) -> None:
 
 def test_wrong_encoding(tmp_path: Path) -> None:
     path = tmp_path / "cp1251.toml"
-    path.write_bytes((HEADER + '[[concept]]\nid = "a"\nen = { term = "A" }\nru = { term = "Роскосмос" }\n')
-                     .encode("cp1251"))
+    path.write_bytes(
+        (HEADER + '[[concept]]\nid = "a"\nen = { term = "A" }\nru = { term = "Роскосмос" }\n').encode(
+            "cp1251"
+        )
+    )
     with pytest.raises(InputError) as info:
         load_glossary(path)
     assert info.value.line == 8
-    assert "not UTF-8" in info.value.message and "re-save" in info.value.message
+    assert "not UTF-8" in info.value.message
+    assert "re-save" in info.value.message
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -125,8 +164,11 @@ def test_missing_file(tmp_path: Path) -> None:
         load_glossary(tmp_path / "nope.toml")
 
 
-NEW = Concept("vostochny", category="cosmodrome", terms=(("en", TermEntry("Vostochny Cosmodrome")),
-                                                         ("ru", TermEntry("космодром Восточный"))))
+NEW = Concept(
+    "vostochny",
+    category="cosmodrome",
+    terms=(("en", TermEntry("Vostochny Cosmodrome")), ("ru", TermEntry("космодром Восточный"))),
+)
 
 
 def test_add_keeps_every_other_byte(mini: Path) -> None:
@@ -134,7 +176,7 @@ def test_add_keeps_every_other_byte(mini: Path) -> None:
     g = add_concepts(mini, [NEW])
     after = mini.read_text(encoding="utf-8")
     assert after.startswith(before)
-    assert after[len(before):] == "\n" + dump_concept(NEW)
+    assert after[len(before) :] == "\n" + dump_concept(NEW)
     assert g.ids[-1] == "vostochny"
     assert load_glossary(mini)["vostochny"].term("ru") == TermEntry("космодром Восточный")
 
@@ -148,7 +190,9 @@ def test_add_existing_id_fails_without_replace(mini: Path) -> None:
 
 def test_replace_rewrites_only_that_chunk(mini: Path) -> None:
     before = split_chunks(mini.read_text(encoding="utf-8"))
-    new = Concept("roscosmos", category="agency", terms=(("en", TermEntry("Roscosmos", forbidden=("Roskosmos",))),))
+    new = Concept(
+        "roscosmos", category="agency", terms=(("en", TermEntry("Roscosmos", forbidden=("Roskosmos",))),)
+    )
     add_concepts(mini, [new], replace=True)
     after = split_chunks(mini.read_text(encoding="utf-8"))
     assert after.header == before.header
@@ -163,7 +207,9 @@ def test_replace_rewrites_only_that_chunk(mini: Path) -> None:
 def test_remove_keeps_every_other_byte(mini: Path) -> None:
     raw = split_chunks(mini.read_text(encoding="utf-8"))
     remove_concepts(mini, ["roscosmos"])
-    assert mini.read_text(encoding="utf-8") == raw.header + raw.chunks[0][1] + "".join(c for _, c in raw.chunks[2:])
+    assert mini.read_text(encoding="utf-8") == raw.header + raw.chunks[0][1] + "".join(
+        c for _, c in raw.chunks[2:]
+    )
     with pytest.raises(GlossaryError, match="no concept 'nope'"):
         remove_concepts(mini, ["nope"])
 
@@ -190,7 +236,9 @@ WORKER = textwrap.dedent(
 
 def test_concurrent_adds_lose_nothing(mini: Path) -> None:
     procs = [
-        subprocess.Popen([sys.executable, "-c", WORKER, str(mini), name], cwd=Path(__file__).resolve().parents[2])
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(mini), name], cwd=Path(__file__).resolve().parents[2]
+        )
         for name in ("alpha", "beta")
     ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
@@ -225,8 +273,9 @@ def test_merge(tmp_path: Path, mini: Path) -> None:
 
 def test_merge_conflict_needs_prefer(tmp_path: Path, mini: Path) -> None:
     other = tmp_path / "other.toml"
-    other.write_text(HEADER + '[[concept]]\nid = "roscosmos"\nen = { term = "Russian Space Agency" }\n',
-                     encoding="utf-8")
+    other.write_text(
+        HEADER + '[[concept]]\nid = "roscosmos"\nen = { term = "Russian Space Agency" }\n', encoding="utf-8"
+    )
     with pytest.raises(GlossaryError, match="--prefer"):
         merge_files(mini, other, tmp_path / "out.toml")
     assert not (tmp_path / "out.toml").exists()
