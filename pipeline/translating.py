@@ -300,13 +300,26 @@ def _casefold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
-def _mask(job_text: str, matches: Sequence[TermMatch], target: str) -> tuple[str, list[tuple[str, str, str]]]:
+def _rendering(matcher: TermMatcher | None, match: TermMatch, target: str) -> str | None:
+    """The required target rendering of a match: an abbreviation renders as the target's abbreviation."""
+    if matcher is not None and match.form == "abbr":
+        from pipeline.glossary.model import fill_number
+
+        entry = matcher.concept(match).term(target)
+        if entry is not None and entry.abbr:
+            return fill_number(entry.abbr[0], match.number)
+    return match.rendering(target)
+
+
+def _mask(
+    job_text: str, matches: Sequence[TermMatch], target: str, matcher: TermMatcher | None = None
+) -> tuple[str, list[tuple[str, str, str]]]:
     """Replace each matched term by its target rendering; return the masked text and (concept, src, tgt)."""
     out: list[str] = []
     used: list[tuple[str, str, str]] = []
     cursor = 0
     for m in matches:
-        rendering = m.rendering(target)
+        rendering = _rendering(matcher, m, target)
         if rendering is None or m.start < cursor:
             continue
         out.append(job_text[cursor : m.start])
@@ -403,7 +416,7 @@ def translate_jobs(
             continue
         matches = matcher.find(job.text, lang=job.source) if matcher else []
         if len(matches) == 1 and (matches[0].start, matches[0].end) == (0, len(job.text)):
-            rendering = matches[0].rendering(target)
+            rendering = _rendering(matcher, matches[0], target)
             if rendering is not None:
                 term = TermUse(matches[0].concept_id, job.text, rendering, True)
                 results[i] = Change(
@@ -462,7 +475,7 @@ def translate_jobs(
         required: list[list[tuple[str, str, str]]] = []
         for i in todo:
             text, used = _mask(
-                jobs[i].text, matcher.find(jobs[i].text, lang=source) if matcher else [], target
+                jobs[i].text, matcher.find(jobs[i].text, lang=source) if matcher else [], target, matcher
             )
             masked.append(text)
             required.append(used)
@@ -521,7 +534,7 @@ def _term_uses(
         return ()
     uses = []
     for m in matcher.find(source_text, lang=source):
-        rendering = m.rendering(target)
+        rendering = _rendering(matcher, m, target)
         if rendering is not None:
             uses.append(TermUse(m.concept_id, m.text, rendering, _casefold(rendering) in _casefold(output)))
     return tuple(uses)

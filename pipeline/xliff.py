@@ -216,11 +216,25 @@ def apply_xliff(
                 write_path(Path(doc.source + ".bak"), doc.text, doc.encoding, overwrite=True)
             destination.parent.mkdir(parents=True, exist_ok=True)
             write_path(destination, write_document(doc, edits), doc.encoding, overwrite=True)
-            # A reviewed translation is accepted whatever model or glossary version asks next time.
+            # A reviewed translation is accepted whatever model or glossary version asks next time, and it
+            # replaces the machine translation it corrects (same model and glossary version key).
+            reviewed = [u for u in items if u.target is not None and u.target != u.source and u.source_lang]
             memory.add(
-                MemoryEntry(u.source, u.source_lang, u.target_lang, u.target, provenance="review")
-                for u in items
-                if u.target is not None and u.target != u.source and u.source_lang
+                MemoryEntry(u.source, u.source_lang, u.target_lang, u.target or "", provenance="review")
+                for u in reviewed
+            )
+            memory.add(
+                MemoryEntry(
+                    u.source,
+                    u.source_lang,
+                    u.target_lang,
+                    u.target or "",
+                    u.provenance.removeprefix("argos:"),
+                    u.glossary_version,
+                    "review",
+                )
+                for u in reviewed
+                if u.provenance.startswith("argos:")
             )
             results.append((str(destination), len(edits)))
     finally:
