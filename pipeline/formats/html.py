@@ -55,7 +55,7 @@ class _Tokenizer(HTMLParser):
         self.events: list[tuple[int, tuple[int, int], str]] = []
 
     def _add(self, kind: int, value: str) -> None:
-        self.events.append((kind, self.getpos(), value))
+        self.events.append((kind, (self.lineno, self.offset), value))  # what getpos() returns
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._add(_OPEN, tag)

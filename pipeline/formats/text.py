@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pipeline.formats._splice import merge_spans, splice, url_spans
+from pipeline.formats._splice import splice, url_spans
 from pipeline.models import BlockKind, DocFormat, Document, Segment, TextUnit
 
 if TYPE_CHECKING:
@@ -24,10 +24,16 @@ def line_segments(text: str, *, unit: int = 0, kind: BlockKind = BlockKind.LINE)
     >>> [(s.start, s.end) for s in line_segments("  ab \\n\\n c\\r\\n")]
     [(2, 4), (8, 9)]
     """
+    # URLs never cross whitespace, so each lies inside one line's segment: find them all in one pass.
+    urls = url_spans(text, 0, len(text))
     segments = []
+    u = 0
     for match in _TRIMMED_LINE.finditer(text):
         start, end = match.span(1)
-        segments.append(Segment(unit, start, end, kind, merge_spans(url_spans(text, start, end))))
+        first = u
+        while u < len(urls) and urls[u][0] < end:
+            u += 1
+        segments.append(Segment(unit, start, end, kind, tuple(urls[first:u])))
     return tuple(segments)
 
 
