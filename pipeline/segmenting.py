@@ -17,7 +17,8 @@ Pure: text in, :class:`~pipeline.models.Segment` values out. The rules, each tes
    time.
 6. Sentences are trimmed of surrounding whitespace; empty ones are dropped.
 7. Protected spans (never detected, never sent to MT): the block's own (inline code, link targets, tags...)
-   plus URLs (``https://``, ``www.``), e-mail addresses, hashtags, @handles, numbers with their units,
+   plus URLs (``https://``, ``www.``), bare domain names with a known top-level domain (``FabriPaint.com``,
+   ``ria.ru/news``), e-mail addresses, hashtags, @handles, numbers with their units,
    ordinals, dates and ranges (``2024-2026``, ``12.5 km``, ``1990s``), and codes (``MS-07``, ``A320``,
    ``COVID-19``). Trailing punctuation is not part of a URL. Spans are sorted and do not overlap.
 """
@@ -40,9 +41,14 @@ _UNITS = (
     r"km/h|km²|km|kg|mg|g|m/s|m²|m³|m|cm|mm|µm|μm|nm|mi|ft|lb|lbs|oz|%|°C|°F|°|K|Hz|kHz|MHz|GHz|"
     r"KB|MB|GB|TB|kW|MW|GW|kWh|W|V|mA|A|s|ms|min|h|hrs|bn|mln|million|billion|trillion|st|nd|rd|th|s"
 )
+_TLDS = (
+    "com|org|net|gov|edu|mil|int|info|biz|io|co|ru|su|ua|by|kz|de|uk|fr|es|it|cn|jp|us|eu|ca|au|in|br|nl|se|"
+    "pl|cz|tr|il|tv|me|ly|gl|be|ch|at|dk|no|fi|pt|gr|kr|tw|hk|sg|mx|ar|za|nz|ie|app|dev|news|space"
+)
 _PROTECT = re.compile(
     r"(?P<url>(?<![\w@])(?:https?://|ftp://|www\.)[^\s<>\"'«»]+)"
     r"|(?P<email>(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<domain>(?<![\w@.-])(?:[A-Za-z0-9-]+\.)+(?i:" + _TLDS + r")\b(?:/[^\s<>\"']*)?)"
     r"|(?P<tag>(?<![\w#&@])[#@][^\W_][\w]*)"
     r"|(?P<code>(?<![\w-])[A-Z][A-Za-z]{0,5}-?\d[\w-]*)"
     r"|(?P<number>(?<![\w.,])[-+−]?\d+(?:[.,:/\-–]\d+)*(?:[ \u00a0]?(?:" + _UNITS + r")(?![^\W\d_]))?)"
@@ -125,11 +131,14 @@ def protected_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     >>> t = "See https://nasa.gov/iss. Mail a@b.org, #space @nasa: MS-07 flew 12.5 km in 2024-2026."
     >>> [t[s:e] for s, e in protected_spans(t)]
     ['https://nasa.gov/iss', 'a@b.org', '#space', '@nasa', 'MS-07', '12.5 km', '2024-2026']
+    >>> t = "Buy at FabriPaint.Com or ria.ru/news/1.html, e.g. today."
+    >>> [t[s:e] for s, e in protected_spans(t)]
+    ['FabriPaint.Com', 'ria.ru/news/1.html']
     """
     spans: list[tuple[int, int]] = []
     for match in _PROTECT.finditer(text):
         start, end = match.span()
-        if match.lastgroup == "url":
+        if match.lastgroup in ("url", "domain"):
             while end > start and text[end - 1] in _URL_TRAIL:
                 end -= 1
         spans.append((start + offset, end + offset))

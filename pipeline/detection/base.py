@@ -7,7 +7,10 @@ its exception becomes an "undetermined" result, and its codes are normalised thr
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.errors import BackendError
@@ -40,6 +43,35 @@ def normalise_code(code: str) -> str:
     return CODE_ALIASES.get(low, low.split("-")[0] if low not in CODE_ALIASES else low)
 
 
+# ISO 639-1 -> langdetect profile names, where they differ.
+_PROFILES = {"zh": ("zh-cn", "zh-tw"), "nb": ("no",), "he": ("he",)}
+
+
+@lru_cache(maxsize=4)
+def _factory_for(languages: tuple[str, ...] | None) -> Any:
+    """Load (once) a langdetect factory with all profiles or with those of ``languages``."""
+    try:
+        from langdetect import DetectorFactory, detector_factory
+    except ImportError as exc:  # pragma: no cover - it is a pinned dependency
+        raise BackendError("langdetect is missing; run `pip install langdetect==1.0.9`") from exc
+    DetectorFactory.seed = 0
+    if languages is None:
+        detector_factory.init_factory()
+        return detector_factory._factory
+    folder = Path(detector_factory.PROFILES_DIRECTORY)
+    texts = []
+    for lang in languages:
+        for name in _PROFILES.get(lang, (lang,)):
+            profile = folder / name
+            if profile.is_file():
+                texts.append(profile.read_text(encoding="utf-8"))
+    if len(texts) < 2:
+        raise BackendError(f"langdetect has profiles for fewer than two of {', '.join(languages)}")
+    factory = DetectorFactory()
+    factory.load_json_profile(texts)
+    return factory
+
+
 class Detector(Protocol):
     """Anything that guesses the language of a piece of text."""
 
@@ -59,28 +91,22 @@ class Detector(Protocol):
 class LangdetectDetector:
     """The customer's detector, langdetect, made deterministic and quiet.
 
-    The profile factory is loaded once per process (on first use) and shared; ``DetectorFactory.seed`` is set
-    to 0 before, so the same text always gets the same answer.
+    Profiles are loaded once per process per language set (on first use) and shared; ``DetectorFactory.seed``
+    is set to 0 before, so the same text always gets the same answer.
 
     Args:
         min_chars: texts with fewer letters are not asked about (``reason="too-short"``).
+        languages: load only these languages' profiles (ISO 639-1; saves memory and time); None loads all 55.
     """
 
-    def __init__(self, min_chars: int = 3) -> None:
+    def __init__(self, min_chars: int = 3, languages: Collection[str] | None = None) -> None:
         self.min_chars = min_chars
+        self.languages = tuple(sorted(set(languages))) if languages is not None else None
         self._factory: Any = None
 
     def _load(self) -> Any:
         if self._factory is None:
-            try:
-                from langdetect import DetectorFactory, detector_factory
-            except ImportError as exc:  # pragma: no cover - it is a pinned dependency
-                raise BackendError(
-                    "langdetect is not installed; run `pip install langdetect==1.0.9`"
-                ) from exc
-            DetectorFactory.seed = 0
-            detector_factory.init_factory()
-            self._factory = detector_factory._factory
+            self._factory = _factory_for(self.languages)
         return self._factory
 
     def detect(self, text: str, among: Collection[str] | None = None) -> Detection:
@@ -112,3 +138,36 @@ class LangdetectDetector:
         ranked = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))
         best, prob = ranked[0]
         return Detection(best, round(prob, 6), "ngram", tuple((k, round(v, 6)) for k, v in ranked[1:]))
+
+    def likelihoods(self, text: str, among: Collection[str]) -> dict[str, float]:
+        """Score ``text`` against langdetect's character 1-3-gram profiles, without random sampling.
+
+        A deterministic naive-Bayes reading of the same profiles ``detect`` samples from: the sum, over every
+        n-gram of the text, of log P(n-gram | language), normalised into probabilities over ``among``. It
+        costs one pass over the text, so it suits single words, which ``detect`` handles slowly and badly.
+
+        Returns:
+            language -> probability, for the languages of ``among`` that have a profile (empty if none, or if
+            the text has no known n-gram).
+        """
+        factory = self._load()
+        detector = factory.create()
+        detector.append(text)
+        detector.cleaning_text()
+        grams = detector._extract_ngrams()
+        codes = [normalise_code(str(name)) for name in factory.langlist]
+        wanted = [i for i, code in enumerate(codes) if code in set(among)]
+        if not grams or not wanted:
+            return {}
+        table = factory.word_lang_prob_map
+        totals = dict.fromkeys(wanted, 0.0)
+        for gram in grams:
+            probs = table[gram]
+            for i in wanted:
+                totals[i] += math.log(probs[i] + 1e-6)
+        top = max(totals.values())
+        weights: dict[str, float] = {}
+        for i, total in totals.items():
+            weights[codes[i]] = weights.get(codes[i], 0.0) + math.exp(total - top)
+        norm = sum(weights.values())
+        return {code: weight / norm for code, weight in sorted(weights.items())}

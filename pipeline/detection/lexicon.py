@@ -30,6 +30,7 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     "Cyrillic": ("ru", "uk", "bg", "mk"),
 }  # fmt: skip
 
+_ELIDING = frozenset(("fr", "it", "ca"))
 _LARGE = frozenset(("ar", "bn", "ca", "cs", "de", "en", "es", "fi", "fr", "he", "it", "ja", "mk", "nb", "nl"))
 _LARGE_MORE = frozenset(("pl", "pt", "ru", "sv", "uk", "zh"))
 
@@ -45,7 +46,7 @@ _ALPHABETS = {
     "pl": "ąćęłńóśźż",
     "cs": "áčďéěíňóřšťúůýž",
     "sv": "åäöéü",
-    "tr": "çğıöşüâîû",
+    "tr": "çğıöşüâîûýðþ",  # ý ð þ: Turkish read as windows-1252, common in scraped pages
     "da": "æøåéü",
     "nb": "æøåéèêóôò",
     "fi": "äöåšž",
@@ -265,8 +266,9 @@ class Lexicon:
     def zipf(self, word: str) -> tuple[float, ...]:
         """Return the word's Zipf frequency in every language of :attr:`languages` (0.0: not listed).
 
-        The word is casefolded; a word with an apostrophe or hyphen that is not listed whole gets the
-        smallest frequency of its parts (the way wordfreq scores multi-token phrases).
+        The word is casefolded; a hyphenated word (or, in French, Italian and Catalan, an elided one like
+        ``d'un``) that is not listed whole gets the smallest frequency of its parts (the way wordfreq scores
+        multi-token phrases).
         """
         key = word.casefold().replace("\u2019", "'")
         found = self._cache.get(key)
@@ -274,9 +276,13 @@ class Lexicon:
             return found
         dicts = self._load()
         values: list[float] = []
-        parts = [p for p in key.replace("-", "'").split("'") if p] if ("'" in key or "-" in key) else []
-        for table in dicts:
+        hyphen = [p for p in key.split("-") if p] if "-" in key else []
+        elided = [p for p in key.replace("-", "'").split("'") if p] if "'" in key else []
+        for lang, table in zip(self.languages, dicts, strict=True):
             freq = table.get(key, 0.0)
+            # wordfreq splits elisions (d'un -> d, un) in the languages that have them; English keeps
+            # contractions whole, so an unlisted apostrophe word is simply unknown there.
+            parts = elided if (elided and lang in _ELIDING) else hyphen
             if freq <= 0.0 and len(parts) > 1:
                 freq = min(table.get(p, 0.0) for p in parts)
             values.append(round(math.log10(freq) + 9.0, 2) if freq > 0.0 else 0.0)

@@ -39,7 +39,7 @@ import regex  # type: ignore[import-untyped]
 
 from pipeline.detection.base import Detector, LangdetectDetector
 from pipeline.detection.chrome import ChromeIndex
-from pipeline.detection.lexicon import LOAN_PHRASES, Lexicon, alphabet_allows, lexicon_for
+from pipeline.detection.lexicon import CANDIDATES, LOAN_PHRASES, Lexicon, alphabet_allows, lexicon_for
 from pipeline.detection.scripts import (
     cyrillic_language,
     fix_homoglyphs,
@@ -54,7 +54,8 @@ from pipeline.segmenting import split_block
 __all__ = ["AuditOptions", "StrayFinder", "CONFIRM_LETTERS"]
 
 LN10 = math.log(10.0)
-CONFIRM_LETTERS = 12
+CONFIRM_LETTERS = 10**9
+NAME_REACH = 3
 
 # HMM costs (nats) and evidence shaping, tuned on the benchmark's tuning seed (see bench/detect/run.py).
 ENTER_COST = 4.0
@@ -62,6 +63,12 @@ LEAVE_COST = 2.5
 SWITCH_COST = 8.0
 FLOOR_EXPECTED = 0.5
 FLOOR_OTHER = 1.5
+WEIGHT_COMMON = 0.5  # evidence weight for words the expected language uses often (Zipf >= 3)
+WEIGHT_KNOWN = 0.8  # ... and for words it knows (Zipf >= 2)
+CAPITAL_DAMP = 0.6  # capitalised words inside a sentence are probably names
+ALPHABET_BONUS = 1.0  # unknown word whose accented letters fit a language
+UNKNOWN_NGRAM_LETTERS = 5  # words no list knows, this long or longer, go to the n-gram detector
+UNKNOWN_NGRAM_WEIGHT = 1.0
 # Platt scaling of the span score into a probability, fitted on the tuning seed.
 CALIB_A = 0.45
 CALIB_B = 0.0
@@ -77,7 +84,8 @@ class AuditOptions:
 
     Attributes:
         expected_language: ISO 639-1 code the documents should be written in.
-        min_chars: shortest fragment, in letters, that is reported (CJK: one character).
+        min_chars: shortest fragment, in letters, that is reported when written in the expected script, in
+            Latin or in Greek (single Greek letters are maths); one letter of any other script is foreign.
         min_confidence: fragments with a lower calibrated confidence are not reported.
     """
 
@@ -205,7 +213,10 @@ class StrayFinder:
         self.expected = options.expected_language
         self.native = language_script(self.expected)
         self.chrome = chrome
-        self.detector: Detector = detector if detector is not None else LangdetectDetector(options.min_chars)
+        if detector is None:
+            known = {self.expected, *CANDIDATES["Latin"], *CANDIDATES["Cyrillic"]}
+            detector = LangdetectDetector(options.min_chars, languages=known)
+        self.detector: Detector = detector
         loans = LOAN_PHRASES.get(self.expected, ())
         self._terms = _PhraseMatcher([*known_terms, *loans])
         self._lexicon: Lexicon | None = None
@@ -379,7 +390,7 @@ class StrayFinder:
             head, tail = tokens[run[0]], tokens[run[-1]]
             words = [tokens[i].word for i in run]
             letters = sum(len(w) for w in words)
-            minimum = 1 if group == "CJK" else self.options.min_chars
+            minimum = self.options.min_chars if group in ("Latin", "Greek") else 1
             if letters < minimum:
                 continue
             if group == "Latin" and self.native != "Latin" and all(w[:1].isupper() for w in words):
@@ -445,12 +456,22 @@ class StrayFinder:
         z_expected = zipf[0]
         expected_eff = z_expected if z_expected > 0 else FLOOR_EXPECTED
         if z_expected >= 3.0:
-            weight = 0.35
+            weight = WEIGHT_COMMON
         elif z_expected >= 2.0:
-            weight = 0.6
+            weight = WEIGHT_KNOWN
         else:
             weight = 1.0
         expected_alpha = alphabet_allows(self.expected, key)
+        ngram: dict[str, float] = {}
+        if len(key) >= UNKNOWN_NGRAM_LETTERS and not any(zipf):
+            # No list knows it: ask the character n-gram detector, among the lexicon's languages only.
+            scorer = getattr(self.detector, "likelihoods", None)
+            if scorer is not None:
+                ngram = scorer(key, lexicon.languages)
+            else:
+                detection = self.detector.detect(key, among=lexicon.languages)
+                if detection.language is not None:
+                    ngram = {detection.language: detection.confidence, **dict(detection.candidates)}
         values: list[float] = []
         for lang, z in zip(lexicon.others, zipf[1:], strict=True):
             other_eff = z if z > 0 else FLOOR_OTHER
@@ -459,7 +480,10 @@ class StrayFinder:
             if allowed is False:
                 value -= 4.0
             elif allowed is True and z_expected <= 0 and expected_alpha is not True:
-                value += 1.0
+                value += ALPHABET_BONUS
+            if ngram:
+                ratio = math.log((ngram.get(lang, 0.0) + 0.02) / (ngram.get(self.expected, 0.0) + 0.02))
+                value += UNKNOWN_NGRAM_WEIGHT * max(-3.0, min(3.0, ratio))
             values.append(value)
         result = tuple(values)
         if len(self._evidence_cache) > 500_000:
@@ -489,7 +513,7 @@ class StrayFinder:
             values = self._evidence(word)
             initial = n == 0 or i == 0
             if word[:1].isupper() and not initial:
-                values = tuple(v * 0.3 if v > 0 else v for v in values)
+                values = tuple(v * CAPITAL_DAMP if v > 0 else v for v in values)
             evidence.append(values)
             budget += max(0.0, max(values))
         if budget <= ENTER_COST + LEAVE_COST:
@@ -499,6 +523,7 @@ class StrayFinder:
         assert self._lexicon is not None
         for state, lo, hi in runs:
             score = sum(evidence[n][state] for n in range(lo, hi + 1)) - ENTER_COST - LEAVE_COST
+            lo, hi = self._extend_names(text, tokens, native, evidence, covered, lo, hi)
             first, last = tokens[native[lo]], tokens[native[hi]]
             run_words = [tokens[native[n]].word for n in range(lo, hi + 1)]
             letters = sum(len(w) for w in run_words)
@@ -520,6 +545,33 @@ class StrayFinder:
                 continue
             out.append(self._foreign(text, first.start, last.end, language, confidence, "lexicon", lines))
         return out
+
+    @staticmethod
+    def _extend_names(
+        text: str,
+        tokens: list[_Token],
+        native: list[int],
+        evidence: list[tuple[float, ...]],
+        covered: set[int],
+        lo: int,
+        hi: int,
+    ) -> tuple[int, int]:
+        """Widen a foreign run over up to NAME_REACH capitalised, not-English-leaning words beside it."""
+
+        def name_like(n: int) -> bool:
+            word = tokens[native[n]].word
+            return n not in covered and word[:1].isupper() and max(evidence[n], default=0.0) >= 0.0
+
+        def adjacent(a: int, b: int) -> bool:
+            return not text[tokens[native[a]].end : tokens[native[b]].start].strip()
+
+        for _ in range(NAME_REACH):
+            if lo > 0 and name_like(lo - 1) and adjacent(lo - 1, lo):
+                lo -= 1
+        for _ in range(NAME_REACH):
+            if hi + 1 < len(native) and name_like(hi + 1) and adjacent(hi, hi + 1):
+                hi += 1
+        return lo, hi
 
 
 def _viterbi(evidence: list[tuple[float, ...]], k: int) -> list[tuple[int, int, int]]:
