@@ -16,7 +16,9 @@ How it works:
    one pass over the text's key sequence. Japanese and Chinese strings are matched on the characters
    instead, since those languages do not separate words.
 4. Candidates are verified (case rule, literal digits, flight number), then chosen longest first, earliest
-   first, without overlap. Ties go to the earlier glossary language, then term > abbr > variant > forbidden.
+   first, without overlap. Ties go to the string whose separators match the text exactly (so a forbidden
+   ``Soyuz-MS-{n}`` beats the preferred ``Soyuz MS-{n}`` on ``Soyuz-MS-19``), then to the earlier glossary
+   language, then term > abbr > variant > forbidden.
 
 Offsets are Python string indices into the text given to :meth:`TermMatcher.find`.
 """
@@ -137,6 +139,7 @@ class _Record:
     tokens: tuple[str, ...]
     case: str
     priority: tuple[int, int, int, int]
+    gaps: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=2)
@@ -216,6 +219,15 @@ class _Keyer:
             if lemma not in lemmas:
                 lemmas.append(lemma)
         return tuple(lemmas)
+
+
+def _gaps(text: str) -> tuple[str, ...]:
+    """The separators between a string's tokens, runs of white space as one space.
+
+    >>> _gaps("Soyuz-MS-19"), _gaps("Soyuz  MS-19")
+    (('-', '-'), (' ', '-'))
+    """
+    return tuple(" " if gap.isspace() else gap for gap in _TOKEN.split(text)[1:-1])
 
 
 def _shape_ok(term_token: str, text_token: str, case: str) -> bool:
@@ -305,6 +317,7 @@ class TermMatcher:
                             tokens=_term_tokens(string),
                             case=entry.case,
                             priority=(self.languages.index(lang), FORMS.index(form), g_index, c_index),
+                            gaps=_gaps(string.replace(NUMBER, "0")),
                         )
                         self._records.append(record)
                         index = len(self._records) - 1
@@ -414,6 +427,7 @@ class TermMatcher:
                     if number is None:
                         continue
                     start, stop = token_spans[first][0], token_spans[last][1]
+                    exact = 0 if _gaps(chunk[start:stop]) == record.gaps else 1
                     if (start > 0 and chunk[start - 1].isalnum()) or (
                         stop < len(chunk) and chunk[stop].isalnum()
                     ):
@@ -422,7 +436,7 @@ class TermMatcher:
                         ending = _HYPHEN_ENDING.match(chunk, stop)
                         if ending:
                             stop = ending.end()
-                    candidates.append((record.priority, start, stop, index, number or None))
+                    candidates.append(((exact, *record.priority), start, stop, index, number or None))
         return self._select(chunk, base, candidates)
 
     def _char_candidates(
@@ -460,7 +474,7 @@ class TermMatcher:
                     and chunk[stop - 1].isascii()
                 ):
                     continue
-                out.append((record.priority, start, stop, index, number))
+                out.append(((0, *record.priority), start, stop, index, number))
         return out
 
     @staticmethod
