@@ -12,6 +12,7 @@ from io import StringIO
 from pathlib import PurePath
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -239,13 +240,13 @@ def render_table(run: AuditRun, *, width: int = 120, color: bool = False) -> str
     console = Console(file=buffer, width=width, color_system="standard" if color else None, highlight=False)
     findings = run.findings
     if findings:
-        table = Table(show_lines=False, expand=False, pad_edge=False)
-        table.add_column("Location", no_wrap=True)
+        table = Table(show_lines=False, expand=True, pad_edge=False, box=box.SIMPLE_HEAD)
+        table.add_column("Location", overflow="fold", ratio=3)
         table.add_column("Kind", no_wrap=True)
         table.add_column("Lang", no_wrap=True)
         table.add_column("Conf", justify="right", no_wrap=True)
-        table.add_column("Fragment", overflow="fold")
-        table.add_column("Action", overflow="fold")
+        table.add_column("Fragment", overflow="fold", ratio=4, min_width=20)
+        table.add_column("Action", overflow="fold", ratio=2)
         style = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
         for report in run.files:
             for f in report.findings:

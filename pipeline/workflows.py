@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from pipeline.models import AuditRun, FileReport
 
 if TYPE_CHECKING:
     from pipeline.detection import StrayFinder
+    from pipeline.glossary.model import Glossary
 
 __all__ = [
     "AuditRequest",
@@ -45,6 +46,11 @@ class AuditRequest:
     jsonl_field: str
 
 
+def interface_strings(glossary: Glossary) -> Glossary:
+    """The glossary's site-interface concepts only (``category = "ui-chrome"``): the web phrasebook."""
+    return replace(glossary, concepts=tuple(c for c in glossary.concepts if c.category == "ui-chrome"))
+
+
 def build_finder(request: AuditRequest) -> StrayFinder:
     """Load the glossaries and build the stray-text finder once (per process).
 
@@ -56,7 +62,7 @@ def build_finder(request: AuditRequest) -> StrayFinder:
     from pipeline.glossary.match import chrome_phrases, known_terms
 
     glossaries = [load_glossary(path) for path in request.glossaries]
-    phrases = [p for g in glossaries for p in chrome_phrases(g)]
+    phrases = [p for g in glossaries for p in chrome_phrases(interface_strings(g))]
     options = AuditOptions(
         expected_language=request.expected_language,
         min_chars=request.min_chars,

@@ -15,9 +15,7 @@ SAMPLES = REPO / "samples"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point Glossa's and Argos's data folders at a temporary folder, so no test touches ~/."""
     home = tmp_path_factory.mktemp("glossa-home")
     monkeypatch.setenv("GLOSSA_HOME", str(home))
@@ -27,3 +25,18 @@ def _isolated_home(
     for name in ("GLOSSA_EXPECT", "GLOSSA_GLOSSARY", "GLOSSA_MODELS_DIR", "GLOSSA_FIELD", "GLOSSA_JOBS"):
         monkeypatch.delenv(name, raising=False)
     return home
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/ from the current outputs (review the diff before committing).",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """Whether golden files are being regenerated on purpose."""
+    return bool(request.config.getoption("--update-golden"))

@@ -105,7 +105,7 @@ def audit(
         elif output_format is OutputFormat.sarif:
             text = reports.render_sarif(run)
         else:
-            text = reports.render_table(run, width=max(out_console.width, 100), color=out_console.is_terminal)
+            text = reports.render_table(run, width=max(out_console.width, 120), color=out_console.is_terminal)
         if output is not None:
             from pipeline.formats import write_path
 
