@@ -87,6 +87,33 @@ def slug(text: str, taken: set[str] | None = None) -> str:
     return candidate
 
 
+class _Writer:
+    """CSV with standard quoting; TSV as DeepL and Google read it: no quoting, so no tabs or line breaks."""
+
+    def __init__(self, buffer: io.StringIO, delimiter: str) -> None:
+        self.tsv = delimiter == "\t"
+        if self.tsv:
+            self.writer = csv.writer(
+                buffer,
+                delimiter="\t",
+                lineterminator="\n",
+                quoting=csv.QUOTE_NONE,
+                quotechar=None,
+                escapechar=None,
+            )
+        else:
+            self.writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+
+    def writerow(self, row: Sequence[str]) -> None:
+        if self.tsv:
+            for cell in row:
+                if any(c in cell for c in "\t\r\n"):
+                    raise GlossaryError(
+                        f"{cell!r} holds a tab or line break, which TSV cannot carry; export CSV"
+                    )
+        self.writer.writerow(row)
+
+
 def dumps_pairs(glossary: Glossary, source: str, target: str, *, delimiter: str = ",") -> str:
     """Term pairs ``source term, target term`` for DeepL or Google (no header; pattern concepts skipped).
 
@@ -98,7 +125,7 @@ def dumps_pairs(glossary: Glossary, source: str, target: str, *, delimiter: str 
     Госкорпорация «Роскосмос»,Roscosmos
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer = _Writer(buffer, delimiter)
     seen: set[str] = set()
     for concept in glossary.concepts:
         src, dst = concept.term(source), concept.term(target)
@@ -116,7 +143,12 @@ def dumps_pairs(glossary: Glossary, source: str, target: str, *, delimiter: str 
 
 
 def _rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=delimiter)
+    if delimiter == "\t":
+        reader = csv.reader(
+            io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter="\t", quoting=csv.QUOTE_NONE
+        )
+    else:
+        reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=delimiter)
     out: list[tuple[int, list[str]]] = []
     try:
         for row in reader:
@@ -207,7 +239,7 @@ def dumps_csv(glossary: Glossary, *, delimiter: str = ",") -> str:
         used[lang] = kinds
         header += kinds
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer = _Writer(buffer, delimiter)
     writer.writerow(header)
     for concept in glossary.concepts:
         row = [
