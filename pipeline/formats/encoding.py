@@ -4,7 +4,8 @@
 
 1. a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE) decides;
 2. NUL bytes or many control characters mean a binary file (an error);
-3. strict UTF-8;
+3. strict UTF-8; text that is mostly valid UTF-8 with a few stray bytes is an error naming the first one
+   (guessing a legacy code page for it would turn every UTF-8 character into mojibake);
 4. charset-normalizer, restricted to the legacy code pages our users' files come in (Windows-1251 and
    KOI8-R for Russian, Ukrainian and Bulgarian; Windows-1252 and Latin-1 for Western European languages),
    with a tie-break that prefers the reading with the fewest implausible words.
@@ -36,6 +37,13 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # C0 controls that never occur in text files (tab, line feed, vertical tab, form feed, carriage return and
 # escape are allowed).
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
+# Well-formed multi-byte UTF-8 sequences; they seldom occur by chance in legacy-encoded text.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 _BINARY_HINT = "pass a text, Markdown, HTML or JSON Lines file"
 
 # Words holding at least one non-ASCII character.
@@ -59,6 +67,19 @@ def _implausible(text: str) -> int:
         if (_CYRILLIC.search(word) and _ASCII_LETTER.search(word)) or _NON_ASCII_LATIN.fullmatch(word):
             count += 1
     return count
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether most non-ASCII bytes form valid UTF-8 sequences (UTF-8 with a few stray legacy bytes).
+
+    >>> _mostly_utf8("naïve “quotes” ".encode() + b"\\x93x\\x94")
+    True
+    >>> _mostly_utf8("Привет".encode("cp1251"))
+    False
+    """
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    in_sequences = sum(len(m) for m in _UTF8_SEQUENCE.findall(data))
+    return in_sequences > high - in_sequences
 
 
 def _is_binary(data: bytes) -> bool:
@@ -107,6 +128,12 @@ def decode(data: bytes, *, source: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         first_bad = exc.start
+    if _mostly_utf8(data):
+        raise InputError(
+            f"mixed encodings: UTF-8 text with an invalid byte at offset {first_bad} "
+            f"(0x{data[first_bad]:02x}); fix that byte or re-save the file as UTF-8",
+            path=source,
+        )
     from charset_normalizer import from_bytes
 
     best: tuple[tuple[float, int, float, int], str, str] | None = None

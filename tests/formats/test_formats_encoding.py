@@ -103,6 +103,14 @@ def test_undecodable_bytes_name_the_offset() -> None:
         decode(data, source="a.txt")
 
 
+def test_utf8_with_stray_legacy_bytes_is_an_error_not_mojibake() -> None:
+    data = "The fox — jumps “over”, naïve café. ".encode() + b"\x93quoted\x94"
+    with pytest.raises(
+        InputError, match=r"mixed encodings: UTF-8 text with an invalid byte at offset 44 \(0x93\)"
+    ):
+        decode(data, source="a.txt")
+
+
 def test_broken_utf16_after_bom() -> None:
     with pytest.raises(InputError, match="byte-order mark"):
         decode(codecs.BOM_UTF16_LE + b"\x00\xd8", source="a.txt")
