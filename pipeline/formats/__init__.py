@@ -107,7 +107,21 @@ def format_for(path: Path, *, explicit: bool = True) -> DocFormat | None:
 
 
 def _matches(relative: str, patterns: Iterable[str]) -> bool:
-    return any(fnmatchcase(relative, pattern) for pattern in patterns)
+    """Whether a ``/``-separated relative path matches a glob, gitignore-style.
+
+    A pattern with a ``/`` matches the whole relative path; one without matches any of its parts.
+
+    >>> _matches("drafts/a.md", ["drafts"]), _matches("sub/a.md", ["*.md"]), _matches("sub/a.md", ["a/*"])
+    (True, True, False)
+    """
+    parts = relative.split("/")
+    for pattern in patterns:
+        if "/" in pattern.rstrip("/"):
+            if fnmatchcase(relative, pattern):
+                return True
+        elif any(fnmatchcase(part, pattern.rstrip("/")) for part in parts):
+            return True
+    return False
 
 
 def discover(
@@ -117,8 +131,9 @@ def discover(
 
     Files are kept as given (whatever their suffix). Folders are walked recursively, skipping hidden
     folders and files; their files are sorted by relative path and kept when the suffix is known, the
-    path matches one of ``include`` (if any) and none of ``exclude``. Globs match the path relative to the
-    folder (``/``-separated, case-sensitive; ``*`` also crosses ``/``). Each file appears once, first
+    path matches one of ``include`` (if any) and none of ``exclude``. Globs are case-sensitive and
+    gitignore-like: one containing ``/`` matches the path relative to the folder (``*`` also crosses ``/``),
+    one without matches any single part of it (``drafts``, ``*.md``). Each file appears once, first
     place wins.
 
     Args:

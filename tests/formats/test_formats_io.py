@@ -71,6 +71,8 @@ def test_discover_include_exclude_and_explicit_files(tmp_path: Path) -> None:
     make_tree(tmp_path)
     found = discover([tmp_path], include=["*.md", "sub/*"], exclude=["drafts/*"])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["b.md", "sub/deeper/y.jsonl", "sub/z.html"]
+    by_part = discover([tmp_path], include=["*.md", "deeper"], exclude=["drafts"])
+    assert [p.relative_to(tmp_path).as_posix() for p in by_part] == ["b.md", "sub/deeper/y.jsonl"]
     explicit = tmp_path / "notes.csv"
     assert discover([explicit, tmp_path / "a.txt", explicit]) == [explicit, tmp_path / "a.txt"]
 
