@@ -198,7 +198,16 @@ def test_samples_round_trip() -> None:
         assert doc.segments, path
 
 
-@pytest.mark.parametrize("fmt", list(DocFormat))
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        DocFormat.TEXT,
+        # About 1-2 s each on a shared 2-core machine.
+        pytest.param(DocFormat.MARKDOWN, marks=pytest.mark.slow),
+        pytest.param(DocFormat.HTML, marks=pytest.mark.slow),
+        pytest.param(DocFormat.JSONL, marks=pytest.mark.slow),
+    ],
+)
 def test_twenty_megabyte_single_line(tmp_path: Path, fmt: DocFormat) -> None:
     words = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, Привет мир. "
     body = words * (20_000_000 // len(words.encode()))
