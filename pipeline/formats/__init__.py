@@ -234,8 +234,7 @@ def read_path(path: Path, *, field: str = "text", format: DocFormat | None = Non
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}; check the file", path=source) from exc
     text, codec = decode(data, source=source)
-    chosen = format if format is not None else format_for(path)
-    assert chosen is not None  # explicit paths always have a format
+    chosen = format or format_for(path) or DocFormat.TEXT
     return read_string(text, chosen, source=source, encoding=codec, field=field)
 
 

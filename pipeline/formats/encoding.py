@@ -43,6 +43,7 @@ _UTF8_SEQUENCE = re.compile(
     rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
     rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
 )
+_SAMPLE = 1_000_000  # characters of each candidate reading scored for implausible words
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 _BINARY_HINT = "pass a text, Markdown, HTML or JSON Lines file"
 
@@ -147,7 +148,7 @@ def decode(data: bytes, *, source: str) -> tuple[str, str]:
             priority = [codecs.lookup(c).name for c in LEGACY_CANDIDATES].index(name)
         except ValueError:
             priority = len(LEGACY_CANDIDATES)
-        key = (round(match.chaos, 2), _implausible(text), -round(match.coherence, 2), priority)
+        key = (round(match.chaos, 2), _implausible(text[:_SAMPLE]), -round(match.coherence, 2), priority)
         if best is None or key < best[0]:
             best = (key, text, name)
     if best is None:
