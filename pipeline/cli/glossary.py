@@ -225,7 +225,10 @@ def lookup(
     lang: Annotated[str | None, typer.Option("--lang", "-l", help="Only terms of this language.")] = None,
     output_format: FormatOpt = Format.table,
 ) -> None:
-    """Find which glossary terms occur in TEXT, where (code-point offsets), and their renderings."""
+    """Find which glossary terms occur in TEXT, where (code-point offsets), and their renderings.
+
+    The table shows the English rendering; --format json gives every language's.
+    """
     from pipeline.glossary.workflow import load_glossaries
     from pipeline.glossary.workflow import lookup as find_terms
 
@@ -253,14 +256,9 @@ def lookup(
             }
         )
         return
-    table = Table(
-        "start", "end", "text", "concept", "lang", "form", "en", "renderings", box=None, pad_edge=False
-    )
+    table = Table("start", "end", "text", "concept", "lang", "form", "en", box=None, pad_edge=False)
     for m in matches:
-        others = "; ".join(f"{k}: {v}" for k, v in m.renderings if k not in ("en", m.lang))
-        table.add_row(
-            str(m.start), str(m.end), m.text, m.concept_id, m.lang, m.form, m.rendering("en") or "", others
-        )
+        table.add_row(str(m.start), str(m.end), m.text, m.concept_id, m.lang, m.form, m.rendering("en") or "")
     _table(table)
 
 

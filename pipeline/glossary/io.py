@@ -603,7 +603,10 @@ def remove_concepts(path: Path | str, concept_ids: Sequence[str]) -> Glossary:
             for concept, (_, chunk) in zip(glossary.concepts, raw.chunks, strict=True)
             if concept.id not in concept_ids
         ]
-        return raw.header + "".join(keep)
+        text = raw.header + "".join(keep)
+        if raw.chunks and glossary.concepts[-1].id in concept_ids:
+            text = text.rstrip("\n") + "\n"  # no blank lines left at the end by the removed last record
+        return text
 
     return _edit(path, change)
 
