@@ -296,7 +296,9 @@ def translate_paths(
     if translator is None:
         from pipeline.translation.ctranslate import ArgosCT2Translator
 
-        translator = ArgosCT2Translator(settings.models_dir)
+        translator = ArgosCT2Translator(
+            settings.models_dir, intra_threads=settings.jobs if settings.jobs > 1 else 0
+        )
     memory = _open_memory(settings)
 
     results: list[FileTranslation] = []

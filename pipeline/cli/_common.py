@@ -30,7 +30,7 @@ __all__ = [
     "show_progress",
 ]
 
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, soft_wrap=False)
 
 T = TypeVar("T")
