@@ -277,7 +277,43 @@ def plan_stray(
             start, end = _strip(text, f.start, f.end)
             if start < end:
                 jobs.append(Job(unit, start, end, text[start:end], f.language, f.kind.value))
-    return jobs, changes
+    return split_protected(doc, jobs), changes
+
+
+def split_protected(doc: Document, jobs: Sequence[Job]) -> list[Job]:
+    """Cut jobs at the protected spans of the document's segments (HTML tags and entities, inline code,
+    URLs), so markup is never sent to translation nor escaped twice on the way back.
+    """
+    import bisect
+
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for seg in doc.segments:
+        spans.setdefault(seg.unit, []).extend(seg.protected)
+    for unit_spans in spans.values():
+        unit_spans.sort()
+    out: list[Job] = []
+    for job in jobs:
+        unit_spans = spans.get(job.unit, [])
+        first = max(0, bisect.bisect_left(unit_spans, (job.start, job.start)) - 1)
+        inside = [
+            (max(a, job.start), min(b, job.end))
+            for a, b in unit_spans[first:]
+            if a < job.end and b > job.start
+        ]
+        if not inside:
+            out.append(job)
+            continue
+        text = doc.units[job.unit].text
+        cursor = job.start
+        for p_start, p_end in [*inside, (job.end, job.end)]:
+            if p_start > cursor:
+                start, end = _strip(text, cursor, p_start)
+                if start < end and any(c.isalpha() for c in text[start:end]):
+                    out.append(replace(job, start=start, end=end, text=text[start:end]))
+            cursor = max(cursor, p_end)
+            if unit_spans and p_start >= job.end:
+                break
+    return out
 
 
 def plan_all(doc: Document, segments: Iterable[Segment], *, source: str) -> list[Job]:
