@@ -137,12 +137,11 @@ def build(seed: int, data: Path, n_docs: int) -> tuple[list[Mixed], list[str]]:
     for _ in range(n_docs):
         parts: list[str] = []
         truth: list[tuple[int, int, str]] = []
-        pos = 0
+        pos = [0]
 
-        def emit(s: str) -> None:
-            nonlocal pos
+        def emit(s: str, parts: list[str] = parts, pos: list[int] = pos) -> None:
             parts.append(s)
-            pos += len(s)
+            pos[0] += len(s)
 
         for _para in range(8):
             hosts = [rng.choice(half) for _ in range(rng.randint(1, 4))]
@@ -150,18 +149,18 @@ def build(seed: int, data: Path, n_docs: int) -> tuple[list[Mixed], list[str]]:
             lang = rng.choice(LANGS)
             frag = fragment(rng, lang, data, cache, vocab) if mode != "none" else ""
             if mode == "line":
-                truth.append((pos, pos + len(frag), lang))
+                truth.append((pos[0], pos[0] + len(frag), lang))
                 emit(frag + "\n")
             if mode == "sentence":
                 at = rng.randint(0, len(hosts))
                 for i, host in enumerate(hosts):
                     if i == at:
                         sentence = frag[:1].upper() + frag[1:]
-                        truth.append((pos, pos + len(sentence), lang))
+                        truth.append((pos[0], pos[0] + len(sentence), lang))
                         emit(sentence + ". ")
                     emit(host + " ")
                 if at == len(hosts):
-                    truth.append((pos, pos + len(frag), lang))
+                    truth.append((pos[0], pos[0] + len(frag), lang))
                     emit(frag[:1].upper() + frag[1:] + ".")
                 emit("\n")
                 continue
@@ -173,7 +172,7 @@ def build(seed: int, data: Path, n_docs: int) -> tuple[list[Mixed], list[str]]:
                         cut = rng.randint(1, max(1, len(words) - 1))
                         before = " ".join(words[:cut]) + " "
                         emit(before)
-                        truth.append((pos, pos + len(frag), lang))
+                        truth.append((pos[0], pos[0] + len(frag), lang))
                         emit(frag)
                         emit(" " + " ".join(words[cut:]) + " ")
                     else:
@@ -192,7 +191,7 @@ def predict(
     out: list[list[tuple[int, int, str, float]]] = []
     if method == "glossa":
         finder = StrayFinder(AuditOptions(min_confidence=min_confidence))
-        finder.find(text_document("Warm up the lexicon."))
+        finder.find(text_document("Warm up the lexicon and its kostenlosigkeitsbewahrer. Привет мир."))
         start = time.perf_counter()
         for text in texts:
             found = finder.find(text_document(text))
@@ -393,9 +392,8 @@ def main() -> None:
         "peak_rss_mb",
         "language_accuracy",
     ]
-    print(
-        f"seed {args.seed}, {results[next(iter(results))]['fragments']} fragments, {'quick' if args.quick else 'full'}"
-    )
+    first = results[next(iter(results))]
+    print(f"seed {args.seed}, {first['fragments']} fragments, {'quick' if args.quick else 'full'} run")
     print(f"{'metric':24}" + "".join(f"{m:>22}" for m in results))
     for key in keys:
         print(f"{key:24}" + "".join(f"{results[m][key]!s:>22}" for m in results))

@@ -18,7 +18,9 @@ __all__ = [
     "LOAN_PHRASES",
     "Lexicon",
     "alphabet_allows",
+    "group_lexicon",
     "lexicon_for",
+    "single_lexicon",
 ]
 
 # Languages the lexicon test knows, by script group. Every one has a wordfreq list.
@@ -239,9 +241,11 @@ class Lexicon:
     Args:
         expected: the document's language (index 0 of every frequency tuple).
         others: the other languages, in the order of the remaining tuple entries.
+        large: use the expected language's ``large`` list where wordfreq has one.
     """
 
-    def __init__(self, expected: str, others: Sequence[str]) -> None:
+    def __init__(self, expected: str, others: Sequence[str], *, large: bool = True) -> None:
+        self.large = large
         self.expected = expected
         self.others = tuple(o for o in others if o != expected)
         self.languages = (expected, *self.others)
@@ -258,7 +262,7 @@ class Lexicon:
                 if lang not in available:
                     dicts.append({})
                     continue
-                big = i == 0 and (lang in _LARGE or lang in _LARGE_MORE)
+                big = self.large and i == 0 and (lang in _LARGE or lang in _LARGE_MORE)
                 dicts.append(wordfreq.get_frequency_dict(lang, wordlist="large" if big else "small"))
             self._dicts = dicts
         return self._dicts
@@ -299,3 +303,16 @@ def lexicon_for(expected: str) -> Lexicon:
     group = language_script(expected)
     others = CANDIDATES.get(group, ())
     return Lexicon(expected, [o for o in others if o != expected])
+
+
+@lru_cache(maxsize=4)
+def group_lexicon(group: str) -> Lexicon:
+    """Return the shared lexicon (``small`` lists only) that tells apart the languages of one script group."""
+    languages = CANDIDATES.get(group, ())
+    return Lexicon(languages[0] if languages else "", languages[1:], large=False)
+
+
+@lru_cache(maxsize=4)
+def single_lexicon(language: str) -> Lexicon:
+    """Return the shared one-language lexicon (``small`` list) of ``language``."""
+    return Lexicon(language, (), large=False)

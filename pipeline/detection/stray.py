@@ -39,7 +39,15 @@ import regex  # type: ignore[import-untyped]
 
 from pipeline.detection.base import Detector, LangdetectDetector
 from pipeline.detection.chrome import ChromeIndex
-from pipeline.detection.lexicon import CANDIDATES, LOAN_PHRASES, Lexicon, alphabet_allows, lexicon_for
+from pipeline.detection.lexicon import (
+    CANDIDATES,
+    LOAN_PHRASES,
+    Lexicon,
+    alphabet_allows,
+    group_lexicon,
+    lexicon_for,
+    single_lexicon,
+)
 from pipeline.detection.scripts import (
     cyrillic_language,
     fix_homoglyphs,
@@ -70,12 +78,19 @@ ALPHABET_BONUS = 1.0  # unknown word whose accented letters fit a language
 UNKNOWN_NGRAM_LETTERS = 5  # words no list knows, this long or longer, go to the n-gram detector
 UNKNOWN_NGRAM_WEIGHT = 1.0
 # Platt scaling of the span score into a probability, fitted on the tuning seed.
-CALIB_A = 0.45
-CALIB_B = 0.0
+CALIB_A = 0.135
+CALIB_B = 2.52
 
 _WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
 _CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "sr", "mk")
-_LANGDETECT_CYRILLIC = ("ru", "uk", "bg", "mk")
+CYRILLIC_CUE_WEIGHT = 2.0
+BELARUSIAN_MARGIN = 3.0
+_SERBIAN_LATIN = {
+    **dict(zip("абвгдђежзијклмнопрстћуфхцчш", "abvgdđežzijklmnoprstćufhcčš", strict=True)),
+    "љ": "lj",
+    "њ": "nj",
+    "џ": "dž",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,19 +419,59 @@ class StrayFinder:
         return out
 
     def _script_language(self, group: str, span: str, words: list[str]) -> str | None:
+        """Name the language of a run written in a foreign script.
+
+        CJK, Arabic, Hebrew, Greek... are named by their letters. Cyrillic and Latin are voted on: word
+        frequencies in each candidate language's list, the n-gram detector's likelihoods and, for Cyrillic,
+        the letters only some alphabets use (the only evidence for Belarusian and Serbian, which have no
+        lists).
+        """
+        if group not in CANDIDATES:
+            return script_language(group, span)
+        languages = CANDIDATES[group]
+        lexicon = group_lexicon(group)
+        totals = dict.fromkeys(languages, 0.0)
+        for word in words:
+            zipf = lexicon.zipf(word)
+            top = max(zipf)
+            if top <= 0.0:
+                continue
+            for lang, z in zip(lexicon.languages, zipf, strict=True):
+                totals[lang] += max(-5.0, (max(z, FLOOR_OTHER) - top) * LN10)
+        scorer = getattr(self.detector, "likelihoods", None)
+        if scorer is not None:
+            probs: dict[str, float] = scorer(span, languages)
+            if probs:
+                top_p = max(probs.values())
+                for lang in languages:
+                    totals[lang] += max(-6.0, math.log((probs.get(lang, 0.0) + 1e-3) / (top_p + 1e-3)))
         if group == "Cyrillic":
-            best, scores = cyrillic_language(span)
-            if best in ("ru", "uk", "bg", "mk") and sum(len(w) for w in words) >= CONFIRM_LETTERS:
-                viable = [k for k in _LANGDETECT_CYRILLIC if scores[k] >= scores[best] - 1.0]
-                if len(viable) > 1:
-                    detection = self.detector.detect(span, among=viable)
-                    if detection.language is not None:
-                        return detection.language
-            return best
-        if group == "Latin":
-            detection = self.detector.detect(span)
-            return detection.language
-        return script_language(group, span)
+            _, cues = cyrillic_language(span)
+            totals["sr"] = self._serbian(words, lexicon)
+            # Belarusian has no list: the lexicon neither helps nor condemns it; its letters decide.
+            totals["be"] = max(totals.values()) - BELARUSIAN_MARGIN
+            for lang in _CYRILLIC_LANGS:
+                totals[lang] += CYRILLIC_CUE_WEIGHT * cues[lang]
+        order = {lang: i for i, lang in enumerate([*languages, *_CYRILLIC_LANGS])}
+        return max(totals, key=lambda lang: (totals[lang], -order[lang]))
+
+    @staticmethod
+    def _serbian(words: list[str], lexicon: Lexicon) -> float:
+        """Lexicon score of Serbian: its Cyrillic is transliterated 1:1 and looked up in the Latin list."""
+        latin = single_lexicon("sh")
+        total = 0.0
+        for word in words:
+            low = word.casefold()
+            zipf = lexicon.zipf(low)
+            if any(c not in _SERBIAN_LATIN for c in low):
+                if max(zipf) > 0.0:
+                    total -= 5.0
+                continue
+            z = latin.zipf("".join(_SERBIAN_LATIN[c] for c in low))[0]
+            top = max(*zipf, z)
+            if top > 0.0:
+                total += max(-5.0, (max(z, FLOOR_OTHER) - top) * LN10)
+        return total
 
     def _foreign(
         self,
