@@ -26,7 +26,9 @@ def _foreign(finder: StrayFinder, document: Document) -> list[tuple[str, str | N
             "ru",
             id="seed-russian-ui-line",
         ),
-        pytest.param("Lea este artículo en español", "Lea este artículo en español", "es", id="spanish-promo"),
+        pytest.param(
+            "Lea este artículo en español", "Lea este artículo en español", "es", id="spanish-promo"
+        ),
         pytest.param(
             "The crew docked with the ISS on Tuesday.美国与俄罗斯的太空合作",
             "美国与俄罗斯的太空合作",
@@ -88,7 +90,8 @@ def test_must_flag(finder: StrayFinder, doc: Doc, text: str, fragment: str, lang
     assert text[finding.start : finding.end] == finding.text
     assert finding.severity is Severity.WARNING
     assert finding.action == "translate"
-    assert finding.confidence is not None and 0.5 <= finding.confidence <= 1.0
+    assert finding.confidence is not None
+    assert 0.5 <= finding.confidence <= 1.0
     assert (finding.line, finding.column) == (1, finding.start + 1)
 
 
@@ -117,7 +120,9 @@ def test_homoglyph_cyrillic_word_with_latin_letter(finder: StrayFinder, doc: Doc
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param("The agreement was de facto a détente, a déjà vu of the status quo.", id="latin-french-1"),
+        pytest.param(
+            "The agreement was de facto a détente, a déjà vu of the status quo.", id="latin-french-1"
+        ),
         pytest.param("It was ad hoc per se, a bona fide coup d'état and vice versa.", id="latin-french-2"),
         pytest.param("Smith et al. were naïve about the café and her résumé.", id="loanwords-1"),
         pytest.param("Her fiancé said the kindergarten captured the zeitgeist.", id="loanwords-2"),
@@ -127,8 +132,12 @@ def test_homoglyph_cyrillic_word_with_latin_letter(finder: StrayFinder, doc: Doc
             id="transliterated-names",
         ),
         pytest.param("The Dnipro team met Norishige Kanai and Anton Shkaplerov.", id="names-2"),
-        pytest.param("The Soyuz MS-07 docked with the ISS in 2024-2026 at 12.5 km and 27,600 km/h.", id="codes"),
-        pytest.param("Launch on 12.03.2025 at 14:30, version 3.2.1, 50% done, the 1990s.", id="numbers-dates"),
+        pytest.param(
+            "The Soyuz MS-07 docked with the ISS in 2024-2026 at 12.5 km and 27,600 km/h.", id="codes"
+        ),
+        pytest.param(
+            "Launch on 12.03.2025 at 14:30, version 3.2.1, 50% done, the 1990s.", id="numbers-dates"
+        ),
         pytest.param(
             "Mail press@roscosmos.ru or see https://www.roscosmos.ru/22/статья and www.nasa.gov today.",
             id="urls-email",
@@ -141,7 +150,7 @@ def test_homoglyph_cyrillic_word_with_latin_letter(finder: StrayFinder, doc: Doc
             id="seed-title",
         ),
         pytest.param(
-            "MOSCOW (Sputnik) - The United States and Russia have a \"limitless\" potential to continue "
+            'MOSCOW (Sputnik) - The United States and Russia have a "limitless" potential to continue '
             "cooperation on space exploration, US Ambassador to Moscow Jon Huntsman said Tuesday.",
             id="seed-sentence",
         ),
