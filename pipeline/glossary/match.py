@@ -25,9 +25,11 @@ Offsets are Python string indices into the text given to :meth:`TermMatcher.find
 
 from __future__ import annotations
 
+import gc
 import itertools
+import operator
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -140,6 +142,8 @@ class _Record:
     case: str
     priority: tuple[int, int, int, int]
     gaps: tuple[str, ...] = ()
+    caps: tuple[bool, ...] = ()
+    real: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=2)
@@ -183,8 +187,22 @@ class _Keyer:
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.cache: dict[str, str] = {}
+        self.parses: dict[str, list[Any]] = {}
         self.slavic = lang in _SLAVIC
         self.stem = lang in _SNOWBALL
+
+    def _parse(self, token: str) -> list[Any]:
+        parses = self.parses.get(token)
+        if parses is None:
+            parses = self.parses[token] = list(_morph(self.lang).parse(token)[:4])
+        return parses
+
+    def keys(self, tokens: Sequence[str]) -> list[str]:
+        """Keys of many tokens (barriers map to themselves), computing each new token once."""
+        cache = self.cache
+        for token in set(tokens).difference(cache):
+            cache[token] = token if token[:1] == _BARRIER else self._compute(token)
+        return list(map(cache.__getitem__, tokens))
 
     def key(self, token: str) -> str:
         cached = self.cache.get(token)
@@ -203,7 +221,7 @@ class _Keyer:
                 return ending.group(1).lower().replace("ё", "е")
             if is_all_caps(token):
                 return token.lower().replace("ё", "е")
-            return _trim(str(_morph(self.lang).parse(token)[0].normal_form))
+            return _trim(str(self._parse(token)[0].normal_form))
         if self.stem and _LATIN.match(token):
             return str(_stemmer(self.lang).stemWord(token.lower()))
         return token.lower()
@@ -214,7 +232,7 @@ class _Keyer:
         if not (self.slavic and _CYRILLIC.match(token)) or is_all_caps(token) or _CAPS_ENDING.match(token):
             return (first,)
         lemmas = [first]
-        for parse in _morph(self.lang).parse(token)[:4]:
+        for parse in self._parse(token)[:4]:
             lemma = _trim(str(parse.normal_form))
             if lemma not in lemmas:
                 lemmas.append(lemma)
@@ -227,14 +245,24 @@ def _gaps(text: str) -> tuple[str, ...]:
     >>> _gaps("Soyuz-MS-19"), _gaps("Soyuz  MS-19")
     (('-', '-'), (' ', '-'))
     """
-    return tuple(" " if gap.isspace() else gap for gap in _TOKEN.split(text)[1:-1])
+    return tuple(_gap_key(gap) for gap in _TOKEN.split(text)[1:-1])
+
+
+def _gap_key(gap: str) -> str:
+    return " " if gap.isspace() else gap
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_caps(token: str) -> bool:
+    """Whether a text token is all caps (a Cyrillic case ending glued to an abbreviation ignored)."""
+    core = _CAPS_ENDING.match(token)
+    return is_all_caps(core.group(1) if core else token)
 
 
 def _shape_ok(term_token: str, text_token: str, case: str) -> bool:
     if case == "ignore" or term_token.isdigit():
         return True
-    core = _CAPS_ENDING.match(text_token)
-    caps_text = is_all_caps(core.group(1) if core else text_token)
+    caps_text = _text_caps(text_token)
     if case == "exact":
         if is_all_caps(term_token):
             return caps_text
@@ -283,6 +311,15 @@ class TermMatcher:
     """
 
     def __init__(self, glossaries: Sequence[Glossary], languages: Iterable[str] | None = None) -> None:
+        collecting = gc.isenabled()
+        gc.disable()  # building makes many small objects and no cycles; collections would only slow it down
+        try:
+            self._build(glossaries, languages)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _build(self, glossaries: Sequence[Glossary], languages: Iterable[str] | None) -> None:
         import ahocorasick
 
         self.glossaries = tuple(glossaries)
@@ -308,22 +345,28 @@ class TermMatcher:
                     for form, string in entry.forms():
                         if not string.strip():
                             continue
+                        tokens = _term_tokens(string)
+                        real = tuple(t for t in tokens if t[:1] != _BARRIER)
                         record = _Record(
                             glossary=g_index,
                             concept=c_index,
                             lang=lang,
                             form=form,
                             string=string,
-                            tokens=_term_tokens(string),
+                            tokens=tokens,
                             case=entry.case,
                             priority=(self.languages.index(lang), FORMS.index(form), g_index, c_index),
                             gaps=_gaps(string.replace(NUMBER, "0")),
+                            caps=tuple(is_all_caps(t) for t in real),
+                            real=real,
                         )
                         self._records.append(record)
                         index = len(self._records) - 1
                         for key in self._record_keys(record):
                             entries[lang].setdefault(key, []).append(index)
         self._automata: dict[str, Any] = {}
+        self._barrier_cache: dict[str, str] = {}
+        self._rendering_cache: dict[tuple[int, int, str | None], tuple[tuple[str, str], ...]] = {}
         for lang, table in entries.items():
             if not table:
                 continue
@@ -360,10 +403,16 @@ class TermMatcher:
         langs = self.languages if lang is None else tuple(x for x in self.languages if x == lang)
         out: list[TermMatch] = []
         base = 0
-        while base < len(text):
-            end = len(text) if len(text) - base <= _CHUNK else self._cut(text, base + _CHUNK)
-            out += self._find_chunk(text[base:end], base, langs)
-            base = end
+        collecting = gc.isenabled()
+        gc.disable()  # no cycles are made here; a full collection would walk every record and cache entry
+        try:
+            while base < len(text):
+                end = len(text) if len(text) - base <= _CHUNK else self._cut(text, base + _CHUNK)
+                out += self._find_chunk(text[base:end], base, langs)
+                base = end
+        finally:
+            if collecting:
+                gc.enable()
         return out
 
     @staticmethod
@@ -376,63 +425,60 @@ class TermMatcher:
 
     def _find_chunk(self, chunk: str, base: int, langs: Sequence[str]) -> list[TermMatch]:
         candidates: list[tuple[tuple[int, ...], int, int, int, str | None]] = []
-        token_spans = [(m.start(), m.end()) for m in _TOKEN.finditer(chunk)]
+        token_spans = [m.span() for m in _TOKEN.finditer(chunk)]
         if not token_spans:
             return []
         token_texts = [chunk[s:e] for s, e in token_spans]
-        has = {
-            "cyr": _CYRILLIC.search(chunk) is not None,
-            "lat": _LATIN.search(chunk) is not None,
-            "cjk": _CJK.search(chunk) is not None,
-        }
-        # part index -> token index (-1 for a barrier), and each part's start in the key string
-        hard = [False] + [
-            _SOFT_GAP.match(chunk, token_spans[i - 1][1], token_spans[i][0]) is None
-            for i in range(1, len(token_spans))
-        ]
+        has_cyr = _CYRILLIC.search(chunk) is not None
+        has_lat = _LATIN.search(chunk) is not None
+        has_cjk = _CJK.search(chunk) is not None
+        # The sequence the automata run over: tokens, with a barrier before each token after a hard gap.
+        gaps = _TOKEN.split(chunk)[1:-1]  # gaps[i] separates token i and token i + 1
+        seq: list[str] = [token_texts[0]]
+        seq_token: list[int] = [0]
+        barrier_of = self._barrier_cache
+        for i, gap in enumerate(gaps, start=1):
+            barrier = barrier_of.get(gap)
+            if barrier is None:
+                barrier = barrier_of[gap] = "" if _SOFT_GAP.match(gap) else _barrier(gap)
+            if barrier:
+                seq.append(barrier)
+                seq_token.append(-1)
+            seq.append(token_texts[i])
+            seq_token.append(i)
         for lang in langs:
             automaton = self._automata.get(lang)
             if automaton is None:
                 continue
             if lang in _CHAR_LANGS:
-                if has["cjk"] or has["lat"]:
+                if has_cjk or has_lat:
                     candidates += self._char_candidates(chunk, lang, automaton)
                 continue
-            if (lang in _SLAVIC and not has["cyr"]) or (
-                lang not in _SLAVIC and not (has["lat"] or has["cyr"])
-            ):
+            if not (has_cyr if lang in _SLAVIC else has_lat):
                 continue
-            keyer = self._keyers[lang]
-            parts: list[str] = []
-            part_token: list[int] = []
-            for i, token in enumerate(token_texts):
-                if hard[i]:
-                    parts.append(_barrier(chunk[token_spans[i - 1][1] : token_spans[i][0]]))
-                    part_token.append(-1)
-                parts.append(keyer.key(token))
-                part_token.append(i)
-            starts: list[int] = []
-            pos = 1
-            for part in parts:
-                starts.append(pos)
-                pos += len(part) + 1
-            stream = _SEP + _SEP.join(parts) + _SEP
+            keys = self._keyers[lang].keys(seq)
+            # stream = SEP k0 SEP k1 SEP ...; the SEP after key j sits at 1 + len(k0..kj) + j
+            sep_after = list(map(operator.add, itertools.accumulate(map(len, keys)), range(1, len(keys) + 1)))
+            stream = _SEP + _SEP.join(keys) + _SEP
             for end_pos, indices in automaton.iter(stream):
-                last_part = bisect_right(starts, end_pos - 1) - 1
+                last_part = bisect_left(sep_after, end_pos)
                 for index in indices:
                     record = self._records[index]
-                    first_part = last_part - len(record.tokens) + 1
-                    first, last = part_token[first_part], part_token[last_part]
+                    first, last = seq_token[last_part - len(record.tokens) + 1], seq_token[last_part]
                     number = self._verify(record, token_texts[first : last + 1])
                     if number is None:
                         continue
                     start, stop = token_spans[first][0], token_spans[last][1]
-                    exact = 0 if _gaps(chunk[start:stop]) == record.gaps else 1
                     if (start > 0 and chunk[start - 1].isalnum()) or (
                         stop < len(chunk) and chunk[stop].isalnum()
                     ):
                         continue
-                    if lang in _SLAVIC and is_all_caps(record.tokens[-1]):
+                    exact = (
+                        0
+                        if (first == last or tuple(_gap_key(g) for g in gaps[first:last]) == record.gaps)
+                        else 1
+                    )
+                    if lang in _SLAVIC and record.caps[-1]:
                         ending = _HYPHEN_ENDING.match(chunk, stop)
                         if ending:
                             stop = ending.end()
@@ -481,14 +527,16 @@ class TermMatcher:
     def _verify(record: _Record, tokens: Sequence[str]) -> str | None:
         """Check case and digits; return the flight number ("" when none), or None when it fails."""
         number = ""
-        real = [t for t in record.tokens if t[:1] != _BARRIER]
-        for term_token, token in zip(real, tokens, strict=True):
+        for term_token, caps, token in zip(record.real, record.caps, tokens, strict=True):
             if term_token == NUMBER:
                 if not token.isdigit() or len(token) > 3:
                     return None
                 number = token
             elif term_token.isdigit():
                 if token != term_token:
+                    return None
+            elif record.case == "auto":
+                if caps and not _text_caps(token):
                     return None
             elif not _shape_ok(term_token, token, record.case):
                 return None
@@ -500,16 +548,20 @@ class TermMatcher:
         candidates.sort(key=lambda c: (c[1] - c[2], c[1], c[0]))
         taken = bytearray(len(chunk))
         chosen: list[TermMatch] = []
+        renderings_of = self._rendering_cache
         for _, start, stop, index, number in candidates:
-            if any(taken[start:stop]):
+            if taken.find(1, start, stop) != -1:
                 continue
             taken[start:stop] = b"\x01" * (stop - start)
             record = self._records[index]
             glossary = self.glossaries[record.glossary]
-            renderings = tuple(
-                (lang, fill_number(term, number))
-                for lang, term in self._renderings[(record.glossary, record.concept)]
-            )
+            key = (record.glossary, record.concept, number)
+            renderings = renderings_of.get(key)
+            if renderings is None:
+                renderings = renderings_of[key] = tuple(
+                    (lang, fill_number(term, number))
+                    for lang, term in self._renderings[(record.glossary, record.concept)]
+                )
             chosen.append(
                 TermMatch(
                     start=base + start,
