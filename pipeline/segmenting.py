@@ -19,8 +19,9 @@ Pure: text in, :class:`~pipeline.models.Segment` values out. The rules, each tes
 7. Protected spans (never detected, never sent to MT): the block's own (inline code, link targets, tags...)
    plus URLs (``https://``, ``www.``), bare domain names with a known top-level domain (``FabriPaint.com``,
    ``ria.ru/news``), e-mail addresses, hashtags, @handles, numbers with their units,
-   ordinals, dates and ranges (``2024-2026``, ``12.5 km``, ``1990s``), and codes (``MS-07``, ``A320``,
-   ``COVID-19``). Trailing punctuation is not part of a URL. Spans are sorted and do not overlap.
+   ordinals, dates and ranges (``2024-2026``, ``12.5 km``, ``1990s``), and codes: ASCII letters followed by
+   digits (``MS-07``, ``A320``, ``COVID-19``, ``libxml2``). Trailing punctuation is not part of a URL.
+   Spans are sorted and do not overlap.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ _PROTECT = re.compile(
     r"|(?P<email>(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
     r"|(?P<domain>(?<![\w@.-])(?:[A-Za-z0-9-]+\.)+(?i:" + _TLDS + r")\b(?:/[^\s<>\"']*)?)"
     r"|(?P<tag>(?<![\w#&@])[#@][^\W_][\w]*)"
-    r"|(?P<code>(?<![\w-])[A-Z][A-Za-z]{0,5}-?\d[\w-]*)"
+    r"|(?P<code>(?<![\w-])[A-Za-z]{1,12}-?\d[\w-]*)"
     r"|(?P<number>(?<![\w.,])[-+−]?\d+(?:[.,:/\-–]\d+)*(?:[ \u00a0]?(?:" + _UNITS + r")(?![^\W\d_]))?)"
 )
 _URL_TRAIL = ".,;:!?)]}'\"”’»"

@@ -33,6 +33,7 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 _ELIDING = frozenset(("fr", "it", "ca"))
+_CLITICS = frozenset(("s", "t", "re", "ve", "ll", "d", "m"))
 _LARGE = frozenset(("ar", "bn", "ca", "cs", "de", "en", "es", "fi", "fr", "he", "it", "ja", "mk", "nb", "nl"))
 _LARGE_MORE = frozenset(("pl", "pt", "ru", "sv", "uk", "zh"))
 
@@ -281,7 +282,13 @@ class Lexicon:
         dicts = self._load()
         values: list[float] = []
         hyphen = [p for p in key.split("-") if p] if "-" in key else []
-        elided = [p for p in key.replace("-", "'").split("'") if p] if "'" in key else []
+        elided: list[str] = []
+        if "'" in key:
+            head, _, tail = key.partition("'")
+            if tail in _CLITICS:
+                hyphen = [head]  # English possessives and contractions: application's -> application
+            elif len(head) <= 5 and tail:
+                elided = [head, *(p for p in tail.replace("-", "'").split("'") if p)]
         for lang, table in zip(self.languages, dicts, strict=True):
             freq = table.get(key, 0.0)
             # wordfreq splits elisions (d'un -> d, un) in the languages that have them; English keeps

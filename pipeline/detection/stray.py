@@ -66,17 +66,20 @@ CONFIRM_LETTERS = 10**9
 NAME_REACH = 3
 
 # HMM costs (nats) and evidence shaping, tuned on the benchmark's tuning seed (see bench/detect/run.py).
-ENTER_COST = 4.0
+ENTER_COST = 5.0
 LEAVE_COST = 2.5
 SWITCH_COST = 8.0
 FLOOR_EXPECTED = 0.5
 FLOOR_OTHER = 1.5
 WEIGHT_COMMON = 0.5  # evidence weight for words the expected language uses often (Zipf >= 3)
 WEIGHT_KNOWN = 0.8  # ... and for words it knows (Zipf >= 2)
+WEIGHT_RARE = 0.8  # ... and for rare words it still lists
 CAPITAL_DAMP = 0.6  # capitalised words inside a sentence are probably names
-ALPHABET_BONUS = 1.0  # unknown word whose accented letters fit a language
+ALPHABET_BONUS = 2.0  # unknown word whose accented letters fit a language
+LONG_WORD = 9
+LONG_UNKNOWN_BONUS = 1.5  # long words the expected language does not know are rarely names or typos
 UNKNOWN_NGRAM_LETTERS = 5  # words no list knows, this long or longer, go to the n-gram detector
-UNKNOWN_NGRAM_WEIGHT = 1.0
+UNKNOWN_NGRAM_WEIGHT = 0.5
 # Platt scaling of the span score into a probability, fitted on the tuning seed.
 CALIB_A = 0.135
 CALIB_B = 2.52
@@ -514,6 +517,8 @@ class StrayFinder:
             weight = WEIGHT_COMMON
         elif z_expected >= 2.0:
             weight = WEIGHT_KNOWN
+        elif z_expected > 0.0:
+            weight = WEIGHT_RARE
         else:
             weight = 1.0
         expected_alpha = alphabet_allows(self.expected, key)
@@ -536,6 +541,8 @@ class StrayFinder:
                 value -= 4.0
             elif allowed is True and z_expected <= 0 and expected_alpha is not True:
                 value += ALPHABET_BONUS
+            if z_expected <= 0 and len(key) >= LONG_WORD:
+                value += LONG_UNKNOWN_BONUS
             if ngram:
                 ratio = math.log((ngram.get(lang, 0.0) + 0.02) / (ngram.get(self.expected, 0.0) + 0.02))
                 value += UNKNOWN_NGRAM_WEIGHT * max(-3.0, min(3.0, ratio))
@@ -584,8 +591,9 @@ class StrayFinder:
             letters = sum(len(w) for w in run_words)
             if letters < self.options.min_chars:
                 continue
-            if hi == lo and run_words[0][:1].isupper() and not (lo == 0 and native[0] == 0):
-                continue
+            inside = [w for n, w in zip(range(lo, hi + 1), run_words, strict=True) if n or native[0]]
+            if inside and all(w[:1].isupper() for w in inside if len(w) > 1):
+                continue  # capitalised words only: names (a title, a list of authors), not foreign prose
             language: str | None = self._lexicon.others[state]
             span = text[first.start : last.end]
             if letters >= CONFIRM_LETTERS:

@@ -155,6 +155,11 @@ def test_homoglyph_cyrillic_word_with_latin_letter(finder: StrayFinder, doc: Doc
             id="seed-sentence",
         ),
         pytest.param("The mover said golfers in Kerrisdale play bridge.", id="rare-english"),
+        pytest.param(
+            "Koehn, P., Logacheva, V., Monz, C., Negri, M., Post, M., Scarton, C.", id="author-list"
+        ),
+        pytest.param("Remember, your application's user is not using a shell.", id="possessive"),
+        pytest.param("I haven't checked if expat, pyexpat or libxml2 are vulnerable.", id="identifiers"),
     ],
 )
 def test_must_not_flag(finder: StrayFinder, doc: Doc, text: str) -> None:
@@ -162,10 +167,10 @@ def test_must_not_flag(finder: StrayFinder, doc: Doc, text: str) -> None:
 
 
 def test_known_terms_are_not_flagged(doc: Doc) -> None:
-    text = "The crew signed the Raumfahrt Partnerschaft agreement yesterday."
+    text = "The crew signed the weltraum abkommen yesterday."
     plain = StrayFinder(AuditOptions())
-    assert _foreign(plain, doc(text)) == [("Raumfahrt Partnerschaft", "de")]
-    with_terms = StrayFinder(AuditOptions(), known_terms=["Raumfahrt Partnerschaft"])
+    assert _foreign(plain, doc(text)) == [("weltraum abkommen", "de")]
+    with_terms = StrayFinder(AuditOptions(), known_terms=["Weltraum Abkommen"])
     assert with_terms.find(doc(text)) == []
 
 
