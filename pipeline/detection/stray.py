@@ -7,8 +7,9 @@ How a sentence is judged (each step measured by ``bench/detect/run.py``):
 2. **Tokens.** Words are runs of letters and marks (apostrophes and hyphens inside words kept), read from
    the sentence with its protected spans (URLs, numbers, codes...) blanked out. A word changes at a change of
    script group, except that Latin, Cyrillic and Greek stay together so that mixes can be seen.
-3. **Homoglyphs.** A word mixing Latin with Cyrillic or Greek letters is a ``homoglyph`` finding with the
-   intruding characters and the corrected word; it takes no further part.
+3. **Homoglyphs.** A word mixing Latin with Cyrillic or Greek letters, where every intruder has a look-alike
+   in the word's real script, is a ``homoglyph`` finding with the intruding characters and the corrected
+   word; it takes no further part (a mix without look-alikes, like ``Δv``, is notation and is skipped).
 4. **Script.** Words in a script other than the expected language's are foreign by script. Neighbouring
    ones (with only punctuation, digits or at most two capitalised names between them) form one span; its
    language comes from the script (CJK, Arabic, Hebrew, Greek...) or, for Cyrillic, from letters only some
@@ -347,11 +348,13 @@ class StrayFinder:
                 and len({script_of(c) for c in token.word} & {"Latin", "Cyrillic", "Greek"}) > 1
             ):
                 fix = fix_homoglyphs(token.word, prefer=self.native)
-                if fix is not None:
+                if fix is not None and fix.replacement is not None:  # Δv is notation, not a spoof
                     out.append(
                         self._homoglyph(text, token, fix.script, fix.intruders, fix.replacement, lines)
                     )
                     continue
+            if token.group == "Mixed":
+                continue
             if token.group == self.native:
                 native.append(i)
             elif token.group != "Other":

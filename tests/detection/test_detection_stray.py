@@ -144,6 +144,7 @@ def test_homoglyph_cyrillic_word_with_latin_letter(finder: StrayFinder, doc: Doc
         ),
         pytest.param("Follow #космос and @roscosmos_ru for updates.", id="hashtag-handle"),
         pytest.param("The α and β particles hit the μ detector.", id="greek-letters-maths"),
+        pytest.param("A burn with a small Δv of 0.5 m/s near 2.5 μm.", id="delta-v-notation"),
         pytest.param("Buy it at FabriPaint.Com today.", id="bare-domain"),
         pytest.param(
             "US, Russia Have 'Limitless' Potential to Continue Space Cooperation - Envoy",
