@@ -87,7 +87,7 @@ def _barrier(gap: str) -> str:
     >>> _barrier(" «") == _barrier(' "') == _BARRIER + '"'
     True
     """
-    return _BARRIER + _GAP_DROP.sub("", gap).translate(_QUOTES)
+    return _BARRIER + _GAP_DROP.sub("", gap).translate(_QUOTES).replace(_SEP, "").replace(_BARRIER, "")
 
 
 _SEP = "\x1f"

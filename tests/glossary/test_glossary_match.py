@@ -199,6 +199,20 @@ def test_matches_are_exact_and_disjoint(parts: list[str]) -> None:
 _MATCHER = TermMatcher([load_glossary(DATA / "mini.toml")])
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=80), st.sampled_from(["МКС", "Роскосмосом", "International Space Station"]))
+def test_any_text_around_a_term(noise: str, term: str) -> None:
+    """Control characters (even the matcher's own separators), marks and any script around a term."""
+    text = noise + " " + term + " " + noise
+    found = _MATCHER.find(text)
+    last = 0
+    for m in found:
+        assert text[m.start : m.end] == m.text
+        assert m.start >= last
+        last = m.end
+    assert any(m.start == len(noise) + 1 and m.text.startswith(term[:3]) for m in found)
+
+
 def test_known_terms_and_chrome_phrases() -> None:
     g = load_glossary(DATA / "mini.toml")
     known = known_terms([g])
