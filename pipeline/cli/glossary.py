@@ -301,15 +301,13 @@ def add(
     glossary: TargetOpt = None,
 ) -> None:
     """Add concepts to a glossary file (untouched records keep their bytes; safe against concurrent adds)."""
-    from pipeline.glossary.io import add_concepts, loads_glossary
+    from pipeline.glossary.exchange import loads_csv
+    from pipeline.glossary.io import add_concepts, read_glossary_text
     from pipeline.glossary.model import Concept, TermEntry
 
     with pipeline_errors():
         target = _target(ctx, glossary)
         if from_csv is not None:
-            from pipeline.glossary.exchange import loads_csv
-            from pipeline.glossary.io import read_glossary_text
-
             concepts = list(loads_csv(read_glossary_text(from_csv), path=str(from_csv)).concepts)
         else:
             if not concept_id or not term:
@@ -345,17 +343,8 @@ def add(
                     ),
                 )
             ]
-        # validate the new records alone first, so the message names the option, not the file
-        from pipeline.glossary.io import dump_concept, load_glossary
-
-        header = load_glossary(target)
-        from pipeline.glossary.io import dump_header
-
-        loads_glossary(
-            dump_header(header) + "".join(dump_concept(c) for c in concepts),
-            source=str(from_csv) if from_csv else "the command line",
-        )
-        result = add_concepts(target, concepts, replace=replace)
+        origin = str(from_csv) if from_csv else "the command line"
+        result = add_concepts(target, concepts, replace=replace, origin=origin)
     err_console.print(
         f"added {len(concepts)} concept(s) to {target} (now {len(result.concepts)})",
         markup=False,

@@ -534,13 +534,17 @@ def _edit(path: Path, change: Any) -> Glossary:
         ) from None
 
 
-def add_concepts(path: Path | str, concepts: Sequence[Concept], *, replace: bool = False) -> Glossary:
+def add_concepts(
+    path: Path | str, concepts: Sequence[Concept], *, replace: bool = False, origin: str = "the new concept"
+) -> Glossary:
     """Append concepts to a glossary file, keeping every other byte of it.
 
     Args:
         path: the glossary file (must exist and be valid).
         concepts: the concepts to add.
         replace: rewrite an existing concept with the same id in place instead of failing.
+        origin: where the concepts come from, named when they are invalid on their own (a CSV file, "the
+            command line").
 
     Returns:
         The glossary as written.
@@ -553,7 +557,13 @@ def add_concepts(path: Path | str, concepts: Sequence[Concept], *, replace: bool
     def change(text: str) -> str:
         raw = split_chunks(text)
         chunks = [chunk for _, chunk in raw.chunks]
-        ids = list(loads_glossary(text, source=str(path)).ids)
+        current = loads_glossary(text, source=str(path))
+        # the new records alone under this file's header, so an error names them rather than the file
+        try:
+            loads_glossary(dump_header(current) + "\n".join(dump_concept(c) for c in concepts), source=origin)
+        except GlossaryError as exc:  # its line is in the text made here, which the user never sees
+            raise GlossaryError(f"{exc.message} (adding to {path})", path=origin) from None
+        ids = list(current.ids)
         tail: list[str] = []
         for concept in concepts:
             if concept.id in ids:

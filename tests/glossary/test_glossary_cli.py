@@ -229,6 +229,13 @@ def test_add_remove_by_flags(runner: CliRunner, tmp_path: Path) -> None:
     code, _, err = invoke(runner, "add", "-g", str(target), "--id", "x", "--lang", "en")
     assert code == 2
     assert "LANG=TERM" in err
+    code, _, err = invoke(runner, "add", "-g", str(target), "--id", "x", "--lang", "en=X", "--lang", "fr=Y")
+    assert code == 2
+    assert err.startswith("glossa: error: the command line: language 'fr' of concept 'x' is not declared")
+    code, _, err = invoke(runner, "add", "-g", str(target), "--id", "x", "--lang", "en=MS-{n}")
+    assert code == 2
+    assert "pattern = true" in err
+    assert target.read_text(encoding="utf-8") == before
 
 
 def test_add_from_csv_bad_row_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
