@@ -365,3 +365,42 @@ def test_extract_then_add(runner: CliRunner, tmp_path: Path) -> None:
     code, _, err = invoke(runner, "add", "-g", str(target), "--from-csv", str(out))
     assert code == 0, err
     assert load_glossary(target).ids[-2:] == ("vostochny-cosmodrome", "esa")
+
+
+def test_check_html_skips_markup(runner: CliRunner, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><body>\n<p>The crew reached the <a href="https://example.org/International Space System">'
+        "International Space System</a> today.</p>\n</body></html>\n",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke(runner, "check", str(page), "-g", str(MINI), "--format", "json")
+    assert code == 1
+    (finding,) = json.loads(out)["files"][0]["findings"]
+    text = page.read_text(encoding="utf-8")
+    assert text[finding["start"] : finding["end"]] == "International Space System"
+    assert (finding["line"], finding["column"]) == (2, 82)
+
+
+def test_two_glossa_processes_add_concurrently(tmp_path: Path) -> None:
+    """Two real `glossa glossary add` runs in parallel processes, four commands each: nothing is lost."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "g.toml"
+    shutil.copyfile(MINI, target)
+    script = (
+        "import sys\nfrom pipeline.cli import main\n"
+        "for i in range(4):\n"
+        "    try:\n"
+        "        n, g = sys.argv[2], sys.argv[1]\n"
+        "        main(['glossary', 'add', '-g', g, '--id', f'{n}-{i}', '--lang', f'en={n} {i}'])\n"
+        "    except SystemExit as exc:\n"
+        "        assert not exc.code, exc.code\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(target), name], cwd=REPO) for name in ("p", "q")
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    ids = load_glossary(target).ids
+    assert sorted(i for i in ids if i[:2] in ("p-", "q-")) == [f"{n}-{i}" for n in "pq" for i in range(4)]
