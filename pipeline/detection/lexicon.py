@@ -7,7 +7,6 @@ their ``small`` lists (common words only, so an uncommon English word is not cla
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -34,8 +33,6 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
 
 _ELIDING = frozenset(("fr", "it", "ca"))
 _CLITICS = frozenset(("s", "t", "re", "ve", "ll", "d", "m"))
-_LARGE = frozenset(("ar", "bn", "ca", "cs", "de", "en", "es", "fi", "fr", "he", "it", "ja", "mk", "nb", "nl"))
-_LARGE_MORE = frozenset(("pl", "pt", "ru", "sv", "uk", "zh"))
 
 # Non-ASCII letters each Latin-script language uses (lower case).
 _ALPHABETS = {
@@ -250,21 +247,31 @@ class Lexicon:
         self.expected = expected
         self.others = tuple(o for o in others if o != expected)
         self.languages = (expected, *self.others)
-        self._dicts: list[dict[str, float]] | None = None
+        self._dicts: list[dict[str, int]] | None = None
         self._cache: dict[str, tuple[float, ...]] = {}
 
-    def _load(self) -> list[dict[str, float]]:
+    def _load(self) -> list[dict[str, int]]:
+        """Read each list once, straight from its file, as word -> Zipf x 10 (small shared ints).
+
+        This bypasses wordfreq's own caches, which keep both the raw bins and a float dictionary.
+        """
         if self._dicts is None:
             import wordfreq
 
-            available = wordfreq.available_languages(wordlist="small")
-            dicts: list[dict[str, float]] = []
+            small = wordfreq.available_languages(wordlist="small")
+            large = wordfreq.available_languages(wordlist="large")
+            dicts: list[dict[str, int]] = []
             for i, lang in enumerate(self.languages):
-                if lang not in available:
+                if lang not in small:
                     dicts.append({})
                     continue
-                big = self.large and i == 0 and (lang in _LARGE or lang in _LARGE_MORE)
-                dicts.append(wordfreq.get_frequency_dict(lang, wordlist="large" if big else "small"))
+                big = self.large and i == 0 and lang in large
+                table: dict[str, int] = {}
+                for centibels, words in enumerate(wordfreq.read_cBpack(str((large if big else small)[lang]))):
+                    zipf10 = round((900 - centibels) / 10)
+                    for word in words:
+                        table.setdefault(word, zipf10)
+                dicts.append(table)
             self._dicts = dicts
         return self._dicts
 
@@ -290,13 +297,13 @@ class Lexicon:
             elif len(head) <= 5 and tail:
                 elided = [head, *(p for p in tail.replace("-", "'").split("'") if p)]
         for lang, table in zip(self.languages, dicts, strict=True):
-            freq = table.get(key, 0.0)
+            zipf10 = table.get(key, 0)
             # wordfreq splits elisions (d'un -> d, un) in the languages that have them; English keeps
             # contractions whole, so an unlisted apostrophe word is simply unknown there.
             parts = elided if (elided and lang in _ELIDING) else hyphen
-            if freq <= 0.0 and len(parts) > 1:
-                freq = min(table.get(p, 0.0) for p in parts)
-            values.append(round(math.log10(freq) + 9.0, 2) if freq > 0.0 else 0.0)
+            if zipf10 <= 0 and len(parts) > 1:
+                zipf10 = min(table.get(p, 0) for p in parts)
+            values.append(zipf10 / 10)
         result = tuple(values)
         if len(self._cache) > 500_000:
             self._cache.clear()

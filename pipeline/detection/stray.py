@@ -89,6 +89,7 @@ _WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
 _CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "sr", "mk")
 CYRILLIC_CUE_WEIGHT = 2.0
 BELARUSIAN_MARGIN = 3.0
+RUSSIAN_PRIOR = 1.0  # most Cyrillic on the web is Russian: it wins ties (one word like "Орбита")
 _SERBIAN_LATIN = {
     **dict(zip("абвгдђежзијклмнопрстћуфхцчш", "abvgdđežzijklmnoprstćufhcčš", strict=True)),
     "љ": "lj",
@@ -458,6 +459,7 @@ class StrayFinder:
             totals["be"] = max(totals.values()) - BELARUSIAN_MARGIN
             for lang in _CYRILLIC_LANGS:
                 totals[lang] += CYRILLIC_CUE_WEIGHT * cues[lang]
+            totals["ru"] += RUSSIAN_PRIOR
         order = {lang: i for i, lang in enumerate([*languages, *_CYRILLIC_LANGS])}
         return max(totals, key=lambda lang: (totals[lang], -order[lang]))
 
