@@ -71,7 +71,7 @@ def _training_lines(count: int = 400, seed: int = 0) -> list[str]:
     return lines
 
 
-def _train_sentencepiece(vocab_size: int, symbols: tuple[str, ...]) -> bytes:
+def _train_sentencepiece(vocab_size: int, symbols: tuple[str, ...], byte_fallback: bool = True) -> bytes:
     import sentencepiece as spm
 
     model = io.BytesIO()
@@ -81,7 +81,7 @@ def _train_sentencepiece(vocab_size: int, symbols: tuple[str, ...]) -> bytes:
         vocab_size=vocab_size,
         hard_vocab_limit=False,
         model_type="unigram",
-        byte_fallback=True,
+        byte_fallback=byte_fallback,
         character_coverage=1.0,
         normalization_rule_name="identity",
         user_defined_symbols=list(symbols),
@@ -128,15 +128,27 @@ def _import_specs() -> object:
     return transformer_spec
 
 
-def _write_model(folder: Path, vocab: list[str], kind: str, seed: int) -> None:
+def _write_model(
+    folder: Path,
+    vocab: list[str],
+    kind: str,
+    seed: int,
+    *,
+    layers: int = 1,
+    d_model: int | None = None,
+    ffn: int = 4,
+    quantization: str | None = None,
+    vocab_pad: int = 0,
+) -> None:
     transformer_spec: Any = _import_specs()
 
+    vocab = vocab + [f"<unused{i}>" for i in range(vocab_pad)]  # never produced; realistic output layer cost
     size = len(vocab)
     codes = _codes(size)
     token_dims = codes.shape[1]
     pos_dims = 4 * _FREQUENCIES
-    d = token_dims + pos_dims
-    ffn = 4
+    d = max(token_dims + pos_dims, d_model or 0)  # extra dimensions stay zero: same copy, more compute
+    pos = slice(token_dims, token_dims + pos_dims)
     rng = np.random.default_rng(seed)
 
     def zeros(*shape: int) -> np.ndarray:
@@ -151,7 +163,7 @@ def _write_model(folder: Path, vocab: list[str], kind: str, seed: int) -> None:
         layer.gamma = np.ones(d, np.float32)  # type: ignore[attr-defined]
         layer.beta = zeros(d)  # type: ignore[attr-defined]
 
-    spec = transformer_spec.TransformerSpec.from_config(1, 1)
+    spec = transformer_spec.TransformerSpec.from_config(layers, 1)
     encoder, decoder = spec.encoder, spec.decoder
     encoder.scale_embeddings = False
     decoder.scale_embeddings = False
@@ -176,17 +188,17 @@ def _write_model(folder: Path, vocab: list[str], kind: str, seed: int) -> None:
         layer.ffn.linear_1.weight = weights(d, ffn)
         layer.ffn.linear_1.bias = zeros(d)
     gain = 4.0
-    for layer in decoder.layer:
+    for number, layer in enumerate(decoder.layer):
         cross = layer.attention
         norm(cross.layer_norm)
         query = zeros(d, d)
-        query[token_dims:, token_dims:] = np.eye(pos_dims) * gain
+        query[pos, pos] = np.eye(pos_dims) * gain
         key_value = zeros(2 * d, d)
-        key_value[token_dims:d, token_dims:] = np.eye(pos_dims) * gain
+        key_value[pos, pos] = np.eye(pos_dims) * gain
         key_value[d : d + token_dims, :token_dims] = np.eye(token_dims)
         out = zeros(d, d)
         out[:token_dims, :token_dims] = np.eye(token_dims) * 4.0
-        if kind == "random":
+        if kind == "random" or number > 0:  # extra layers of a copy model add nothing to the residual
             query, key_value, out = weights(d, d), weights(2 * d, d), weights(d, d)
         cross.linear[0].weight, cross.linear[0].bias = query, zeros(d)
         cross.linear[1].weight, cross.linear[1].bias = key_value, zeros(2 * d)
@@ -200,8 +212,10 @@ def _write_model(folder: Path, vocab: list[str], kind: str, seed: int) -> None:
     spec.config.add_source_eos = True
     folder.mkdir(parents=True)
     spec.validate()
-    if kind == "random":
-        spec.optimize(quantization="int8")  # random weights do not compress; int8 keeps the archive small
+    if kind == "random" or quantization:
+        spec.optimize(
+            quantization=quantization or "int8"
+        )  # random weights do not compress; int8 keeps it small
     spec.save(str(folder))
 
 
@@ -215,6 +229,12 @@ def build_argos_package(
     vocab_size: int = 420,
     symbols: tuple[str, ...] = PLACEHOLDER_SYMBOLS,
     seed: int = 0,
+    layers: int = 1,
+    d_model: int | None = None,
+    ffn: int = 4,
+    quantization: str | None = None,
+    vocab_pad: int = 0,
+    byte_fallback: bool = True,
 ) -> Path:
     """Build ``out_dir/{from}_{to}.argosmodel``: a valid Argos package with a tiny CTranslate2 model.
 
@@ -227,6 +247,13 @@ def build_argos_package(
         vocab_size: SentencePiece vocabulary size (at least byte fallback's 259 + symbols).
         symbols: pieces the SentencePiece model keeps whole.
         seed: seed of the random weights.
+        layers: encoder and decoder layers (a copy model's extra layers are zero: same output, real cost).
+        d_model: model width (at least what the copy construction needs; the rest is zero).
+        ffn: feed-forward width.
+        quantization: CTranslate2 weight quantization (``int8`` like real Argos packages), or None.
+        vocab_pad: extra never-produced entries in the model's vocabulary (real models have ~32k).
+        byte_fallback: let SentencePiece spell unknown characters as bytes (exact copies of any text); without
+            it, the same vocabulary holds whole words (realistic token counts, for benchmarks).
 
     Returns:
         The archive path.
@@ -239,10 +266,20 @@ def build_argos_package(
     work = out_dir / f".build-{from_code}_{to_code}-{kind}"
     shutil.rmtree(work, ignore_errors=True)
     folder = work / name
-    sp_model = _train_sentencepiece(vocab_size, symbols)
+    sp_model = _train_sentencepiece(vocab_size, symbols, byte_fallback)
     processor = spm.SentencePieceProcessor(model_proto=sp_model)
     vocab = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
-    _write_model(folder / "model", vocab, kind, seed)
+    _write_model(
+        folder / "model",
+        vocab,
+        kind,
+        seed,
+        layers=layers,
+        d_model=d_model,
+        ffn=ffn,
+        quantization=quantization,
+        vocab_pad=vocab_pad,
+    )
     (folder / "sentencepiece.model").write_bytes(sp_model)
     metadata = {
         "package_version": version,

@@ -88,7 +88,8 @@ class DecodeOptions:
         target_prefixes: per input text, a target-language text the translation must start with (or None);
             empty tuple for none at all.
         suppress_sequences: target-language strings the model must not produce (forbidden variants).
-        max_batch_size: texts per CTranslate2 call.
+        max_batch_size: sentences per CTranslate2 call. 8 gets most of batching's speed on CPU (a base-size
+            model: 2.7x over one at a time, 16 or 32 no faster) while peak memory stays low (32 doubles it).
         length_ratio: the decoding length cap, in target tokens per source token.
         length_extra: tokens added to the cap (short inputs).
         max_length: absolute cap on decoded tokens.
@@ -98,7 +99,7 @@ class DecodeOptions:
     num_hypotheses: int = 1
     target_prefixes: tuple[str | None, ...] = ()
     suppress_sequences: tuple[str, ...] = ()
-    max_batch_size: int = 32
+    max_batch_size: int = 8
     length_ratio: float = 2.0
     length_extra: int = 10
     max_length: int = 512

@@ -7,8 +7,9 @@ argostranslate's own ``package.install_from_path`` into a staging folder inside 
 the result into place, so a failed install leaves nothing behind.
 
 Argos's settings module reads the environment and creates folders when it is imported, so the first import
-happens with ``ARGOS_PACKAGES_DIR``, ``ARGOS_DEVICE_TYPE=cpu`` and the ``XDG_*`` folders pointing inside the
-models folder (``.argos/``), and the package folder is set on its settings module for every install. The
+happens with ``ARGOS_PACKAGES_DIR``, ``ARGOS_DEVICE_TYPE=cpu`` and the ``XDG_*`` folders pointing into the
+install's staging folder inside the models folder (removed afterwards: argostranslate takes every folder there
+for a package), and the package folder is set on its settings module for every install. The
 package index is never consulted. Folders ``argospm`` filled elsewhere can be used as they are: point the
 models folder at them.
 """
@@ -266,10 +267,10 @@ def inspect_archive(path: Path) -> ArchiveInfo:
     )
 
 
-def _argos_env(models_dir: Path) -> dict[str, str]:
-    base = models_dir / ".argos"
+def _argos_env(staging: Path) -> dict[str, str]:
+    base = staging / ".argos"
     return {
-        "ARGOS_PACKAGES_DIR": str(models_dir),
+        "ARGOS_PACKAGES_DIR": str(staging),
         "ARGOS_DEVICE_TYPE": "cpu",
         "ARGOS_CHUNK_TYPE": "MINISBD",
         "XDG_DATA_HOME": str(base / "data"),
@@ -278,11 +279,16 @@ def _argos_env(models_dir: Path) -> dict[str, str]:
     }
 
 
-def _import_argos_package(models_dir: Path) -> types.ModuleType:
-    """Import ``argostranslate.package`` with its settings pointed inside ``models_dir``."""
+def _import_argos_package(staging: Path) -> types.ModuleType:
+    """Import ``argostranslate.package`` with its settings pointed inside ``staging``.
+
+    Argos creates its data, cache and config folders when its settings module is imported; they land in the
+    staging folder and go with it, so the models folder only ever holds packages (argostranslate and argospm
+    take every folder in it for a package).
+    """
     if "argostranslate.settings" not in sys.modules:
-        saved = {key: os.environ.get(key) for key in _argos_env(models_dir)}
-        os.environ.update(_argos_env(models_dir))
+        saved = {key: os.environ.get(key) for key in _argos_env(staging)}
+        os.environ.update(_argos_env(staging))
         try:
             import argostranslate.package  # noqa: F401  (reads settings, creates folders)
         finally:
@@ -307,7 +313,7 @@ def _argos_pointed_at(folder: Path) -> Iterator[types.ModuleType]:
     pulls in stanza and torch (seconds, hundreds of MB) for a translator Glossa never uses; when that module
     is not loaded yet, a stand-in with a no-op cache is registered for the duration of the call.
     """
-    package = _import_argos_package(folder.parent)
+    package = _import_argos_package(folder)
     import argostranslate.settings as settings
 
     stand_in = None

@@ -99,7 +99,7 @@ def test_install_leaves_no_staging_folder_and_keeps_argos_settings_inside(
 ) -> None:
     models = tmp_path / "models"
     package = install_package(argos_copy_archive, models)
-    assert sorted(p.name for p in models.iterdir() if not p.name.startswith(".argos")) == [package.path.name]
+    assert sorted(p.name for p in models.iterdir()) == [package.path.name]
     assert (package.path / "model" / "model.bin").is_file()
     assert (package.path / "sentencepiece.model").is_file()
 
