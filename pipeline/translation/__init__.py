@@ -14,6 +14,7 @@ from pipeline.translation.base import (
     Provenance,
     Translation,
     Translator,
+    choose_hypothesis,
     model_id_of,
     provenance_of_model,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "Provenance",
     "Translation",
     "Translator",
+    "choose_hypothesis",
     "model_id_of",
     "provenance_of_model",
 ]

@@ -20,6 +20,7 @@ __all__ = [
     "Provenance",
     "Translation",
     "Translator",
+    "choose_hypothesis",
     "model_id_of",
     "provenance_of_model",
 ]
@@ -150,3 +151,40 @@ def model_id_of(translator: object, source: str, target: str) -> str:
     if callable(method):
         return str(method(source, target))
     return type(translator).__name__
+
+
+def choose_hypothesis(
+    hypotheses: Sequence[Hypothesis], required: Sequence[str] = (), forbidden: Sequence[str] = ()
+) -> tuple[Hypothesis, tuple[str, ...], tuple[str, ...]]:
+    """Pick the hypothesis that carries the most required terms and the fewest forbidden variants.
+
+    Ties keep the model's order (best score first). Matching is case-sensitive substring search: callers pass
+    the exact target renderings (or placeholders) they expect.
+
+    Args:
+        hypotheses: an n-best list, best first (not empty).
+        required: strings the translation must contain.
+        forbidden: strings it must not contain.
+
+    Returns:
+        The chosen hypothesis, the required strings it misses, and the forbidden strings it contains.
+
+    >>> hyps = [Hypothesis("Roskosmos said", -0.1), Hypothesis("Roscosmos said", -0.4)]
+    >>> best, missed, banned = choose_hypothesis(hyps, ["Roscosmos"], ["Roskosmos"])
+    >>> best.text, missed, banned
+    ('Roscosmos said', (), ())
+    >>> choose_hypothesis(hyps[:1], ["ISS"])[1]
+    ('ISS',)
+    """
+    if not hypotheses:
+        raise ValueError("no hypotheses to choose from")
+
+    def verdict(h: Hypothesis) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return tuple(r for r in required if r not in h.text), tuple(f for f in forbidden if f in h.text)
+
+    ranked = sorted(
+        enumerate(hypotheses), key=lambda item: (len(verdict(item[1])[0]) + len(verdict(item[1])[1]), item[0])
+    )
+    chosen = ranked[0][1]
+    missed, banned = verdict(chosen)
+    return chosen, missed, banned

@@ -12,7 +12,13 @@ import pytest
 from argos_fixture import install_archive
 
 from pipeline.errors import ModelNotInstalled
-from pipeline.translation.base import DecodeOptions, HypothesisTranslator, Translator
+from pipeline.translation.base import (
+    DecodeOptions,
+    Hypothesis,
+    HypothesisTranslator,
+    Translator,
+    choose_hypothesis,
+)
 from pipeline.translation.ctranslate import ArgosCT2Translator, decoding_cap
 from pipeline.translation.fake import FakeTranslator
 
@@ -156,3 +162,18 @@ class _Counting:
 
     def model_id(self, source: str, target: str) -> str:
         return self.inner.model_id(source, target)
+
+
+def test_glossary_terms_survive_the_copy_model_and_guide_the_choice(argos_models_dir: Path) -> None:
+    # What the glossary stage does before the model: matched source terms become their English renderings
+    # (or placeholders); the copy model must carry them through untouched, and the n-best choice must prefer
+    # a hypothesis with every required term and no forbidden variant.
+    masked = "Экипаж прибыл на ISS, сообщили в пресс-службе Roscosmos. ⟦0⟧ стыковка."
+    translator = ArgosCT2Translator(argos_models_dir)
+    options = DecodeOptions(beam_size=4, num_hypotheses=4, suppress_sequences=("Roskosmos",))
+    [hyps] = translator.translate_hypotheses([masked], "ru", "en", options)
+    best, missed, banned = choose_hypothesis(hyps, ["Roscosmos", "ISS", "⟦0⟧"], ["Roskosmos", "MKS"])
+    assert best.text == masked
+    assert (missed, banned) == ((), ())
+    lost_term = Hypothesis(masked.replace("ISS", "МКС"), 0.0)  # scored best, but misses a required term
+    assert choose_hypothesis((lost_term, *hyps), ["Roscosmos", "ISS", "⟦0⟧"])[0].text == masked
