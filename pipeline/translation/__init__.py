@@ -18,15 +18,21 @@ from pipeline.translation.base import (
     model_id_of,
     provenance_of_model,
 )
+from pipeline.translation.ctranslate import ArgosCT2Translator
 from pipeline.translation.fake import FakeTranslator
+from pipeline.translation.memory import CachedTranslator, MemoryEntry, TranslationMemory
 
 __all__ = [
+    "ArgosCT2Translator",
+    "CachedTranslator",
     "DecodeOptions",
     "FakeTranslator",
     "Hypothesis",
     "HypothesisTranslator",
+    "MemoryEntry",
     "Provenance",
     "Translation",
+    "TranslationMemory",
     "Translator",
     "choose_hypothesis",
     "model_id_of",
