@@ -86,14 +86,24 @@ class ArgosCT2Translator:
         self.options = options or DecodeOptions()
         self.max_source_tokens = max_source_tokens
         self._loaded: dict[Path, _Loaded] = {}
+        self._routes: dict[tuple[str, str], tuple[InstalledPackage, ...]] = {}
         self.calls = 0  # CTranslate2 batches run (for tests and benchmarks)
 
     def route(self, source: str, target: str) -> tuple[InstalledPackage, ...]:
         """Return the package(s) that translate ``source`` to ``target``: one, or two through English.
 
+        The answer is kept for the translator's lifetime (packages do not change during a run).
+
         Raises:
             ModelNotInstalled: neither a direct package nor both pivot halves are installed.
         """
+        known = self._routes.get((source, target))
+        if known is not None:
+            return known
+        self._routes[(source, target)] = route = self._find_route(source, target)
+        return route
+
+    def _find_route(self, source: str, target: str) -> tuple[InstalledPackage, ...]:
         direct = find_package(self.models_dir, source, target)
         if direct is not None:
             return (direct,)

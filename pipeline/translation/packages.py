@@ -343,7 +343,7 @@ def _dir_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink())
 
 
-def _read_installed(folder: Path) -> InstalledPackage | None:
+def _read_installed(folder: Path, *, with_size: bool = True) -> InstalledPackage | None:
     meta_path = folder / "metadata.json"
     try:
         metadata = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -362,12 +362,14 @@ def _read_installed(folder: Path) -> InstalledPackage | None:
         from_name=str(metadata.get("from_name", "")),
         to_name=str(metadata.get("to_name", "")),
         target_prefix=str(metadata.get("target_prefix", "") or ""),
-        size=_dir_size(folder),
+        size=_dir_size(folder) if with_size else 0,
     )
 
 
-def list_packages(models_dir: Path) -> tuple[InstalledPackage, ...]:
+def list_packages(models_dir: Path, *, with_size: bool = True) -> tuple[InstalledPackage, ...]:
     """Return the translation packages installed in ``models_dir``, sorted by pair then version.
+
+    ``with_size=False`` skips adding up file sizes (``size`` is then 0).
 
     Reads every ``*/metadata.json`` afresh (argostranslate caches its own list). Folders starting with
     ``.`` and folders without a readable translation ``metadata.json`` are skipped.
@@ -378,7 +380,7 @@ def list_packages(models_dir: Path) -> tuple[InstalledPackage, ...]:
         pkg
         for child in sorted(models_dir.iterdir())
         if child.is_dir() and not child.name.startswith(".")
-        for pkg in (_read_installed(child),)
+        for pkg in (_read_installed(child, with_size=with_size),)
         if pkg is not None
     ]
     return tuple(sorted(found, key=lambda p: (p.pair, p.package_version, p.path.name)))
@@ -386,7 +388,9 @@ def list_packages(models_dir: Path) -> tuple[InstalledPackage, ...]:
 
 def find_package(models_dir: Path, source: str, target: str) -> InstalledPackage | None:
     """Return the installed package for ``source``→``target`` (highest version wins), or None."""
-    matches = [p for p in list_packages(models_dir) if (p.from_code, p.to_code) == (source, target)]
+    matches = [
+        p for p in list_packages(models_dir, with_size=False) if (p.from_code, p.to_code) == (source, target)
+    ]
     return max(matches, key=lambda p: _version_key(p.package_version)) if matches else None
 
 
