@@ -275,6 +275,10 @@ class Lexicon:
             self._dicts = dicts
         return self._dicts
 
+    def has_expected(self) -> bool:
+        """Whether wordfreq has a list for the expected language (loads the lists)."""
+        return bool(self._load()[0])
+
     def zipf(self, word: str) -> tuple[float, ...]:
         """Return the word's Zipf frequency in every language of :attr:`languages` (0.0: not listed).
 

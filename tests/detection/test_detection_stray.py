@@ -260,3 +260,33 @@ def test_twenty_megabyte_line_finishes(finder: StrayFinder, doc: Doc) -> None:
     found = finder.find(doc(text))
     assert found == []
     assert time.perf_counter() - start < 120
+
+
+@pytest.mark.parametrize(
+    ("expected", "text", "found"),
+    [
+        pytest.param(
+            "ru",
+            "Экипаж прибыл на МКС, сообщили в Роскосмосе. Глава NASA поздравил коллег. "
+            "The crew is ready for the spacewalk tomorrow. Команда работает с iPhone и Zvezda.",
+            [("The crew is ready for the spacewalk tomorrow", "en")],
+            id="russian-document",
+        ),
+        pytest.param(
+            "zh",
+            "嫦娥六号返回器携带月球背面样品安全着陆。NASA表示祝贺。"
+            "The lander returned samples from the far side.",
+            [("The lander returned samples from the far side", "en")],
+            id="chinese-document",
+        ),
+        pytest.param(
+            "sw",
+            "Wanaanga watatu walirudi duniani salama baada ya miezi sita. "
+            "The crew landed safely in Kazakhstan.",
+            [("The crew landed safely in Kazakhstan", "en")],
+            id="no-word-list-falls-back-to-langdetect",
+        ),
+    ],
+)
+def test_other_expected_languages(doc: Doc, expected: str, text: str, found: list[tuple[str, str]]) -> None:
+    assert _foreign(StrayFinder(AuditOptions(expected_language=expected)), doc(text)) == found
