@@ -66,6 +66,8 @@ from pipeline.segmenting import split_block
 __all__ = ["AuditOptions", "StrayFinder"]
 
 LN10 = math.log(10.0)
+NAMING_CHARS = 200  # a run's language is read from its first characters...
+NAMING_WORDS = 30  # ... and words
 FALLBACK_LETTERS = 20  # expected language without a word list: sentences this long go to langdetect...
 FALLBACK_CONFIDENCE = 0.9  # ... and are reported when it is this sure of another language
 NAME_REACH = 3
@@ -465,6 +467,7 @@ class StrayFinder:
         """
         if group not in CANDIDATES:
             return script_language(group, span)
+        span, words = span[:NAMING_CHARS], words[:NAMING_WORDS]  # a name needs no more; keeps it linear
         languages = CANDIDATES[group]
         lexicon = group_lexicon(group)
         totals = dict.fromkeys(languages, 0.0)
