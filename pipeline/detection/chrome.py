@@ -1,15 +1,19 @@
 """Site interface text ("chrome"): subscribe buttons, newsfeeds, log-in prompts, in any language.
 
-A segment is chrome when its whole text, normalised by :func:`normalise_chrome`, equals a known phrase.
+A segment is chrome when its whole text, normalised by :func:`normalise_chrome`, equals a known phrase, or when
+it is a menu line whose every piece does.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = ["ChromeEntry", "ChromeIndex", "normalise_chrome"]
+
+_MENU_SEPARATORS = re.compile(r"\s*[|•·/]\s*")
 
 
 def normalise_chrome(text: str) -> str:
@@ -75,8 +79,27 @@ class ChromeIndex:
         return len(self._entries)
 
     def match(self, text: str) -> ChromeEntry | None:
-        """Return the entry whose phrase is the whole of ``text`` (after normalisation), or None."""
+        """Return the entry whose phrase is the whole of ``text`` (after normalisation), or None.
+
+        A menu line, phrases joined by ``|``, ``•``, ``·`` or ``/``, matches when every piece does; the first
+        piece's entry is returned.
+
+        >>> index = ChromeIndex.from_phrases([("en", "Subscribe", "Subscribe"), ("en", "Log in", "Log in")])
+        >>> index.match("Subscribe | Log in").phrase
+        'Subscribe'
+        >>> index.match("Subscribe | Read the story") is None
+        True
+        """
         if len(text) > 200:
             return None
         key = normalise_chrome(text)
-        return self._entries.get(key) if key else None
+        if not key:
+            return None
+        found = self._entries.get(key)
+        if found is not None:
+            return found
+        pieces = [p for p in _MENU_SEPARATORS.split(text) if normalise_chrome(p)]
+        if len(pieces) < 2:
+            return None
+        entries = [self._entries.get(normalise_chrome(p)) for p in pieces]
+        return entries[0] if all(e is not None for e in entries) else None
