@@ -1,7 +1,7 @@
 """Site interface text ("chrome"): subscribe buttons, newsfeeds, log-in prompts, in any language.
 
-A segment is chrome when its whole text, normalised by :func:`normalise_chrome`, equals a known phrase, or when
-it is a menu line whose every piece does.
+A segment is chrome when its whole text, normalised by :func:`normalise_chrome`, equals a known phrase,
+or when it is a menu line whose every piece does.
 """
 
 from __future__ import annotations

@@ -290,3 +290,8 @@ def test_twenty_megabyte_line_finishes(finder: StrayFinder, doc: Doc) -> None:
 )
 def test_other_expected_languages(doc: Doc, expected: str, text: str, found: list[tuple[str, str]]) -> None:
     assert _foreign(StrayFinder(AuditOptions(expected_language=expected)), doc(text)) == found
+
+
+def test_chrome_menu_line(chrome_finder: StrayFinder, doc: Doc) -> None:
+    found = chrome_finder.find(doc("Subscribe | Newsfeed • log in or register\nSubscribe | Read the story now"))
+    assert [(f.kind, f.line) for f in found] == [(FindingKind.UI_CHROME, 1)]
