@@ -293,5 +293,7 @@ def test_other_expected_languages(doc: Doc, expected: str, text: str, found: lis
 
 
 def test_chrome_menu_line(chrome_finder: StrayFinder, doc: Doc) -> None:
-    found = chrome_finder.find(doc("Subscribe | Newsfeed • log in or register\nSubscribe | Read the story now"))
+    found = chrome_finder.find(
+        doc("Subscribe | Newsfeed • log in or register\nSubscribe | Read the story now")
+    )
     assert [(f.kind, f.line) for f in found] == [(FindingKind.UI_CHROME, 1)]
