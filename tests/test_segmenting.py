@@ -6,6 +6,8 @@ import doctest
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pipeline.segmenting
 from pipeline.models import BlockKind, DocFormat, Document, Segment, TextUnit
@@ -126,3 +128,27 @@ def test_segments_are_offsets_into_the_unit() -> None:
     text = "Intro line\nSecond sentence. Third one."
     block = Segment(0, 11, len(text), BlockKind.LINE)
     assert [(s.start, s.end) for s in split_block(text, block)] == [(11, 27), (28, 38)]
+
+
+_ALPHABET = "ab .!?…。\n\t'\"«»()#@:/-1234567890xyzЖжé中"
+
+
+@given(text=st.text(alphabet=_ALPHABET, max_size=300), kind=st.sampled_from(list(BlockKind)))
+@settings(max_examples=300, deadline=None)
+def test_sentences_are_ordered_trimmed_and_inside_the_block(text: str, kind: BlockKind) -> None:
+    pieces = split_block(text, Segment(0, 0, len(text), kind))
+    last = 0
+    for piece in pieces:
+        assert last <= piece.start < piece.end <= len(text)
+        assert not text[piece.start].isspace()
+        assert not text[piece.end - 1].isspace()
+        assert piece.end - piece.start <= MAX_SENTENCE
+        inner = 0
+        for start, end in piece.protected:
+            assert piece.start <= start < end <= piece.end
+            assert start >= inner
+            inner = end
+        last = piece.end
+    # nothing but whitespace is lost between sentences
+    covered = "".join(text[p.start : p.end] for p in pieces)
+    assert "".join(covered.split()) == "".join(text.split())
