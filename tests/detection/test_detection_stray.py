@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.detection import AuditOptions, StrayFinder
 from pipeline.models import BlockKind, DocFormat, Document, FindingKind, Segment, Severity, TextUnit
@@ -297,3 +299,24 @@ def test_chrome_menu_line(chrome_finder: StrayFinder, doc: Doc) -> None:
         doc("Subscribe | Newsfeed • log in or register\nSubscribe | Read the story now")
     )
     assert [(f.kind, f.line) for f in found] == [(FindingKind.UI_CHROME, 1)]
+
+
+_WORDS = [
+    "the", "crew", "docked", "Die", "Zeit", "ist", "reif", "que", "la", "misión", "Экипаж", "готов", "і",
+    "美国", "Nаval", "déjà", "vu", "https://x.org", "MS-07", "12.5", "km", ".", ",", "!", "\n", "«", "»",
+]  # fmt: skip
+
+
+@given(words=st.lists(st.sampled_from(_WORDS), max_size=40))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_findings_are_exact_sorted_and_deterministic(finder: StrayFinder, doc: Doc, words: list[str]) -> None:
+    text = " ".join(words)
+    document = doc(text)
+    found = finder.find(document)
+    for finding in found:
+        assert text[finding.start : finding.end] == finding.text
+        assert finding.text == finding.text.strip()
+        assert finding.line == text.count("\n", 0, finding.start) + 1
+        assert finding.column == finding.start - text.rfind("\n", 0, finding.start)
+    assert found == sorted(found, key=lambda f: (f.line, f.start, f.end, f.kind.value))
+    assert finder.find(document) == found
