@@ -690,13 +690,13 @@ def _viterbi(evidence: list[tuple[float, ...]], k: int) -> list[tuple[int, int, 
         stay = prev[0]
         leave_state = max(range(1, k + 1), key=lambda s: prev[s]) if k else 0
         leave = prev[leave_state] - LEAVE_COST if k else neg
-        if stay >= leave:
+        if stay >= leave:  # on a tie, have left as early as possible (tight right edge)
             new[0], row[0] = stay, 0
         else:
             new[0], row[0] = leave, leave_state
         for j in range(1, k + 1):
             options = (prev[j], prev[0] - ENTER_COST)
-            if options[0] >= options[1]:
+            if options[0] > options[1]:  # on a tie, enter as late as possible (tight left edge)
                 best, src = options[0], j
             else:
                 best, src = options[1], 0

@@ -15,6 +15,7 @@ import pipeline.detection.scripts
 from pipeline.detection import ChromeIndex, LangdetectDetector, normalise_code
 from pipeline.detection.lexicon import lexicon_for
 from pipeline.detection.scripts import cyrillic_language, fix_homoglyphs, script_language
+from pipeline.detection.stray import _viterbi
 
 
 @pytest.mark.parametrize(
@@ -147,3 +148,21 @@ def test_lexicon_zipf() -> None:
     elided = lexicon.zipf("d'un")
     assert elided[0] == 0.0
     assert elided[lexicon.languages.index("fr")] > 5.0
+
+
+@pytest.mark.parametrize(
+    ("evidence", "runs"),
+    [
+        pytest.param([0.0, 10.0, 10.0, 0.0], [(0, 1, 2)], id="neutral-edges-stay-outside"),
+        pytest.param([0.0, 3.0, 0.0], [], id="weak-word-alone-is-not-enough"),
+        pytest.param([9.0, -1.0, 9.0], [(0, 0, 2)], id="bridges-a-weak-english-word"),
+        pytest.param([9.0, -9.0, -9.0, 9.0], [(0, 0, 0), (0, 3, 3)], id="splits-at-strong-english"),
+        pytest.param([], [], id="empty"),
+    ],
+)
+def test_viterbi_runs(evidence: list[float], runs: list[tuple[int, int, int]]) -> None:
+    assert _viterbi([(e,) for e in evidence], 1) == runs
+
+
+def test_viterbi_picks_the_language_with_the_evidence() -> None:
+    assert _viterbi([(0.0, 9.0), (0.0, 9.0)], 2) == [(1, 0, 1)]
