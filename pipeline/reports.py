@@ -241,7 +241,7 @@ def render_table(run: AuditRun, *, width: int = 120, color: bool = False) -> str
     findings = run.findings
     if findings:
         table = Table(show_lines=False, expand=True, pad_edge=False, box=box.SIMPLE_HEAD)
-        table.add_column("Location", overflow="fold", ratio=3)
+        table.add_column("Location", no_wrap=True)
         table.add_column("Kind", no_wrap=True)
         table.add_column("Lang", no_wrap=True)
         table.add_column("Conf", justify="right", no_wrap=True)

@@ -265,14 +265,14 @@ class StrayFinder:
             text = unit.text
             if self.chrome is not None and block.kind is not BlockKind.SENTENCE:
                 found = self._chrome(text, block, lines[block.unit])
-                if found is not None:
-                    findings.append(found)
+                if found:
+                    findings.extend(found)
                     continue
             for sentence in split_block(text, block):
                 if self.chrome is not None:
                     found = self._chrome(text, sentence, lines[block.unit])
-                    if found is not None:
-                        findings.append(found)
+                    if found:
+                        findings.extend(found)
                         continue
                 findings.extend(self._sentence(text, sentence, lines[block.unit]))
         findings.sort(key=lambda f: (f.line, f.start, f.end, f.kind.value))
@@ -305,7 +305,14 @@ class StrayFinder:
             **extra,  # type: ignore[arg-type]
         )
 
-    def _chrome(self, text: str, segment: Segment, lines: _Lines) -> Finding | None:
+    def _chrome(self, text: str, segment: Segment, lines: _Lines) -> list[Finding]:
+        """Findings for a segment that is site interface text, else an empty list.
+
+        Interface text in the expected language is one ``ui-chrome`` finding (info: strip it if you like).
+        Interface text in another language is also stray foreign text that must be dealt with, so it is a
+        ``foreign-text`` warning (translate, with the phrasebook's rendering as replacement) as well as the
+        ``ui-chrome`` info finding over the same span (remove).
+        """
         assert self.chrome is not None
         start, end = segment.start, segment.end
         while start < end and text[start].isspace():
@@ -313,14 +320,14 @@ class StrayFinder:
         while end > start and text[end - 1].isspace():
             end -= 1
         if end - start > 200 or start >= end:
-            return None
+            return []
         entry = self.chrome.match(text[start:end])
         if entry is None:
-            return None
+            return []
         foreign = entry.language != self.expected
         where = f" in {entry.language}" if foreign else ""
         gloss = f" ('{entry.english}')" if foreign else ""
-        return self._finding(
+        chrome = self._finding(
             FindingKind.UI_CHROME,
             text,
             start,
@@ -333,6 +340,23 @@ class StrayFinder:
             replacement=entry.english if foreign else None,
             rule="chrome",
         )
+        if not foreign:
+            return [chrome]
+        stray = self._finding(
+            FindingKind.FOREIGN_TEXT,
+            text,
+            start,
+            end,
+            lines,
+            f"{entry.language} site interface text ('{entry.english}'); translate or remove it",
+            action="translate",
+            language=entry.language,
+            confidence=1.0,
+            replacement=entry.english,
+            rule="chrome",
+            details=(("ui-chrome", entry.english),),
+        )
+        return [stray, chrome]
 
     def _sentence(self, text: str, sentence: Segment, lines: _Lines) -> list[Finding]:
         blanked = text[sentence.start : sentence.end]

@@ -184,19 +184,25 @@ def test_seed_article_tail_with_chrome(chrome_finder: StrayFinder, doc: Doc) -> 
         "Заголовок открываемого материала"
     )
     found = chrome_finder.find(doc(text))
-    assert all(f.kind is FindingKind.UI_CHROME and f.severity is Severity.INFO for f in found)
-    assert [(f.text, f.language, f.line) for f in found] == [
+    chrome = [f for f in found if f.kind is FindingKind.UI_CHROME]
+    assert all(f.severity is Severity.INFO for f in chrome)
+    assert [(f.text, f.language, f.line) for f in chrome] == [
         ("Subscribe", "en", 2),
         ("Newsfeed", "en", 5),
         ("To participate in the discussion", "en", 7),
         ("log in or register", "en", 8),
         ("Заголовок открываемого материала", "ru", 11),
     ]
-    last = found[-1]
+    last = chrome[-1]
     assert last.replacement == "Title of the opened material"
     assert last.action == "remove"
     assert (last.start, last.end) == (text.index("Заголовок"), len(text))
     assert last.column == 1
+    # Interface text in another language is also stray foreign text: a warning, translated by the phrasebook.
+    stray = [f for f in found if f.kind is FindingKind.FOREIGN_TEXT]
+    assert [(f.start, f.end, f.language, f.severity, f.action, f.replacement) for f in stray] == [
+        (last.start, last.end, "ru", Severity.WARNING, "translate", "Title of the opened material")
+    ]
 
 
 def test_chrome_matches_after_normalisation(chrome_finder: StrayFinder, doc: Doc) -> None:
