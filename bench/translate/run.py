@@ -268,8 +268,8 @@ def main() -> None:
     same = ours["digest"] == argos["digest"]
     print(f"outputs identical to the Argos baseline: {same}")
     print(
-        "exact = outputs equal to their input (the copy model); the base package's word-level vocabulary turns "
-        "characters it never saw into ⁇, on both paths alike"
+        "exact = outputs equal to their input (the copy model); the base package's word-level vocabulary "
+        "turns characters it never saw into ⁇, on both paths alike"
     )
     if args.json:
         args.json.write_text(
