@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex  # type: ignore[import-untyped]
 
@@ -216,6 +216,50 @@ class _PhraseMatcher:
         return hits
 
 
+#: Cyrillic languages that short fragments cannot tell apart by their letters alone.
+_CYRILLIC_GROUP = ("ru", "bg", "mk", "sr")
+#: Letters that prove a language of the group (a fragment without them may be any of the group).
+_MARKERS = {"ru": "ыэё", "bg": "ъѝ", "mk": "ѓќѕљњџ", "sr": "ђћљњџј"}
+
+
+def harmonise_cyrillic(findings: list[Finding], expected: str) -> list[Finding]:
+    """Give ambiguous Cyrillic fragments the language the rest of the document's Cyrillic is in.
+
+    "Публикация от Роскосмос" or "Орбита" read as Russian and Bulgarian alike; when the document's other
+    Cyrillic fragments are (by length) mostly one language of the group and a fragment carries none of its
+    own language's distinguishing letters, it takes the document's language. Pure and order-preserving.
+
+    >>> from pipeline.models import FindingKind, Severity
+    >>> def f(text, lang):
+    ...     return Finding(FindingKind.FOREIGN_TEXT, Severity.WARNING, 0, len(text), 1, 1, text,
+    ...                    f"text in {lang} where en is expected; translate it", language=lang)
+    >>> [x.language for x in harmonise_cyrillic([f("Лента новостей", "ru"), f("Орбита", "bg")], "en")]
+    ['ru', 'ru']
+    """
+    weight: dict[str, int] = {}
+    for f in findings:
+        if f.kind is FindingKind.FOREIGN_TEXT and f.language in _CYRILLIC_GROUP:
+            weight[f.language] = weight.get(f.language, 0) + (f.end - f.start)
+    if len(weight) < 2:
+        return findings
+    majority = max(sorted(weight), key=lambda lang: weight[lang])
+    if majority == expected:
+        return findings
+    out = []
+    for f in findings:
+        lang = f.language
+        if (
+            lang in _CYRILLIC_GROUP
+            and lang != majority
+            and not any(ch in _MARKERS[lang] for ch in f.text.lower())
+        ):
+            f = replace(
+                f, language=majority, message=f.message.replace(f"text in {lang} ", f"text in {majority} ")
+            )
+        out.append(f)
+    return out
+
+
 class StrayFinder:
     """Find foreign text, homoglyphs and site chrome in documents (see the module docstring).
 
@@ -275,6 +319,7 @@ class StrayFinder:
                         findings.extend(found)
                         continue
                 findings.extend(self._sentence(text, sentence, lines[block.unit]))
+        findings = harmonise_cyrillic(findings, self.expected)
         findings.sort(key=lambda f: (f.line, f.start, f.end, f.kind.value))
         return findings
 
