@@ -392,11 +392,6 @@ def _post_edit(text: str, forbidden: Mapping[str, str]) -> str:
     return text
 
 
-def _honours(text: str, required: Iterable[str]) -> bool:
-    folded = _casefold(text)
-    return all(_casefold(term) in folded for term in required)
-
-
 def _install_hint(source: str, target: str) -> str:
     return f"no {source}→{target} model installed; run `glossa models install FILE.argosmodel`"
 
@@ -430,7 +425,7 @@ def translate_jobs(
     Raises:
         BackendError: the backend failed for another reason than a missing model.
     """
-    from pipeline.translation.base import DecodeOptions, HypothesisTranslator, model_id_of
+    from pipeline.translation.base import DecodeOptions, HypothesisTranslator, choose_hypothesis, model_id_of
     from pipeline.translation.memory import MemoryEntry
 
     results: list[Change | None] = [None] * len(jobs)
@@ -520,18 +515,17 @@ def translate_jobs(
         )
         try:
             if isinstance(translator, HypothesisTranslator) and n_best > 1:
-                options = DecodeOptions(beam_size=max(4, n_best), num_hypotheses=n_best)
+                # n-best with the forbidden variants banned; keep the hypothesis that carries every term.
+                options = DecodeOptions(
+                    beam_size=max(4, n_best),
+                    num_hypotheses=n_best,
+                    suppress_sequences=tuple(sorted(forbidden)),
+                )
                 hyps = translator.translate_hypotheses(masked, source, target, options)
-                outputs = []
-                for hyp_list, used in zip(hyps, required, strict=True):
-                    want = [t for _, _, t in used]
-                    good = [
-                        h.text
-                        for h in hyp_list
-                        if _honours(h.text, want)
-                        and not any(_casefold(b) in _casefold(h.text) for b in forbidden)
-                    ]
-                    outputs.append(good[0] if good else hyp_list[0].text)
+                outputs = [
+                    choose_hypothesis(hyp_list, [t for _, _, t in used], sorted(forbidden))[0].text
+                    for hyp_list, used in zip(hyps, required, strict=True)
+                ]
             else:
                 outputs = translator.translate_batch(masked, source, target)
         except ModelNotInstalled as exc:
