@@ -51,6 +51,11 @@ def interface_strings(glossary: Glossary) -> Glossary:
     return replace(glossary, concepts=tuple(c for c in glossary.concepts if c.category == "ui-chrome"))
 
 
+def terminology(glossary: Glossary) -> Glossary:
+    """The glossary without its site-interface concepts: the terms enforced inside sentences."""
+    return replace(glossary, concepts=tuple(c for c in glossary.concepts if c.category != "ui-chrome"))
+
+
 def build_finder(request: AuditRequest) -> StrayFinder:
     """Load the glossaries and build the stray-text finder once (per process).
 
@@ -273,7 +278,8 @@ def translate_paths(
 
     glossaries = [load_glossary(p) for p in settings.glossaries]
     glossary_version = "+".join(f"{g.id}@{g.version}" for g in glossaries)
-    matcher = TermMatcher(glossaries)
+    # Terms are enforced from the domain glossaries; interface strings only ever match whole segments.
+    matcher = TermMatcher([terminology(g) for g in glossaries])
     finder = build_finder(
         AuditRequest(
             expected_language=request.target if request.scope == "stray" else settings.expected_language,
