@@ -9,16 +9,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
 from pipeline.config import Settings, resolve
 from pipeline.errors import PipelineError
+from pipeline.models import AuditRun
 
 __all__ = [
     "FailOn",
+    "GlossaryOption",
     "OutputFormat",
     "State",
     "err_console",
@@ -27,7 +29,22 @@ __all__ = [
     "out_console",
     "pipeline_errors",
     "progress_bar",
+    "print_unreadable",
+    "render_audit",
     "show_progress",
+]
+
+#: ``--glossary FILE`` (repeatable), shared by the commands that work under glossaries.
+GlossaryOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--glossary",
+        "-g",
+        help="Glossary in force (repeatable; default: the shipped space glossary and web phrasebook).",
+        exists=True,
+        dir_okay=False,
+        readable=True,
+    ),
 ]
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -128,3 +145,22 @@ def progress_bar(description: str, *, enabled: bool) -> Iterator[Callable[[int, 
             progress.update(task, completed=done, total=total)
 
         yield advance
+
+
+def render_audit(run: AuditRun, output_format: OutputFormat) -> str:
+    """Render an audit-shaped run (``audit``, ``glossary check``) in the chosen output format."""
+    from pipeline import reports
+
+    if output_format is OutputFormat.json:
+        return reports.render_json(run)
+    if output_format is OutputFormat.jsonl:
+        return reports.render_jsonl(run)
+    if output_format is OutputFormat.sarif:
+        return reports.render_sarif(run)
+    return reports.render_table(run, width=max(out_console.width, 120), color=out_console.is_terminal)
+
+
+def print_unreadable(run: AuditRun) -> None:
+    """One line on stderr for each file that could not be read."""
+    for report in run.failed_files:
+        err_console.print(f"glossa: error: {report.path}: {report.error}", markup=False, highlight=False)

@@ -9,12 +9,14 @@ import typer
 
 from pipeline.cli._common import (
     FailOn,
+    GlossaryOption,
     OutputFormat,
-    err_console,
     make_settings,
     out_console,
     pipeline_errors,
+    print_unreadable,
     progress_bar,
+    render_audit,
     show_progress,
 )
 from pipeline.models import AuditRun, Severity
@@ -60,17 +62,7 @@ def audit(
     exclude: Annotated[
         list[str] | None, typer.Option("--exclude", help="Glob of files to skip under a folder (repeatable).")
     ] = None,
-    glossary: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--glossary",
-            "-g",
-            help="Glossary in force (repeatable; default: the shipped space glossary and web phrasebook).",
-            exists=True,
-            dir_okay=False,
-            readable=True,
-        ),
-    ] = None,
+    glossary: GlossaryOption = None,
     min_confidence: Annotated[
         float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Report only at or above this.")
     ] = None,
@@ -83,7 +75,7 @@ def audit(
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 a file or setting could not be used.
     """
-    from pipeline import reports, workflows
+    from pipeline import workflows
 
     with pipeline_errors():
         settings = make_settings(
@@ -98,14 +90,7 @@ def audit(
         )
         with progress_bar("Auditing", enabled=show_progress(ctx)) as advance:
             run = workflows.audit_paths(paths, settings, progress=advance)
-        if output_format is OutputFormat.json:
-            text = reports.render_json(run)
-        elif output_format is OutputFormat.jsonl:
-            text = reports.render_jsonl(run)
-        elif output_format is OutputFormat.sarif:
-            text = reports.render_sarif(run)
-        else:
-            text = reports.render_table(run, width=max(out_console.width, 120), color=out_console.is_terminal)
+        text = render_audit(run, output_format)
         if output is not None:
             from pipeline.formats import write_path
 
@@ -113,6 +98,5 @@ def audit(
         else:
             out_console.file.write(text)
             out_console.file.flush()
-    for report in run.failed_files:
-        err_console.print(f"glossa: error: {report.path}: {report.error}", markup=False, highlight=False)
+    print_unreadable(run)
     raise typer.Exit(exit_code_for(run, fail_on))

@@ -23,6 +23,8 @@ from pipeline.cli._common import (
     make_settings,
     out_console,
     pipeline_errors,
+    print_unreadable,
+    render_audit,
 )
 from pipeline.errors import GlossaryError, InputError
 
@@ -602,22 +604,12 @@ def check(
 
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 a file or glossary could not be used.
     """
-    from pipeline import reports
     from pipeline.cli.audit import exit_code_for
     from pipeline.glossary.workflow import check_paths, load_glossaries
 
     with pipeline_errors():
         run = check_paths(files, load_glossaries(_paths(ctx, glossary)))
-    if output_format is OutputFormat.json:
-        text = reports.render_json(run)
-    elif output_format is OutputFormat.jsonl:
-        text = reports.render_jsonl(run)
-    elif output_format is OutputFormat.sarif:
-        text = reports.render_sarif(run)
-    else:
-        text = reports.render_table(run, width=max(out_console.width, 100), color=out_console.is_terminal)
-    out_console.file.write(text)
+    out_console.file.write(render_audit(run, output_format))
     out_console.file.flush()
-    for report in run.failed_files:
-        err_console.print(f"glossa: error: {report.path}: {report.error}", markup=False, highlight=False)
+    print_unreadable(run)
     raise typer.Exit(exit_code_for(run, fail_on))

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from pipeline.cli._common import (
+    GlossaryOption,
     err_console,
     make_settings,
     out_console,
@@ -16,13 +17,7 @@ from pipeline.cli._common import (
     progress_bar,
     show_progress,
 )
-
-
-class ScopeChoice(StrEnum):
-    """What to translate."""
-
-    stray = "stray"
-    all = "all"
+from pipeline.translating import Scope
 
 
 class ReportFormat(StrEnum):
@@ -42,21 +37,11 @@ def translate(
         ),
     ] = None,
     scope: Annotated[
-        ScopeChoice, typer.Option("--scope", help="stray: only what the audit finds; all: whole documents.")
-    ] = ScopeChoice.stray,
+        Scope, typer.Option("--scope", help="stray: only what the audit finds; all: whole documents.")
+    ] = Scope.stray,
     source: Annotated[str | None, typer.Option("--from", help="Source language for --scope all.")] = None,
     target: Annotated[str, typer.Option("--to", help="Target language (ISO 639-1).")] = "en",
-    glossary: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--glossary",
-            "-g",
-            help="Glossary in force (repeatable; default: the shipped space glossary and web phrasebook).",
-            exists=True,
-            dir_okay=False,
-            readable=True,
-        ),
-    ] = None,
+    glossary: GlossaryOption = None,
     drop_chrome: Annotated[
         bool, typer.Option("--drop-chrome", help="Remove site UI lines instead of translating them.")
     ] = False,
