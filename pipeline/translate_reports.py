@@ -6,6 +6,7 @@ import json
 from io import StringIO
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -91,30 +92,41 @@ def _short(text: str, limit: int = 48) -> str:
 
 
 def render_table(run: TranslateRun, *, width: int = 120) -> str:
-    """Every change as a table row, then a summary line; user text is never read as markup."""
+    """Every change as a table row, then each distinct note once and a summary line.
+
+    User text is never read as markup (scraped pages contain ``[brackets]``).
+    """
     buffer = StringIO()
     console = Console(file=buffer, width=width, color_system=None, highlight=False)
     rows = [(f, c, p) for f in run.files for c, p in zip(f.changes, f.places, strict=True)]
+    notes: dict[str, None] = {}
     if rows:
-        table = Table(pad_edge=False)
-        for name in ("Location", "Status", "Source", "Target", "From"):
-            table.add_column(name, overflow="fold")
+        table = Table(pad_edge=False, expand=True, box=box.SIMPLE_HEAD)
+        table.add_column("Location", no_wrap=True)
+        table.add_column("Status", no_wrap=True)
+        table.add_column("Lang", no_wrap=True)
+        table.add_column("Source", overflow="fold", ratio=3)
+        table.add_column("Target", overflow="fold", ratio=3)
+        table.add_column("From", overflow="fold", ratio=2, min_width=12)
         for item, change, (line, column) in rows:
             origin = change.provenance
             if change.terms:
-                origin += " · terms " + ", ".join(
+                origin += "; terms " + ", ".join(
                     ("✓" if t.honoured else "✗") + t.target for t in change.terms
                 )
             if change.note and change.status in (Status.UNTRANSLATED, Status.TERM_MISSED):
-                origin += f" ({change.note})"
+                notes[change.note] = None
             table.add_row(
                 Text(f"{item.path}:{line}:{column}"),
                 Text(change.status.value),
-                Text(f"[{change.source_lang}] {_short(change.source_text)}"),
-                Text(_short(change.target_text)),
+                Text(f"{change.source_lang}→{change.target_lang}"),
+                Text(_short(change.source_text, 80)),
+                Text(_short(change.target_text, 80)),
                 Text(origin),
             )
         console.print(table)
+    for note in notes:
+        console.print(Text(f"note: {note}"))
     for item in run.files:
         if item.error is not None:
             console.print(Text(f"{item.path}: error: {item.error}"))

@@ -95,7 +95,7 @@ def translate(
         if report_format is ReportFormat.json:
             text = translate_reports.render_json(run)
         else:
-            text = translate_reports.render_table(run, width=max(out_console.width, 100))
+            text = translate_reports.render_table(run, width=max(out_console.width, 120))
         out_console.file.write(text)
         out_console.file.flush()
     for item in run.files:
