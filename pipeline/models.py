@@ -46,7 +46,6 @@ class BlockKind(StrEnum):
     TABLE_CELL = "table-cell"
     QUOTE = "quote"
     TEXT_RUN = "text-run"  # HTML visible text between tags
-    ATTRIBUTE = "attribute"  # HTML alt/title text (reported, never required)
     FIELD = "field"  # JSON Lines field value
     SENTENCE = "sentence"
 
@@ -72,9 +71,6 @@ class FindingKind(StrEnum):
     UI_CHROME = "ui-chrome"
     FORBIDDEN_TERM = "forbidden-term"
     INCONSISTENT_TERM = "inconsistent-term"
-    MISSING_TERM = "missing-term"
-    LOST_PLACEHOLDER = "lost-placeholder"
-    UNTRANSLATED = "untranslated"
     GLOSSARY_INVALID = "glossary-invalid"
 
 

@@ -38,9 +38,6 @@ _RULE_HELP = {
     FindingKind.UI_CHROME: "Site interface text (subscribe, newsfeed, comments, log in) left by a scraper.",
     FindingKind.FORBIDDEN_TERM: "A rendering the glossary marks as wrong.",
     FindingKind.INCONSISTENT_TERM: "One concept spelled in several ways in one document.",
-    FindingKind.MISSING_TERM: "A required glossary term is missing from a translation.",
-    FindingKind.LOST_PLACEHOLDER: "A protected placeholder was lost in machine translation.",
-    FindingKind.UNTRANSLATED: "A segment that could not be translated.",
     FindingKind.GLOSSARY_INVALID: "A glossary entry that fails validation.",
 }
 _SARIF_LEVEL = {Severity.INFO: "note", Severity.WARNING: "warning", Severity.ERROR: "error"}
