@@ -603,8 +603,3 @@ def merge_changes(changes: Iterable[Change]) -> list[Change]:
         out.append(change)
         last[change.unit] = max(change.end, change.start + (change.end == change.start))
     return out
-
-
-def with_target(change: Change, target_text: str, provenance: str) -> Change:
-    """Return the change with a reviewed target text (used by ``glossa apply``)."""
-    return replace(change, target_text=target_text, provenance=provenance, status=Status.TRANSLATED)

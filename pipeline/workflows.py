@@ -101,7 +101,7 @@ _WORKER: tuple[StrayFinder, str] | None = None
 
 
 def _init_worker(request: AuditRequest) -> None:
-    global _WORKER  # one finder per worker process, built once  # noqa: PLW0603
+    global _WORKER  # one finder per worker process, built once
     _WORKER = (build_finder(request), request.jsonl_field)
 
 
@@ -361,17 +361,14 @@ def translate_paths(
             if progress:
                 progress(len(results), len(files))
     finally:
-        if memory is not None:
-            memory.close()
+        memory.close()
     return TranslateRun(
         target=request.target, scope=request.scope, files=tuple(results), glossary_version=glossary_version
     )
 
 
-def _open_memory(settings: Settings) -> Any | None:
-    """Open the project translation memory, or None when its module is unavailable."""
-    try:
-        from pipeline.translation.memory import TranslationMemory
-    except ImportError:  # pragma: no cover - the memory ships with the package
-        return None
+def _open_memory(settings: Settings) -> Any:
+    """Open the project translation memory (created on first use)."""
+    from pipeline.translation.memory import TranslationMemory
+
     return TranslationMemory(settings.memory_path)
