@@ -1,26 +1,48 @@
 """Offline translation: Argos packages run through CTranslate2 directly, a project memory, a test fake.
 
-Nothing heavy is imported here: CTranslate2 and SentencePiece load inside
-:mod:`pipeline.translation.ctranslate` when a model is first used, argostranslate inside
-:mod:`pipeline.translation.packages` when one is installed.
+Names are imported on first use (PEP 562), so ``import pipeline.translation.ctranslate`` does not also load
+SQLite and the TMX code of :mod:`pipeline.translation.memory`. Nothing heavy is imported either way:
+CTranslate2 and SentencePiece load inside :mod:`pipeline.translation.ctranslate` when a model is first used,
+argostranslate inside :mod:`pipeline.translation.packages` when one is installed.
 """
 
 from __future__ import annotations
 
-from pipeline.translation.base import (
-    DecodeOptions,
-    Hypothesis,
-    HypothesisTranslator,
-    Provenance,
-    Translation,
-    Translator,
-    choose_hypothesis,
-    model_id_of,
-    provenance_of_model,
-)
-from pipeline.translation.ctranslate import ArgosCT2Translator
-from pipeline.translation.fake import FakeTranslator
-from pipeline.translation.memory import CachedTranslator, MemoryEntry, TranslationMemory
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.translation.base import (
+        DecodeOptions,
+        Hypothesis,
+        HypothesisTranslator,
+        Provenance,
+        Translation,
+        Translator,
+        choose_hypothesis,
+        model_id_of,
+        provenance_of_model,
+    )
+    from pipeline.translation.ctranslate import ArgosCT2Translator
+    from pipeline.translation.fake import FakeTranslator
+    from pipeline.translation.memory import CachedTranslator, MemoryEntry, TranslationMemory
+
+_HOME = {
+    "ArgosCT2Translator": "ctranslate",
+    "CachedTranslator": "memory",
+    "DecodeOptions": "base",
+    "FakeTranslator": "fake",
+    "Hypothesis": "base",
+    "HypothesisTranslator": "base",
+    "MemoryEntry": "memory",
+    "Provenance": "base",
+    "Translation": "base",
+    "TranslationMemory": "memory",
+    "Translator": "base",
+    "choose_hypothesis": "base",
+    "model_id_of": "base",
+    "provenance_of_model": "base",
+}
 
 __all__ = [
     "ArgosCT2Translator",
@@ -38,3 +60,16 @@ __all__ = [
     "model_id_of",
     "provenance_of_model",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOME))

@@ -16,12 +16,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-from xml.etree.ElementTree import Element, ParseError
-from xml.sax.saxutils import escape, quoteattr
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import FormatError, InputError
 from pipeline.translation.base import Provenance, Translation, Translator, model_id_of, provenance_of_model
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 __all__ = [
     "ANY",
@@ -308,6 +309,8 @@ def parse_tmx(data: bytes, *, source: str) -> list[MemoryEntry]:
     Raises:
         FormatError: not well-formed XML, not TMX, or forbidden entities (with the line).
     """
+    from xml.etree.ElementTree import ParseError
+
     import defusedxml.ElementTree as SafeET
     from defusedxml import DefusedXmlException
 
@@ -361,6 +364,8 @@ def parse_tmx(data: bytes, *, source: str) -> list[MemoryEntry]:
 
 def _xml_text(text: str) -> str:
     """Escape for XML 1.0, replacing characters XML cannot carry with U+FFFD."""
+    from xml.sax.saxutils import escape  # imports urllib: only when writing TMX
+
     clean = "".join(
         ch
         if ch in "\t\n\r" or (" " <= ch <= "\ud7ff") or ("\ue000" <= ch <= "\ufffd") or ch >= "\U00010000"
@@ -386,6 +391,8 @@ def render_tmx(entries: Iterable[MemoryEntry], *, tool_version: str = "0.1.0") -
       </body>
     </tmx>
     """
+    from xml.sax.saxutils import quoteattr
+
     ordered = sorted(entries, key=lambda e: e.sort_key)
     sources = {e.source_lang for e in ordered}
     srclang = sources.pop() if len(sources) == 1 else "*all*"
