@@ -311,17 +311,6 @@ class TermMatcher:
     """
 
     def __init__(self, glossaries: Sequence[Glossary], languages: Iterable[str] | None = None) -> None:
-        collecting = gc.isenabled()
-        gc.disable()  # building makes many small objects and no cycles; collections would only slow it down
-        try:
-            self._build(glossaries, languages)
-        finally:
-            if collecting:
-                gc.enable()
-
-    def _build(self, glossaries: Sequence[Glossary], languages: Iterable[str] | None) -> None:
-        import ahocorasick
-
         self.glossaries = tuple(glossaries)
         wanted = None if languages is None else set(languages)
         order: list[str] = []
@@ -332,15 +321,46 @@ class TermMatcher:
         self.languages = tuple(order)
         self._keyers = {lang: _Keyer(lang) for lang in self.languages}
         self._records: list[_Record] = []
-        self._renderings: dict[tuple[int, int], tuple[tuple[str, str], ...]] = {}
-        entries: dict[str, dict[str, list[int]]] = {lang: {} for lang in self.languages}
+        self._renderings: dict[tuple[int, int], tuple[tuple[str, str], ...]] = {
+            (g_index, c_index): tuple((lang, entry.term) for lang, entry in concept.terms if entry.term)
+            for g_index, glossary in enumerate(self.glossaries)
+            for c_index, concept in enumerate(glossary.concepts)
+        }
+        # One automaton per language, built the first time a text is matched in that language: a run that
+        # only ever matches Russian never loads the Ukrainian lemmatiser (about 20 MB) nor keys the strings of
+        # languages it does not see.
+        self._automata: dict[str, Any] = {}
+        self._barrier_cache: dict[str, str] = {}
+        self._rendering_cache: dict[tuple[int, int, str | None], tuple[tuple[str, str], ...]] = {}
+
+    def prepare(self, languages: Iterable[str] | None = None) -> None:
+        """Build the automata of ``languages`` (default: all) now rather than on first use."""
+        for lang in self.languages if languages is None else languages:
+            self._automaton(lang)
+
+    def _automaton(self, lang: str) -> Any:
+        """The automaton of ``lang`` (None when no string of the language has keys), built once."""
+        if lang in self._automata:
+            return self._automata[lang]
+        collecting = gc.isenabled()
+        gc.disable()  # building makes many small objects and no cycles; collections would only slow it down
+        try:
+            automaton = self._build(lang)
+        finally:
+            if collecting:
+                gc.enable()
+        self._automata[lang] = automaton
+        return automaton
+
+    def _build(self, lang: str) -> Any:
+        import ahocorasick
+
+        table: dict[str, list[int]] = {}
+        lang_priority = self.languages.index(lang)
         for g_index, glossary in enumerate(self.glossaries):
             for c_index, concept in enumerate(glossary.concepts):
-                self._renderings[(g_index, c_index)] = tuple(
-                    (lang, entry.term) for lang, entry in concept.terms if entry.term
-                )
-                for lang, entry in concept.terms:
-                    if lang not in entries:
+                for entry_lang, entry in concept.terms:
+                    if entry_lang != lang:
                         continue
                     for form, string in entry.forms():
                         if not string.strip():
@@ -355,7 +375,7 @@ class TermMatcher:
                             string=string,
                             tokens=tokens,
                             case=entry.case,
-                            priority=(self.languages.index(lang), FORMS.index(form), g_index, c_index),
+                            priority=(lang_priority, FORMS.index(form), g_index, c_index),
                             gaps=_gaps(string.replace(NUMBER, "0")),
                             caps=tuple(is_all_caps(t) for t in real),
                             real=real,
@@ -363,18 +383,14 @@ class TermMatcher:
                         self._records.append(record)
                         index = len(self._records) - 1
                         for key in self._record_keys(record):
-                            entries[lang].setdefault(key, []).append(index)
-        self._automata: dict[str, Any] = {}
-        self._barrier_cache: dict[str, str] = {}
-        self._rendering_cache: dict[tuple[int, int, str | None], tuple[tuple[str, str], ...]] = {}
-        for lang, table in entries.items():
-            if not table:
-                continue
-            automaton = ahocorasick.Automaton()
-            for key, indices in table.items():
-                automaton.add_word(key, tuple(indices))
-            automaton.make_automaton()
-            self._automata[lang] = automaton
+                            table.setdefault(key, []).append(index)
+        if not table:
+            return None
+        automaton = ahocorasick.Automaton()
+        for key, indices in table.items():
+            automaton.add_word(key, tuple(indices))
+        automaton.make_automaton()
+        return automaton
 
     def _record_keys(self, record: _Record) -> list[str]:
         if record.lang in _CHAR_LANGS:
@@ -447,7 +463,7 @@ class TermMatcher:
             seq.append(token_texts[i])
             seq_token.append(i)
         for lang in langs:
-            automaton = self._automata.get(lang)
+            automaton = self._automaton(lang)
             if automaton is None:
                 continue
             if lang in _CHAR_LANGS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,8 @@ from pipeline.glossary.match import TermMatch, TermMatcher, chrome_phrases, know
 from pipeline.glossary.model import Concept, Glossary, TermEntry
 
 DATA = Path(__file__).resolve().parent / "data"
-SPACE = Path(__file__).resolve().parents[2] / "glossaries" / "space.toml"
+REPO = Path(__file__).resolve().parents[2]
+SPACE = REPO / "glossaries" / "space.toml"
 CHROME = Path(__file__).resolve().parents[2] / "glossaries" / "web-chrome.toml"
 DONE_WHEN = "Экипаж «Союза МС-07» прибыл на МКС, сообщили в Роскосмосе"
 
@@ -229,3 +232,25 @@ def test_shipped_phrasebook_loads() -> None:
     g = load_glossary(CHROME)
     phrases = chrome_phrases(g)
     assert len({p[2] for p in phrases}) >= 80
+
+
+def test_languages_are_built_on_first_use_only() -> None:
+    # A Russian run must not pay for the Ukrainian lemmatiser (about 20 MB): each language's automaton and
+    # lemmatiser load when a text is first matched in that language.
+    script = (
+        "import sys\n"
+        "from pipeline.config import shipped_glossaries\n"
+        "from pipeline.glossary.io import load_glossary\n"
+        "from pipeline.glossary.match import TermMatcher, _morph\n"
+        "m = TermMatcher([load_glossary(p) for p in shipped_glossaries()])\n"
+        "assert 'pymorphy3' not in sys.modules\n"
+        "found = m.find('Экипаж прибыл на МКС, сообщили в Роскосмосе.', lang='ru')\n"
+        "print(sorted({x.concept_id for x in found}), _morph.cache_info().currsize)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO
+    ).stdout
+    concepts, lemmatisers = out.rsplit(" ", 1)
+    assert "iss" in concepts
+    assert "roscosmos" in concepts
+    assert lemmatisers.strip() == "1"  # Russian only
