@@ -89,8 +89,12 @@ class DecodeOptions:
         target_prefixes: per input text, a target-language text the translation must start with (or None);
             empty tuple for none at all.
         suppress_sequences: target-language strings the model must not produce (forbidden variants).
-        max_batch_size: sentences per CTranslate2 call. 8 gets most of batching's speed on CPU (a base-size
-            model: 2.7x over one at a time, 16 or 32 no faster) while peak memory stays low (32 doubles it).
+        max_batch_size: at most this many sentences per CTranslate2 call.
+        max_batch_tokens: at most this many padded source tokens (sentences x the longest) per call; 0 for
+            no limit. Decoding memory grows with sentences x beam x length (the attention caches), speed
+            mostly with sentences per call, so a token budget lets short sentences go 16 to a call and
+            long ones 2 or 3: on a base-size model (bench/translate) 16 sentences and 96 tokens decode as
+            fast as plain batches of 8 with a fifth less peak memory.
         length_ratio: the decoding length cap, in target tokens per source token.
         length_extra: tokens added to the cap (short inputs).
         max_length: absolute cap on decoded tokens.
@@ -100,7 +104,8 @@ class DecodeOptions:
     num_hypotheses: int = 1
     target_prefixes: tuple[str | None, ...] = ()
     suppress_sequences: tuple[str, ...] = ()
-    max_batch_size: int = 8
+    max_batch_size: int = 16
+    max_batch_tokens: int = 96
     length_ratio: float = 2.0
     length_extra: int = 10
     max_length: int = 512
@@ -108,6 +113,8 @@ class DecodeOptions:
     def __post_init__(self) -> None:
         if self.beam_size < 1 or self.num_hypotheses < 1 or self.max_batch_size < 1:
             raise ValueError("beam_size, num_hypotheses and max_batch_size must be at least 1")
+        if self.max_batch_tokens < 0:
+            raise ValueError("max_batch_tokens must be 0 (no limit) or more")
         if self.num_hypotheses > self.beam_size:
             raise ValueError("num_hypotheses cannot exceed beam_size")
 

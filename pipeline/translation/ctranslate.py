@@ -226,15 +226,17 @@ class ArgosCT2Translator:
                 if t < len(options.target_prefixes):
                     prefix = options.target_prefixes[t]
             seen_units.add(u)
-            tokens = loaded.processor.encode(prefix, out_type=str) if prefix else []
+            # A prefix the model cannot spell is dropped: it decodes freely and the term check reports it.
+            tokens = (_known_pieces(loaded.processor, prefix) if prefix else None) or []
             if package.target_prefix:
                 tokens = [package.target_prefix, *tokens]
             prefix_tokens.append(tokens or None)
-        suppress = [loaded.processor.encode(s, out_type=str) for s in options.suppress_sequences if s.strip()]
+        # A sequence the model cannot spell cannot be produced either: nothing to suppress.
+        spelled = (_known_pieces(loaded.processor, s) for s in options.suppress_sequences if s.strip())
+        suppress = [pieces for pieces in spelled if pieces]
         outputs: list[list[tuple[list[str], float]]] = [[] for _ in chunks]
         order = sorted(range(len(chunks)), key=lambda i: (len(chunks[i][1]), i))
-        for b in range(0, len(order), options.max_batch_size):
-            batch = order[b : b + options.max_batch_size]
+        for batch in _batches(order, [len(chunks[i][1]) for i in order], options):
             longest = max(len(chunks[i][1]) for i in batch)
             cap = decoding_cap(longest, options)
             prefixes = [prefix_tokens[i] for i in batch]
@@ -290,6 +292,41 @@ class ArgosCT2Translator:
                 hyps_out.append(Hypothesis("".join(out), score))
             result_list.append(tuple(hyps_out))
         return result_list
+
+
+def _known_pieces(processor: Any, text: str) -> list[str] | None:
+    """``text`` as SentencePiece pieces, or None when a piece is outside the vocabulary.
+
+    SentencePiece spells a character it has no piece (nor byte fallback) for as the raw character, which
+    CTranslate2 refuses in a target prefix or suppressed sequence ("Token C is not in the vocabulary").
+    """
+    ids = processor.encode(text)
+    if any(i == processor.unk_id() for i in ids):
+        return None
+    return [processor.id_to_piece(i) for i in ids]
+
+
+def _batches(order: list[int], lengths: list[int], options: DecodeOptions) -> list[list[int]]:
+    """Cut ``order`` (sorted shortest first, ``lengths`` in the same order) into CTranslate2 batches.
+
+    A batch holds at most ``max_batch_size`` sentences and, when ``max_batch_tokens`` is set, at most that
+    many padded source tokens (sentences x longest): decoding memory grows with both, so short sentences
+    travel many to a call and long ones few.
+
+    >>> _batches([0, 1, 2, 3], [5, 5, 20, 40], DecodeOptions(max_batch_size=8, max_batch_tokens=40))
+    [[0, 1], [2], [3]]
+    """
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i, length in zip(order, lengths, strict=True):
+        over = options.max_batch_tokens and (len(current) + 1) * max(length, 1) > options.max_batch_tokens
+        if current and (len(current) >= options.max_batch_size or over):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
 
 
 def decoding_cap(source_tokens: int, options: DecodeOptions) -> int:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from argos_fixture import install_archive
+from argos_fixture import build_argos_package, install_archive
 
 from pipeline.errors import ModelNotInstalled
 from pipeline.translation.base import (
@@ -19,7 +19,7 @@ from pipeline.translation.base import (
     Translator,
     choose_hypothesis,
 )
-from pipeline.translation.ctranslate import ArgosCT2Translator, decoding_cap
+from pipeline.translation.ctranslate import ArgosCT2Translator, _batches, decoding_cap
 from pipeline.translation.fake import FakeTranslator
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,9 +44,43 @@ def test_copy_model_gives_the_input_back(argos_models_dir: Path, text: str) -> N
 
 def test_batch_keeps_order_and_counts_few_calls(argos_models_dir: Path) -> None:
     texts = [f"модуль {i} стыковка" + " ракета" * (i % 7) for i in range(70)]
-    translator = ArgosCT2Translator(argos_models_dir, options=DecodeOptions(max_batch_size=32))
+    options = DecodeOptions(max_batch_size=32, max_batch_tokens=0)
+    translator = ArgosCT2Translator(argos_models_dir, options=options)
     assert translator.translate_batch(texts, "ru", "en") == texts
     assert translator.calls == 3  # 70 texts in batches of 32
+
+
+def test_token_budget_keeps_long_sentences_in_small_batches(argos_models_dir: Path) -> None:
+    short = [f"модуль {i}" for i in range(12)]
+    long = ["ракета " * 100 + f"{i}" for i in range(4)]
+    options = DecodeOptions(max_batch_size=16, max_batch_tokens=120)
+    translator = ArgosCT2Translator(argos_models_dir, options=options)
+    assert translator.translate_batch(short + long, "ru", "en") == short + long
+    # the 12 short ones share one call; each long one (> 60 tokens) is alone under a 120-token budget
+    assert translator.calls == 5
+
+
+def test_batches_respect_both_limits() -> None:
+    lengths = [3, 3, 3, 3, 10, 10, 10, 50, 200]
+    order = list(range(len(lengths)))
+    options = DecodeOptions(max_batch_size=3, max_batch_tokens=30)
+    assert _batches(order, lengths, options) == [[0, 1, 2], [3, 4, 5], [6], [7], [8]]
+    assert _batches(order, lengths, DecodeOptions(max_batch_size=4, max_batch_tokens=0)) == [
+        [0, 1, 2, 3],
+        [4, 5, 6, 7],
+        [8],
+    ]
+
+
+def test_terms_the_vocabulary_cannot_spell_do_not_break_the_run(tmp_path: Path) -> None:
+    # A word-level vocabulary without byte fallback spells unseen characters as raw, out-of-vocabulary
+    # pieces; CTranslate2 refuses those in a target prefix or a suppressed sequence.
+    install_archive(build_argos_package(tmp_path / "build", byte_fallback=False), tmp_path / "models")
+    translator = ArgosCT2Translator(tmp_path / "models")
+    options = DecodeOptions(beam_size=2, target_prefixes=("Qqzx Wvj", None), suppress_sequences=("Qqzx",))
+    out = translator.translate_hypotheses(["экипаж МКС", "модуль"], "ru", "en", options)
+    # Neither constraint can apply, so the model decodes freely: the copy model gives its input back.
+    assert [hyps[0].text for hyps in out] == ["экипаж МКС", "модуль"]
 
 
 def test_long_text_is_cut_into_chunks_without_a_seam(argos_models_dir: Path) -> None:
@@ -132,7 +166,7 @@ def test_translating_keeps_torch_and_argos_translator_out_of_the_process(
         import sys
         from pathlib import Path
         from pipeline.translation.packages import install_package
-        from pipeline.translation.ctranslate import ArgosCT2Translator, decoding_cap
+        from pipeline.translation.ctranslate import ArgosCT2Translator, _batches, decoding_cap
         models = Path({str(tmp_path / "models")!r})
         install_package(Path({str(argos_copy_archive)!r}), models)
         text = "Экипаж прибыл на МКС, сообщили в Роскосмосе."
