@@ -173,6 +173,45 @@ def measure(mode: str, models: Path, corpus: Path, env: dict[str, str], memory: 
     return result
 
 
+def measure_command(models: Path, corpus: Path, work: Path, env: dict[str, str]) -> dict:
+    """Run the whole ``glossa translate --scope all`` command on the corpus as one text document.
+
+    It does more than the engine rows (reads and segments the document, matches and enforces the glossary
+    with a Russian lemmatiser, keeps a project memory, writes the output and a JSON report), so it is
+    reported beside them, not as one of them. Its own memory starts empty.
+    """
+    segments = json.loads(corpus.read_text(encoding="utf-8"))
+    work.mkdir(parents=True, exist_ok=True)
+    document = work / "corpus.ru.txt"
+    document.write_text("\n\n".join(segments) + "\n", encoding="utf-8")
+    cmd = [
+        sys.executable, "-m", "pipeline", "translate", str(document), "--scope", "all", "--from", "ru",
+        "--models-dir", str(models), "-o", str(work / "out") + "/", "--format", "json",
+    ]  # fmt: skip
+    spawned = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRAP, *cmd],
+        capture_output=True,
+        text=True,
+        env={**env, "GLOSSA_HOME": str(work / "home")},
+        cwd=REPO,
+        check=False,
+    )
+    total = time.perf_counter() - spawned
+    wrapped = json.loads(proc.stdout.strip().splitlines()[-1])
+    if wrapped["rc"] not in (0, 1):  # 1: a required term missed somewhere, still a full run
+        raise SystemExit(f"glossa translate failed:\n{proc.stderr[-3000:]}")
+    report = json.loads(wrapped["out"])
+    changes = [c for f in report["files"] for c in f["changes"]]
+    return {
+        "total": total,
+        "n": len(segments),
+        "maxrss_mb": wrapped["maxrss_kb"] / 1024,
+        "changes": len(changes),
+        "from_model": sum(c["provenance"].startswith("argos:") for c in changes),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="fewer segments (well under 60 s)")
@@ -229,6 +268,7 @@ def main() -> None:
             "ui-memory-cold": measure("memory-cold", models, ui, env, tmp / "memory.sqlite"),
             "ui-memory-warm": measure("memory-warm", models, ui, env, tmp / "memory.sqlite"),
         }
+        command = measure_command(models, corpus, tmp / "command", env)
     ours, single, argos = results["ours"], results["ours-single"], results["argos"]
     print(
         f"{args.size} package built and installed in {build_s:.2f} s; {n} segments; "
@@ -242,6 +282,11 @@ def main() -> None:
             f"{name:<16}{r['cold_start']:>13.2f}{r['total']:>10.3f}{rate:>10.0f}{r['maxrss_mb']:>10.0f}"
             f"{r['exact']:>8}  {heavy}"
         )
+    print(
+        f"{'glossa command':<16}{'-':>13}{command['total']:>10.3f}{command['n'] / command['total']:>10.0f}"
+        f"{command['maxrss_mb']:>10.0f}{'-':>8}  (whole CLI run, {command['from_model']} of "
+        f"{command['changes']} changes from the model)"
+    )
     ratios = {
         "cold_start_speedup": argos["cold_start"] / ours["cold_start"],
         "peak_memory_fraction": ours["maxrss_mb"] / argos["maxrss_mb"],
@@ -249,17 +294,17 @@ def main() -> None:
         "batching_vs_argos_per_segment": argos["total"] / ours["total"],
         "memory_cold_speedup": results["ui-plain"]["total"] / results["ui-memory-cold"]["total"],
         "memory_warm_speedup": results["ui-plain"]["total"] / results["ui-memory-warm"]["total"],
+        "command_peak_memory_fraction": command["maxrss_mb"] / argos["maxrss_mb"],
+        "command_vs_argos_per_segment": argos["total"] / command["total"],
     }
     targets = {
         "cold_start_speedup": ">= 5",
         "peak_memory_fraction": "<= 0.333",
-        "batching_vs_own_per_segment": ">= 2",
         "batching_vs_argos_per_segment": ">= 2",
     }
     ok = {
         "cold_start_speedup": ratios["cold_start_speedup"] >= 5,
         "peak_memory_fraction": ratios["peak_memory_fraction"] <= 1 / 3,
-        "batching_vs_own_per_segment": ratios["batching_vs_own_per_segment"] >= 2,
         "batching_vs_argos_per_segment": ratios["batching_vs_argos_per_segment"] >= 2,
     }
     for key, value in ratios.items():
@@ -273,7 +318,10 @@ def main() -> None:
     )
     if args.json:
         args.json.write_text(
-            json.dumps({"segments": n, "results": results, "ratios": ratios, "targets_met": ok}, indent=2)
+            json.dumps(
+                {"segments": n, "results": results, "command": command, "ratios": ratios, "targets_met": ok},
+                indent=2,
+            )
             + "\n",
             encoding="utf-8",
         )
