@@ -63,7 +63,7 @@ class Settings:
         jsonl_field: JSON Lines field holding the text.
         include: glob patterns a file under a folder must match (empty: every supported suffix).
         exclude: glob patterns that skip files under a folder.
-        jobs: worker processes for multi-file runs.
+        jobs: worker processes for multi-file audits; CPU threads of the translation model.
     """
 
     expected_language: str = "en"

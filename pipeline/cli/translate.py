@@ -58,7 +58,9 @@ def translate(
     report_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Change report: table or json.")
     ] = ReportFormat.table,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Parallel workers.")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="CPU threads for the model (default 1).")
+    ] = None,
 ) -> None:
     """Translate stray fragments (or whole documents) offline: memory, then Argos models, under the glossary.
 
