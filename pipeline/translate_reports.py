@@ -57,6 +57,7 @@ def _file_dict(item: FileTranslation) -> dict[str, Any]:
         "path": item.path,
         "output": item.output,
         "error": item.error,
+        "note": item.note,
         "changes": [
             change_to_dict(c, p, r) for c, p, r in zip(item.changes, item.places, item.records, strict=True)
         ],
@@ -131,7 +132,7 @@ def render_table(run: TranslateRun, *, width: int = 120) -> str:
         if item.error is not None:
             console.print(Text(f"{item.path}: error: {item.error}"))
         elif item.output is not None:
-            console.print(Text(f"{item.path} -> {item.output}"))
+            console.print(Text(f"{item.path} -> {item.output}" + (f" ({item.note})" if item.note else "")))
     s = _summary(run)
     console.print(
         Text(

@@ -186,6 +186,8 @@ class FileTranslation:
         changes: what happened to each span, in document order.
         places: 1-based ``(line, column)`` of each change's start.
         records: JSON Lines record of each change (None for other formats).
+        note: how the output had to differ from the input's encoding, or None (see
+            :func:`pipeline.formats.fit_encoding`).
     """
 
     path: str
@@ -194,6 +196,7 @@ class FileTranslation:
     changes: tuple[Any, ...] = ()
     places: tuple[tuple[int, int], ...] = ()
     records: tuple[int | None, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,9 +259,10 @@ def translate_paths(
     """
     from pipeline.detection.chrome import normalise_chrome
     from pipeline.errors import ConfigError
-    from pipeline.formats import Edit, discover, read_path, write_document, write_path
+    from pipeline.formats import Edit, discover, fit_encoding, read_path, write_document, write_path
     from pipeline.glossary.io import load_glossary
     from pipeline.glossary.match import TermMatcher
+    from pipeline.models import DocFormat
     from pipeline.segmenting import sentences
     from pipeline.translating import (
         Phrasebook,
@@ -341,13 +345,15 @@ def translate_paths(
             )
             merged = merge_changes([*direct, *changes])
             edits = [Edit(c.unit, c.start, c.end, c.target_text) for c in merged if c.changed]
-            text = write_document(doc, edits)
+            text, codec, note = fit_encoding(
+                write_document(doc, edits), doc.encoding, markup=doc.format is DocFormat.HTML
+            )
             if request.in_place and edits:
                 backup = path.with_name(path.name + ".bak")
                 write_path(backup, doc.text, doc.encoding, overwrite=True)
             if edits or not request.in_place:
                 target_path.parent.mkdir(parents=True, exist_ok=True)
-                write_path(target_path, text, doc.encoding, overwrite=True)
+                write_path(target_path, text, codec, overwrite=True)
             error = "; ".join(f"line {line}: {message}" for line, message in doc.errors) or None
             results.append(
                 FileTranslation(
@@ -357,6 +363,7 @@ def translate_paths(
                     changes=tuple(merged),
                     places=tuple(locate(doc, c) for c in merged),
                     records=tuple(doc.units[c.unit].record for c in merged),
+                    note=note,
                 )
             )
             if progress:

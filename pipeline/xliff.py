@@ -179,7 +179,8 @@ def apply_xliff(
         InputError: a document is missing or changed since the XLIFF was written.
         FormatError: the XLIFF is invalid.
     """
-    from pipeline.formats import Edit, read_path, write_document, write_path
+    from pipeline.formats import Edit, fit_encoding, read_path, write_document, write_path
+    from pipeline.models import DocFormat
     from pipeline.translation.memory import MemoryEntry, TranslationMemory
 
     units = load_xliff(path)
@@ -215,7 +216,10 @@ def apply_xliff(
             if in_place and edits:
                 write_path(Path(doc.source + ".bak"), doc.text, doc.encoding, overwrite=True)
             destination.parent.mkdir(parents=True, exist_ok=True)
-            write_path(destination, write_document(doc, edits), doc.encoding, overwrite=True)
+            text, codec, _ = fit_encoding(
+                write_document(doc, edits), doc.encoding, markup=doc.format is DocFormat.HTML
+            )
+            write_path(destination, text, codec, overwrite=True)
             # A reviewed translation is accepted whatever model or glossary version asks next time, and it
             # replaces the machine translation it corrects (same model and glossary version key).
             reviewed = [u for u in items if u.target is not None and u.target != u.source and u.source_lang]

@@ -26,7 +26,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from pipeline.errors import InputError, PipelineError
-from pipeline.formats.encoding import decode, encode
+from pipeline.formats.encoding import decode, encode, fit_encoding
 from pipeline.formats.html import read_html, write_html
 from pipeline.formats.jsonl import read_jsonl, write_jsonl
 from pipeline.formats.markdown import read_markdown, write_markdown
@@ -40,6 +40,7 @@ __all__ = [
     "decode",
     "discover",
     "encode",
+    "fit_encoding",
     "format_for",
     "read_html",
     "read_jsonl",

@@ -20,7 +20,7 @@ import re
 
 from pipeline.errors import InputError, PipelineError
 
-__all__ = ["LEGACY_CANDIDATES", "decode", "encode"]
+__all__ = ["LEGACY_CANDIDATES", "decode", "encode", "fit_encoding"]
 
 #: Legacy code pages tried when the bytes are not UTF-8, in order of preference on a tie.
 LEGACY_CANDIDATES: tuple[str, ...] = ("cp1251", "cp1252", "koi8_r", "latin_1")
@@ -197,3 +197,37 @@ def encode(text: str, codec: str) -> bytes:
             f"character {char!r} (U+{ord(char):04X}) at offset {exc.start} cannot be written in {codec}; "
             "write the output as UTF-8 instead"
         ) from exc
+
+
+def fit_encoding(text: str, codec: str, *, markup: bool) -> tuple[str, str, str | None]:
+    """Make ``text`` writable: ``(text, codec, note)``, the note saying what had to change (else None).
+
+    A translation can bring characters the input's legacy encoding lacks (an ``é`` into a windows-1251
+    page). Markup (HTML) keeps its encoding and spells such characters as numeric character references,
+    which mean the same character there; plain text, Markdown and JSON Lines are written as UTF-8 instead.
+    Either way nothing is lost, and the note tells the user.
+
+    >>> fit_encoding("Привет", "cp1251", markup=False)
+    ('Привет', 'cp1251', None)
+    >>> fit_encoding("Québec", "cp1251", markup=False)
+    ('Québec', 'utf-8', "cp1251 cannot carry 'é' (U+00E9): written as UTF-8")
+    >>> fit_encoding("<p>Québec</p>", "cp1251", markup=True)[:2]
+    ('<p>Qu&#233;bec</p>', 'cp1251')
+    """
+    try:
+        encode(text, codec)
+        return text, codec, None
+    except PipelineError as exc:
+        cause = exc.__cause__
+        if not isinstance(cause, UnicodeEncodeError):
+            raise
+        char = cause.object[cause.start]
+    what = f"{codec} cannot carry {char!r} (U+{ord(char):04X})"
+    if markup:
+        name = codecs.lookup(codec).name
+        return (
+            text.encode(name, errors="xmlcharrefreplace").decode(name),
+            codec,
+            f"{what}: written as character references",
+        )
+    return text, "utf-8", f"{what}: written as UTF-8"

@@ -203,3 +203,50 @@ def test_apply_refuses_an_entity_bomb(tmp_path: Path) -> None:
     result = runner.invoke(app, ["apply", str(bomb)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+_QUEBEC = """[glossary]
+id = "places"
+version = "1"
+languages = ["en", "ru"]
+
+[[concept]]
+id = "quebec"
+category = "place"
+en = { term = "Québec" }
+ru = { term = "Квебек" }
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "written", "codec"),
+    [
+        pytest.param("a.txt", "Старт из Квебека.\n", "Québec", "utf-8", id="text-becomes-utf8"),
+        pytest.param(
+            "a.html",
+            '<html><head><meta charset="windows-1251"></head><body><p>Старт из Квебека.</p></body></html>\n',
+            "Qu&#233;bec",
+            "cp1251",
+            id="html-keeps-its-charset",
+        ),
+    ],
+)
+def test_translation_the_input_encoding_cannot_carry_is_not_lost(
+    tmp_path: Path, models: Path, name: str, text: str, written: str, codec: str
+) -> None:
+    # A windows-1251 document, and a glossary whose English rendering has a letter windows-1251 lacks.
+    glossary = tmp_path / "places.toml"
+    glossary.write_text(_QUEBEC, encoding="utf-8")
+    doc = tmp_path / name
+    doc.write_bytes(text.encode("cp1251"))
+    out = tmp_path / "out" / name
+    code, report = _translate(
+        str(doc), "--scope", "all", "--from", "ru", "-g", str(glossary), "--models-dir", str(models),
+        "-o", str(out),
+    )  # fmt: skip
+    assert code == 0, report
+    [item] = report["files"]
+    assert item["error"] is None
+    assert "cannot carry 'é' (U+00E9)" in item["note"]
+    assert written in out.read_bytes().decode(codec)
+    assert doc.read_bytes() == text.encode("cp1251")  # the input is untouched
