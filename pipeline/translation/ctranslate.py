@@ -244,6 +244,8 @@ class ArgosCT2Translator:
                 "beam_size": options.beam_size,
                 "num_hypotheses": k,
                 "max_decoding_length": cap,
+                "length_penalty": options.length_penalty,
+                "replace_unknowns": options.replace_unknowns,
                 "return_scores": True,
             }
             if any(p is not None for p in prefixes):
