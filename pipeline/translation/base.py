@@ -89,12 +89,13 @@ class DecodeOptions:
         target_prefixes: per input text, a target-language text the translation must start with (or None);
             empty tuple for none at all.
         suppress_sequences: target-language strings the model must not produce (forbidden variants).
-        max_batch_size: at most this many sentences per CTranslate2 call.
+        max_batch_size: at most this many sentences per CTranslate2 call. Each sentence decodes ``beam_size``
+            rows, and each row holds a vocabulary-sized score vector (64-200 KB for 16-50k entries) besides
+            its attention caches, so rows are capped even for short sentences.
         max_batch_tokens: at most this many padded source tokens (sentences x the longest) per call; 0 for
-            no limit. Decoding memory grows with sentences x beam x length (the attention caches), speed
-            mostly with sentences per call, so a token budget lets short sentences go 16 to a call and
-            long ones 2 or 3: on a base-size model (bench/translate) 16 sentences and 96 tokens decode as
-            fast as plain batches of 8 with a fifth less peak memory.
+            no limit. Attention caches grow with sentences x beam x length, so long sentences go 2 or 3 to
+            a call while short ones fill the batch: on a base-size model (bench/translate) 8 sentences and
+            96 tokens decode as fast as plain batches of 8 with a fifth less peak memory.
         length_penalty: CTranslate2's length penalty on hypothesis scores (Argos uses 0.2).
         replace_unknowns: replace an unknown target token with the source token it attends to most, as
             Argos does, rather than writing SentencePiece's ``⁇``.
@@ -107,7 +108,7 @@ class DecodeOptions:
     num_hypotheses: int = 1
     target_prefixes: tuple[str | None, ...] = ()
     suppress_sequences: tuple[str, ...] = ()
-    max_batch_size: int = 16
+    max_batch_size: int = 8
     max_batch_tokens: int = 96
     length_penalty: float = 0.2
     replace_unknowns: bool = True
