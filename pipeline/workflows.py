@@ -259,10 +259,9 @@ def translate_paths(
     """
     from pipeline.detection.chrome import normalise_chrome
     from pipeline.errors import ConfigError
-    from pipeline.formats import Edit, discover, fit_encoding, read_path, write_document, write_path
+    from pipeline.formats import Edit, discover, read_path, render_document, write_path
     from pipeline.glossary.io import load_glossary
     from pipeline.glossary.match import TermMatcher
-    from pipeline.models import DocFormat
     from pipeline.segmenting import sentences
     from pipeline.translating import (
         Phrasebook,
@@ -345,9 +344,7 @@ def translate_paths(
             )
             merged = merge_changes([*direct, *changes])
             edits = [Edit(c.unit, c.start, c.end, c.target_text) for c in merged if c.changed]
-            text, codec, note = fit_encoding(
-                write_document(doc, edits), doc.encoding, markup=doc.format is DocFormat.HTML
-            )
+            text, codec, note = render_document(doc, edits)
             if request.in_place and edits:
                 backup = path.with_name(path.name + ".bak")
                 write_path(backup, doc.text, doc.encoding, overwrite=True)

@@ -179,8 +179,7 @@ def apply_xliff(
         InputError: a document is missing or changed since the XLIFF was written.
         FormatError: the XLIFF is invalid.
     """
-    from pipeline.formats import Edit, fit_encoding, read_path, write_document, write_path
-    from pipeline.models import DocFormat
+    from pipeline.formats import Edit, read_path, render_document, write_path
     from pipeline.translation.memory import MemoryEntry, TranslationMemory
 
     units = load_xliff(path)
@@ -216,9 +215,7 @@ def apply_xliff(
             if in_place and edits:
                 write_path(Path(doc.source + ".bak"), doc.text, doc.encoding, overwrite=True)
             destination.parent.mkdir(parents=True, exist_ok=True)
-            text, codec, _ = fit_encoding(
-                write_document(doc, edits), doc.encoding, markup=doc.format is DocFormat.HTML
-            )
+            text, codec, _ = render_document(doc, edits)
             write_path(destination, text, codec, overwrite=True)
             # A reviewed translation is accepted whatever model or glossary version asks next time, and it
             # replaces the machine translation it corrects (same model and glossary version key).

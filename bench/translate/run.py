@@ -162,18 +162,27 @@ def worker(mode: str, models: Path, corpus_path: Path, memory_path: Path | None)
     print(json.dumps({**record, "exact": exact, "heavy": heavy}))
 
 
+def _wrapped(name: str, cmd: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> dict:
+    """Run ``cmd`` under a wrapper process, so RUSAGE_CHILDREN is the command's alone.
+
+    Returns the wrapper's record: ``rc``, the command's stdout as ``out``, its peak RSS as ``maxrss_kb``.
+    """
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRAP, *cmd], capture_output=True, text=True, env=env, cwd=REPO, check=False
+    )
+    wrapped: dict = json.loads(proc.stdout.strip().splitlines()[-1])
+    if wrapped["rc"] not in ok:
+        raise SystemExit(f"{name} failed:\n{proc.stderr[-3000:]}")
+    return wrapped
+
+
 def measure(mode: str, models: Path, corpus: Path, env: dict[str, str], memory: Path | None = None) -> dict:
     """Spawn a wrapper that spawns the worker, so RUSAGE_CHILDREN is this worker's alone."""
     cmd = [sys.executable, __file__, "--worker", mode, "--models", str(models), "--corpus", str(corpus)]
     if memory is not None:
         cmd += ["--memory", str(memory)]
     spawned = time.time()
-    proc = subprocess.run(
-        [sys.executable, "-c", _WRAP, *cmd], capture_output=True, text=True, env=env, cwd=REPO, check=False
-    )
-    wrapped = json.loads(proc.stdout.strip().splitlines()[-1])
-    if wrapped["rc"] != 0:
-        raise SystemExit(f"{mode} failed:\n{proc.stderr[-3000:]}")
+    wrapped = _wrapped(mode, cmd, env)
     result = json.loads(wrapped["out"].strip().splitlines()[-1])
     result["cold_start"] = result["first"] - spawned
     result["maxrss_mb"] = wrapped["maxrss_kb"] / 1024
@@ -196,18 +205,9 @@ def measure_command(models: Path, corpus: Path, work: Path, env: dict[str, str])
         "--models-dir", str(models), "-o", str(work / "out") + "/", "--format", "json",
     ]  # fmt: skip
     spawned = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", _WRAP, *cmd],
-        capture_output=True,
-        text=True,
-        env={**env, "GLOSSA_HOME": str(work / "home")},
-        cwd=REPO,
-        check=False,
-    )
+    # exit 1: a required term missed somewhere, still a full run
+    wrapped = _wrapped("glossa translate", cmd, {**env, "GLOSSA_HOME": str(work / "home")}, ok=(0, 1))
     total = time.perf_counter() - spawned
-    wrapped = json.loads(proc.stdout.strip().splitlines()[-1])
-    if wrapped["rc"] not in (0, 1):  # 1: a required term missed somewhere, still a full run
-        raise SystemExit(f"glossa translate failed:\n{proc.stderr[-3000:]}")
     report = json.loads(wrapped["out"])
     changes = [c for f in report["files"] for c in f["changes"]]
     return {

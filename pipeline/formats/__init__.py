@@ -47,6 +47,7 @@ __all__ = [
     "read_markdown",
     "read_path",
     "read_string",
+    "render_document",
     "read_text",
     "write_document",
     "write_html",
@@ -253,6 +254,15 @@ def write_document(doc: Document, edits: Sequence[Edit] = ()) -> str:
     if doc.format is DocFormat.JSONL:
         return write_jsonl(doc, edits)
     return write_text(doc, edits)
+
+
+def render_document(doc: Document, edits: Sequence[Edit] = ()) -> tuple[str, str, str | None]:
+    """:func:`write_document`, made writable: ``(text, codec, note)`` by :func:`fit_encoding`.
+
+    HTML keeps its encoding with character references for what it cannot carry; other formats fall back
+    to UTF-8; the note (None when nothing had to change) says which.
+    """
+    return fit_encoding(write_document(doc, edits), doc.encoding, markup=doc.format is DocFormat.HTML)
 
 
 def write_path(path: Path, text: str, codec: str, *, overwrite: bool = False) -> None:

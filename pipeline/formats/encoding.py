@@ -215,16 +215,15 @@ def fit_encoding(text: str, codec: str, *, markup: bool) -> tuple[str, str, str 
     ('<p>Qu&#233;bec</p>', 'cp1251')
     """
     try:
-        encode(text, codec)
+        name = codecs.lookup(codec).name
+        text.encode(name)
         return text, codec, None
-    except PipelineError as exc:
-        cause = exc.__cause__
-        if not isinstance(cause, UnicodeEncodeError):
-            raise
-        char = cause.object[cause.start]
+    except LookupError:
+        return text, codec, None  # an unknown codec: encode() names it when the text is written
+    except UnicodeEncodeError as exc:
+        char = exc.object[exc.start]
     what = f"{codec} cannot carry {char!r} (U+{ord(char):04X})"
     if markup:
-        name = codecs.lookup(codec).name
         return (
             text.encode(name, errors="xmlcharrefreplace").decode(name),
             codec,

@@ -362,17 +362,14 @@ def parse_tmx(data: bytes, *, source: str) -> list[MemoryEntry]:
     return entries
 
 
-def _xml_text(text: str) -> str:
-    """Escape for XML 1.0, replacing characters XML cannot carry with U+FFFD."""
-    from xml.sax.saxutils import escape  # imports urllib: only when writing TMX
-
-    clean = "".join(
+def _xml_clean(text: str) -> str:
+    """Replace characters XML 1.0 cannot carry with U+FFFD (escaping is the caller's)."""
+    return "".join(
         ch
         if ch in "\t\n\r" or (" " <= ch <= "\ud7ff") or ("\ue000" <= ch <= "\ufffd") or ch >= "\U00010000"
         else "\ufffd"
         for ch in text
     )
-    return escape(clean)
 
 
 def render_tmx(entries: Iterable[MemoryEntry], *, tool_version: str = "0.1.0") -> str:
@@ -391,7 +388,10 @@ def render_tmx(entries: Iterable[MemoryEntry], *, tool_version: str = "0.1.0") -
       </body>
     </tmx>
     """
-    from xml.sax.saxutils import quoteattr
+    from xml.sax.saxutils import escape, quoteattr  # imports urllib: only when writing TMX
+
+    def xml(text: str) -> str:
+        return escape(_xml_clean(text))
 
     ordered = sorted(entries, key=lambda e: e.sort_key)
     sources = {e.source_lang for e in ordered}
@@ -411,9 +411,9 @@ def render_tmx(entries: Iterable[MemoryEntry], *, tool_version: str = "0.1.0") -
             ("x-glossa-provenance", e.provenance, Provenance.MEMORY.value),
         ):
             if value != default:
-                lines.append(f'      <prop type="{kind}">{_xml_text(value)}</prop>')
-        lines.append(f"      <tuv xml:lang={quoteattr(e.source_lang)}><seg>{_xml_text(e.source)}</seg></tuv>")
-        lines.append(f"      <tuv xml:lang={quoteattr(e.target_lang)}><seg>{_xml_text(e.target)}</seg></tuv>")
+                lines.append(f'      <prop type="{kind}">{xml(value)}</prop>')
+        lines.append(f"      <tuv xml:lang={quoteattr(e.source_lang)}><seg>{xml(e.source)}</seg></tuv>")
+        lines.append(f"      <tuv xml:lang={quoteattr(e.target_lang)}><seg>{xml(e.target)}</seg></tuv>")
         lines.append("    </tu>")
     lines += ["  </body>", "</tmx>", ""]
     return "\n".join(lines)

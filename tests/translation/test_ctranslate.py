@@ -166,7 +166,7 @@ def test_translating_keeps_torch_and_argos_translator_out_of_the_process(
         import sys
         from pathlib import Path
         from pipeline.translation.packages import install_package
-        from pipeline.translation.ctranslate import ArgosCT2Translator, _batches, decoding_cap
+        from pipeline.translation.ctranslate import ArgosCT2Translator, decoding_cap
         models = Path({str(tmp_path / "models")!r})
         install_package(Path({str(argos_copy_archive)!r}), models)
         text = "Экипаж прибыл на МКС, сообщили в Роскосмосе."
