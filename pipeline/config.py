@@ -17,9 +17,22 @@ from typing import Any
 from pipeline.errors import ConfigError
 from pipeline.models import Severity
 
-__all__ = ["Settings", "data_home", "resolve", "shipped_glossaries", "shipped_glossary_dir"]
+__all__ = [
+    "DEFAULT_MAX_FILE_SIZE",
+    "MAX_JOBS",
+    "Settings",
+    "data_home",
+    "language_code",
+    "parse_size",
+    "resolve",
+    "shipped_glossaries",
+    "shipped_glossary_dir",
+]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+
+#: Largest input file read by default (bytes); the ``max_file_size`` setting changes it.
+DEFAULT_MAX_FILE_SIZE = 256 * 1024**2
 
 
 def shipped_glossary_dir() -> Path:
@@ -64,6 +77,9 @@ class Settings:
         include: glob patterns a file under a folder must match (empty: every supported suffix).
         exclude: glob patterns that skip files under a folder.
         jobs: worker processes for multi-file audits; CPU threads of the translation model.
+        max_file_size: largest input file read, in bytes (larger ones are refused, the run goes on).
+        max_archive_size: largest total an ``.argosmodel`` archive may unpack to, in bytes.
+        max_archive_ratio: largest uncompressed/compressed ratio of an archive member (zip bombs).
     """
 
     expected_language: str = "en"
@@ -77,6 +93,9 @@ class Settings:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     jobs: int = 1
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_archive_size: int = 4 * 1024**3
+    max_archive_ratio: int = 200
 
     @property
     def memory_path(self) -> Path:
@@ -93,6 +112,9 @@ _ENV_KEYS = {
     "models_dir": "GLOSSA_MODELS_DIR",
     "jsonl_field": "GLOSSA_FIELD",
     "jobs": "GLOSSA_JOBS",
+    "max_file_size": "GLOSSA_MAX_FILE_SIZE",
+    "max_archive_size": "GLOSSA_MAX_ARCHIVE_SIZE",
+    "max_archive_ratio": "GLOSSA_MAX_ARCHIVE_RATIO",
 }
 _FILE_KEYS = {
     "expected_language": "expected_language",
@@ -105,16 +127,67 @@ _FILE_KEYS = {
     "include": "include",
     "exclude": "exclude",
     "jobs": "jobs",
+    "max_file_size": "max_file_size",
+    "max_archive_size": "max_archive_size",
+    "max_archive_ratio": "max_archive_ratio",
 }
+
+#: Jobs beyond this are refused: more threads than this only slow a run down (and 10000 took minutes).
+MAX_JOBS = max(4, (os.cpu_count() or 1) * 4)
+_SIZE_UNITS = {
+    "": 1,
+    "B": 1,
+    "K": 1024,
+    "KB": 1024,
+    "KIB": 1024,
+    "M": 1024**2,
+    "MB": 1024**2,
+    "MIB": 1024**2,
+    "G": 1024**3,
+    "GB": 1024**3,
+    "GIB": 1024**3,
+}
+
+
+def parse_size(value: object) -> int:
+    """A byte count from an int or a string such as ``256MB`` (binary units: 1 KB = 1024 bytes).
+
+    >>> parse_size("256MB"), parse_size(10), parse_size("1.5 GiB")
+    (268435456, 10, 1610612736)
+
+    Raises:
+        ValueError: not a positive size.
+    """
+    if isinstance(value, bool):
+        raise ValueError("expected a size such as 256MB")
+    if isinstance(value, int):
+        number = float(value)
+    else:
+        text = str(value).strip().upper().replace(" ", "")
+        digits = text.rstrip("BKMGI")
+        unit = text[len(digits) :]
+        if unit not in _SIZE_UNITS or not digits:
+            raise ValueError("expected a size such as 256MB")
+        number = float(digits) * _SIZE_UNITS[unit]
+    if number < 1:
+        raise ValueError("must be at least 1 byte")
+    return int(number)
 
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
     try:
         if name in ("min_chars", "jobs"):
             number = int(value)
-            if number < 1 and name == "jobs":
-                raise ValueError("must be at least 1")
+            if name == "jobs" and not 1 <= number <= MAX_JOBS:
+                raise ValueError(f"must be between 1 and {MAX_JOBS}")
             return number
+        if name in ("max_file_size", "max_archive_size"):
+            return parse_size(value)
+        if name == "max_archive_ratio":
+            ratio = int(value)
+            if ratio < 1:
+                raise ValueError("must be at least 1")
+            return ratio
         if name == "min_confidence":
             number_f = float(value)
             if not 0.0 <= number_f <= 1.0:
@@ -131,13 +204,28 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
         if name == "models_dir":
             return Path(str(value)).expanduser()
         if name == "expected_language":
-            code = str(value).strip().lower()
-            if not code.isalpha() or not 2 <= len(code) <= 3:
-                raise ValueError("expected an ISO 639-1 code such as 'en'")
-            return code
+            return language_code(str(value))
         return str(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"invalid value {value!r} for {name} ({exc}); fix it in {origin}") from exc
+
+
+def language_code(value: str) -> str:
+    """Return ``value`` as a lower-case ISO 639-1 code, checked against langcodes' registry.
+
+    >>> language_code(" RU ")
+    'ru'
+    >>> language_code("xx")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'xx' is not an ISO 639-1 language code (e.g. en, ru, de)
+    """
+    import langcodes
+
+    code = value.strip().lower()
+    if len(code) == 2 and code.isascii() and code.isalpha() and langcodes.tag_is_valid(code):
+        return code
+    raise ValueError(f"{value!r} is not an ISO 639-1 language code (e.g. en, ru, de)")
 
 
 def _file_table(config: Path | None, cwd: Path) -> tuple[dict[str, Any], str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.config import Settings
+from pipeline.config import DEFAULT_MAX_FILE_SIZE, Settings
 from pipeline.errors import InputError
 from pipeline.models import AuditRun, FileReport
 
@@ -44,6 +44,7 @@ class AuditRequest:
     min_confidence: float
     glossaries: tuple[Path, ...]
     jsonl_field: str
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
 
 def interface_strings(glossary: Glossary) -> Glossary:
@@ -80,11 +81,11 @@ def build_finder(request: AuditRequest) -> StrayFinder:
     )
 
 
-def _audit_one(finder: StrayFinder, path: Path, field: str) -> FileReport:
+def _audit_one(finder: StrayFinder, path: Path, field: str, max_bytes: int) -> FileReport:
     from pipeline.formats import read_path
 
     try:
-        doc = read_path(path, field=field)
+        doc = read_path(path, field=field, max_bytes=max_bytes)
     except InputError as exc:
         return FileReport(path=str(path), format=None, encoding=None, error=exc.message)
     error = "; ".join(f"line {line}: {message}" for line, message in doc.errors) or None
@@ -97,18 +98,18 @@ def _audit_one(finder: StrayFinder, path: Path, field: str) -> FileReport:
     )
 
 
-_WORKER: tuple[StrayFinder, str] | None = None
+_WORKER: tuple[StrayFinder, str, int] | None = None
 
 
 def _init_worker(request: AuditRequest) -> None:
     global _WORKER  # one finder per worker process, built once
-    _WORKER = (build_finder(request), request.jsonl_field)
+    _WORKER = (build_finder(request), request.jsonl_field, request.max_file_size)
 
 
 def _work(path: Path) -> FileReport:
     assert _WORKER is not None
-    finder, field = _WORKER
-    return _audit_one(finder, path, field)
+    finder, field, max_bytes = _WORKER
+    return _audit_one(finder, path, field, max_bytes)
 
 
 def audit_paths(
@@ -140,6 +141,7 @@ def audit_paths(
         min_confidence=settings.min_confidence,
         glossaries=settings.glossaries,
         jsonl_field=settings.jsonl_field,
+        max_file_size=settings.max_file_size,
     )
     reports: list[FileReport] = []
     total = len(files)
@@ -147,7 +149,7 @@ def audit_paths(
     if jobs <= 1:
         finder = build_finder(request)
         for path in files:
-            reports.append(_audit_one(finder, path, request.jsonl_field))
+            reports.append(_audit_one(finder, path, request.jsonl_field, request.max_file_size))
             if progress:
                 progress(len(reports), total)
     else:
@@ -322,7 +324,7 @@ def translate_paths(
                     path=str(path),
                 )
             try:
-                doc = read_path(path, field=settings.jsonl_field)
+                doc = read_path(path, field=settings.jsonl_field, max_bytes=settings.max_file_size)
             except InputError as exc:
                 results.append(FileTranslation(str(path), None, exc.message))
                 continue

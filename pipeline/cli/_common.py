@@ -115,6 +115,16 @@ def pipeline_errors() -> Iterator[None]:
         # stdout closed early (e.g. `| head`): not an error of ours.
         sys.stderr.close()
         raise typer.Exit(0) from None
+    except OSError as exc:
+        # The last resort for a failure at the disk edge that no layer below named (a folder that cannot be
+        # made, a file in the way): one line naming the path, exit 2, never a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        err_console.print(
+            f"glossa: error: {where}{exc.strerror or exc}; check the path, its permissions and free space",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(2) from None
 
 
 def call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:

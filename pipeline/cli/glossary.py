@@ -26,7 +26,7 @@ from pipeline.cli._common import (
     print_unreadable,
     render_audit,
 )
-from pipeline.errors import GlossaryError, InputError
+from pipeline.errors import GlossaryError, InputError, PipelineError
 
 app = typer.Typer(
     help="Manage glossaries: list, show, lookup, add, remove, validate, merge, import, export, extract and "
@@ -389,12 +389,18 @@ def validate(
     from pipeline.glossary.io import load_glossary
     from pipeline.models import Severity
 
-    with pipeline_errors():
-        glossaries = [load_glossary(f) for f in files]
+    glossaries = []
+    failed: list[PipelineError] = []
+    for file in files:  # one bad file is reported; the others are still validated
+        try:
+            glossaries.append(load_glossary(file))
+        except PipelineError as exc:
+            failed.append(exc)
     results = [(g, validate_glossary(g)) for g in glossaries]
     if output_format is Format.json:
         _json(
-            [
+            [{"path": exc.path, "error": exc.message, "line": exc.line} for exc in failed]
+            + [
                 {
                     "path": g.path,
                     "id": g.id,
@@ -418,6 +424,10 @@ def validate(
             for f in found:
                 _echo(f"{g.path}:{f.line}: {f.severity.value}: {f.message} [{f.rule}]")
             _echo(f"{g.path}: {len(g.concepts)} concepts, {len(found)} finding(s)")
+    for exc in failed:
+        err_console.print(f"glossa: error: {exc}", markup=False, highlight=False)
+    if failed:
+        raise typer.Exit(2)
     if fail_on is FailOn.never:
         raise typer.Exit(0)
     threshold = Severity(fail_on.value).rank
@@ -579,11 +589,22 @@ def extract(
 
     with pipeline_errors():
         glossaries = load_glossaries(_paths(ctx, glossary))
-        found = extract_paths(corpus, glossaries, min_count=min_count, min_foreign=min_foreign)
+        settings = make_settings(ctx)
+        found, failed = extract_paths(
+            corpus,
+            glossaries,
+            min_count=min_count,
+            min_foreign=min_foreign,
+            max_bytes=settings.max_file_size,
+        )
         if output.exists() and not force:
             raise InputError("exists already; pick a new file or pass --force", path=str(output))
         write_text_atomic(output, candidates_csv(found))
+    for exc in failed:  # the other files were mined and written
+        err_console.print(f"glossa: error: {exc}; left out", markup=False, highlight=False)
     err_console.print(f"wrote {output}: {len(found)} candidates", markup=False, highlight=False)
+    if failed:
+        raise typer.Exit(2)
 
 
 @app.command("check")
@@ -608,7 +629,8 @@ def check(
     from pipeline.glossary.workflow import check_paths, load_glossaries
 
     with pipeline_errors():
-        run = check_paths(files, load_glossaries(_paths(ctx, glossary)))
+        settings = make_settings(ctx)
+        run = check_paths(files, load_glossaries(_paths(ctx, glossary)), max_bytes=settings.max_file_size)
     out_console.file.write(render_audit(run, output_format))
     out_console.file.flush()
     print_unreadable(run)

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from pipeline.config import DEFAULT_MAX_FILE_SIZE
 from pipeline.errors import InputError, PipelineError
 from pipeline.formats.encoding import decode, encode, fit_encoding
 from pipeline.formats.html import read_html, write_html
@@ -34,6 +36,7 @@ from pipeline.formats.text import read_text, write_text
 from pipeline.models import DocFormat, Document
 
 __all__ = [
+    "DEFAULT_MAX_FILE_SIZE",
     "SUFFIXES",
     "DocFormat",
     "Edit",
@@ -45,8 +48,10 @@ __all__ = [
     "read_html",
     "read_jsonl",
     "read_markdown",
+    "read_bytes_capped",
     "read_path",
     "read_string",
+    "check_output_target",
     "render_document",
     "read_text",
     "write_document",
@@ -208,23 +213,49 @@ def read_string(
     return read_text(text, source=source, encoding=encoding)
 
 
-def read_path(path: Path, *, field: str = "text", format: DocFormat | None = None) -> Document:
-    """Read and decode one input file.
+def _kind(mode: int) -> str:
+    """A short name for a file type that is not a regular file."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
 
-    Args:
-        path: the file.
-        field: JSON Lines only: the key or dotted path holding the text.
-        format: how to read it; by suffix when omitted (unknown suffixes are plain text).
 
-    Returns:
-        The document; ``source`` is ``str(path)`` and ``encoding`` the detected codec.
+def read_bytes_capped(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    """Read a regular file of at most ``max_bytes`` bytes; refuse anything else without blocking.
+
+    FIFOs, devices and sockets are refused from their ``stat`` before they are opened (opening a FIFO blocks
+    until a writer comes; ``/dev/zero`` never ends); the file is opened with ``O_NONBLOCK`` and checked again
+    on the open descriptor, and at most ``max_bytes + 1`` bytes are ever read, so a file that grows while it
+    is read is refused too.
 
     Raises:
-        InputError: the file is missing, a folder, unreadable, binary or in no supported encoding.
+        InputError: missing, a folder, not a regular file, larger than ``max_bytes``, or unreadable.
     """
     source = str(path)
+    too_big = (
+        f"larger than the {max_bytes}-byte limit on input files; split it, or raise the limit "
+        "with $GLOSSA_MAX_FILE_SIZE or max_file_size in the config (e.g. 1GB)"
+    )
     try:
-        data = path.read_bytes()
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"is {_kind(info.st_mode)}, not a regular file; skipped", path=source)
+        if info.st_size > max_bytes:
+            raise InputError(too_big, path=source)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):  # swapped between the stat and the open
+                raise InputError(f"is {_kind(mode)}, not a regular file; skipped", path=source)
+            data = handle.read(max_bytes + 1)
     except FileNotFoundError as exc:
         raise InputError("no such file; check the path", path=source) from exc
     except IsADirectoryError as exc:
@@ -235,6 +266,35 @@ def read_path(path: Path, *, field: str = "text", format: DocFormat | None = Non
         raise InputError("permission denied; make the file readable (chmod u+r)", path=source) from exc
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}; check the file", path=source) from exc
+    if len(data) > max_bytes:
+        raise InputError(too_big, path=source)
+    return data
+
+
+def read_path(
+    path: Path,
+    *,
+    field: str = "text",
+    format: DocFormat | None = None,
+    max_bytes: int = DEFAULT_MAX_FILE_SIZE,
+) -> Document:
+    """Read and decode one input file.
+
+    Args:
+        path: the file.
+        field: JSON Lines only: the key or dotted path holding the text.
+        format: how to read it; by suffix when omitted (unknown suffixes are plain text).
+        max_bytes: refuse files larger than this (the ``max_file_size`` setting).
+
+    Returns:
+        The document; ``source`` is ``str(path)`` and ``encoding`` the detected codec.
+
+    Raises:
+        InputError: the file is missing, a folder, not a regular file (FIFO, device, socket), over
+            ``max_bytes``, unreadable, binary or in no supported encoding.
+    """
+    source = str(path)
+    data = read_bytes_capped(path, max_bytes=max_bytes)
     text, codec = decode(data, source=source)
     chosen = format or format_for(path) or DocFormat.TEXT
     return read_string(text, chosen, source=source, encoding=codec, field=field)
@@ -265,6 +325,32 @@ def render_document(doc: Document, edits: Sequence[Edit] = ()) -> tuple[str, str
     return fit_encoding(write_document(doc, edits), doc.encoding, markup=doc.format is DocFormat.HTML)
 
 
+def check_output_target(path: Path) -> None:
+    """Refuse an output path that names a folder or anything but a regular file (a device, a FIFO).
+
+    Replacing ``/dev/null`` or a FIFO with a regular file would break the system or a user's pipeline; writing
+    into a folder is never what was meant. A missing path, or a symlink to a regular file, is fine.
+
+    Raises:
+        PipelineError: the path is a folder, a device, a FIFO or a socket, or lies under a regular file.
+    """
+    target = str(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except NotADirectoryError:
+        raise PipelineError(
+            "a part of this path is a regular file, not a folder; choose another output", path=target
+        ) from None
+    except OSError as exc:
+        raise PipelineError(f"cannot write: {exc.strerror or exc}", path=target) from None
+    if stat.S_ISDIR(mode):
+        raise PipelineError("is a folder; name an output file", path=target)
+    if not stat.S_ISREG(mode):
+        raise PipelineError(f"is {_kind(mode)}, not a regular file; name a regular output file", path=target)
+
+
 def write_path(path: Path, text: str, codec: str, *, overwrite: bool = False) -> None:
     """Write ``text`` atomically: a temporary file in the same folder, fsync, then ``os.replace``.
 
@@ -280,8 +366,7 @@ def write_path(path: Path, text: str, codec: str, *, overwrite: bool = False) ->
     """
     data = encode(text, codec)
     target = str(path)
-    if path.is_dir():
-        raise PipelineError("is a folder; name an output file", path=target)
+    check_output_target(path)
     if not overwrite and os.path.lexists(path):
         raise PipelineError("already exists; choose another output or pass --overwrite", path=target)
     folder = path.parent
@@ -290,6 +375,10 @@ def write_path(path: Path, text: str, codec: str, *, overwrite: bool = False) ->
         descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except FileNotFoundError as exc:
         raise PipelineError(f"folder {folder} does not exist; create it first", path=target) from exc
+    except NotADirectoryError as exc:
+        raise PipelineError(
+            f"{folder} is a regular file, not a folder; choose another output", path=target
+        ) from exc
     except OSError as exc:
         raise PipelineError(f"cannot write in {folder}: {exc.strerror or exc}", path=target) from exc
     try:

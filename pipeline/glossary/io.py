@@ -16,14 +16,15 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
+from filelock import SoftFileLock, Timeout
 
-from pipeline.errors import GlossaryError, InputError
+from pipeline.errors import GlossaryError, InputError, PipelineError
 from pipeline.glossary.model import CASE_RULES, NUMBER, POS_VALUES, Concept, Glossary, TermEntry
 
 __all__ = [
@@ -491,10 +492,19 @@ def dumps_glossary(glossary: Glossary) -> str:
 def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 ``text`` to ``path`` via a temp file in the same folder and ``os.replace``.
 
+    Every failure (folder missing or read-only, disk full, a file in the way) leaves ``path`` as it was and
+    no temporary file behind.
+
     Raises:
-        InputError: the folder is not writable.
+        InputError: the file cannot be written (the message names the path and the reason).
     """
+    from pipeline.formats import check_output_target
+
     folder = path.parent if str(path.parent) else Path(".")
+    try:
+        check_output_target(path)
+    except PipelineError as exc:
+        raise InputError(exc.message, path=str(path)) from None
     try:
         mode = path.stat().st_mode & 0o777 if path.exists() else None
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -508,30 +518,58 @@ def write_text_atomic(path: Path, text: str) -> None:
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(
+            f"cannot write: {exc.strerror or exc}; nothing was changed", path=str(path)
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _lock(path: Path) -> FileLock:
-    return FileLock(str(path.parent / f".{path.name}.lock"), timeout=_LOCK_TIMEOUT_S)
+def _lock(path: Path) -> SoftFileLock:
+    """The lock beside ``path``: ``.NAME.lock``, created exclusively and removed on release.
+
+    A soft (existence) lock rather than ``flock``: an ``flock`` file must stay behind after use, or two
+    writers could lock two different inodes; this one is removed, and a marker left by a process that died
+    is reclaimed by the next writer (the marker holds its pid and host).
+    """
+    return SoftFileLock(str(path.parent / f".{path.name}.lock"), timeout=_LOCK_TIMEOUT_S)
 
 
-def _edit(path: Path, change: Any) -> Glossary:
-    """Apply ``change(text) -> new_text`` under the lock, validate the result, write it atomically."""
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold :func:`_lock` for ``path``; a lock that cannot be taken is a one-line error."""
+    lock = _lock(path)
     try:
-        with _lock(path):
-            text = read_glossary_text(path)
-            loads_glossary(text, source=str(path))
-            new_text = change(text)
-            glossary = loads_glossary(new_text, source=str(path))
-            write_text_atomic(path, new_text)
-            return glossary
+        lock.acquire()
     except Timeout:
         raise GlossaryError(
             f"another process holds the lock for {_LOCK_TIMEOUT_S:.0f} s; retry when it is done",
             path=str(path),
         ) from None
+    except OSError as exc:
+        raise GlossaryError(
+            f"cannot create the lock file {lock.lock_file}: {exc.strerror or exc}; "
+            "the folder must be writable",
+            path=str(path),
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _edit(path: Path, change: Any) -> Glossary:
+    """Apply ``change(text) -> new_text`` under the lock, validate the result, write it atomically."""
+    with _locked(path):
+        text = read_glossary_text(path)
+        loads_glossary(text, source=str(path))
+        new_text = change(text)
+        glossary = loads_glossary(new_text, source=str(path))
+        write_text_atomic(path, new_text)
+        return glossary
 
 
 def add_concepts(
@@ -629,7 +667,7 @@ def write_new_glossary(path: Path | str, text: str, *, force: bool = False) -> G
     """
     path = Path(path)
     glossary = loads_glossary(text, source=str(path))
-    with _lock(path):
+    with _locked(path):
         if path.exists() and not force:
             raise GlossaryError("exists already; pick a new output file or pass --force", path=str(path))
         write_text_atomic(path, text)

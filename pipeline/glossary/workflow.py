@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.errors import GlossaryError, InputError
+from pipeline.formats import DEFAULT_MAX_FILE_SIZE
 from pipeline.glossary.checks import check_text
 from pipeline.glossary.extract import Candidate, extract_candidates
 from pipeline.glossary.io import load_glossary
@@ -66,7 +67,13 @@ def _check_document(
     return tuple(findings)
 
 
-def check_paths(paths: Sequence[Path], glossaries: Sequence[Glossary], *, field: str = "text") -> AuditRun:
+def check_paths(
+    paths: Sequence[Path],
+    glossaries: Sequence[Glossary],
+    *,
+    field: str = "text",
+    max_bytes: int = DEFAULT_MAX_FILE_SIZE,
+) -> AuditRun:
     """Terminology QA of English files: forbidden renderings and inconsistent spellings.
 
     Args:
@@ -86,7 +93,7 @@ def check_paths(paths: Sequence[Path], glossaries: Sequence[Glossary], *, field:
     reports: list[FileReport] = []
     for path in discover(paths):
         try:
-            doc = read_path(path, field=field)
+            doc = read_path(path, field=field, max_bytes=max_bytes)
         except InputError as exc:
             reports.append(FileReport(path=str(path), format=None, encoding=None, error=str(exc)))
             continue
@@ -109,18 +116,30 @@ def extract_paths(
     min_count: int = 2,
     min_foreign: int = 1,
     field: str = "text",
-) -> list[Candidate]:
+    max_bytes: int = DEFAULT_MAX_FILE_SIZE,
+) -> tuple[list[Candidate], tuple[InputError, ...]]:
     """Mine candidate terms from files (see :func:`pipeline.glossary.extract.extract_candidates`).
 
+    A file that cannot be read or decoded is left out and its error returned; the others are mined.
+
+    Returns:
+        The candidates, and the errors of the files left out.
+
     Raises:
-        InputError: a path does not exist or a file cannot be read.
+        InputError: a named path does not exist.
     """
     from pipeline.formats import discover, read_path
 
     documents: list[tuple[str, str]] = []
+    failed: list[InputError] = []
     for path in discover(paths):
-        doc = read_path(path, field=field)
+        try:
+            doc = read_path(path, field=field, max_bytes=max_bytes)
+        except InputError as exc:
+            failed.append(exc)
+            continue
         documents += [(str(path), prose) for _, prose in document_texts(doc)]
-    return extract_candidates(
+    found = extract_candidates(
         documents, known_terms(glossaries), min_count=min_count, min_foreign=min_foreign
     )
+    return found, tuple(failed)
