@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["fs_fixture"]  # readonly_dir, full_dir: real read-only and full file systems
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
 
@@ -22,7 +24,16 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
-    for name in ("GLOSSA_EXPECT", "GLOSSA_GLOSSARY", "GLOSSA_MODELS_DIR", "GLOSSA_FIELD", "GLOSSA_JOBS"):
+    for name in (
+        "GLOSSA_EXPECT",
+        "GLOSSA_GLOSSARY",
+        "GLOSSA_MODELS_DIR",
+        "GLOSSA_FIELD",
+        "GLOSSA_JOBS",
+        "GLOSSA_MAX_FILE_SIZE",
+        "GLOSSA_MAX_ARCHIVE_SIZE",
+        "GLOSSA_MAX_ARCHIVE_RATIO",
+    ):
         monkeypatch.delenv(name, raising=False)
     return home
 

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from pipeline.cli._common import err_console, make_settings, out_console, pipeline_errors, state_of
 from pipeline.translation.packages import (
+    ArchiveLimits,
     install_package,
     list_packages,
     remove_package,
@@ -69,13 +70,40 @@ def install(
     ],
     models_dir: ModelsDir = None,
     replace: Annotated[
-        bool, typer.Option("--replace", help="Replace an installed package of the same language pair.")
+        bool,
+        typer.Option(
+            "--replace",
+            help="Replace an installed package of the same language pair (kept until the new one loads).",
+        ),
     ] = False,
+    max_size: Annotated[
+        str | None,
+        typer.Option(
+            "--max-size",
+            help="Largest total the archive may unpack to, e.g. 8GB (default 4GB; max_archive_size).",
+        ),
+    ] = None,
+    max_ratio: Annotated[
+        int | None,
+        typer.Option(
+            "--max-ratio",
+            min=1,
+            help="Largest compression ratio of the archive or a member (default 200; max_archive_ratio).",
+        ),
+    ] = None,
 ) -> None:
-    """Install an Argos package from a local file (never downloads anything)."""
+    """Install an Argos package from a local file (never downloads anything).
+
+    The archive is checked (layout, language codes, size and compression-ratio limits), extracted into a
+    staging folder inside the models folder and loaded (SentencePiece and CTranslate2) before it is moved
+    into place; --replace keeps the installed package until then.
+    """
     with pipeline_errors():
-        settings = make_settings(ctx, models_dir=models_dir)
-        package = install_package(archive, settings.models_dir, replace=replace)
+        settings = make_settings(
+            ctx, models_dir=models_dir, max_archive_size=max_size, max_archive_ratio=max_ratio
+        )
+        limits = ArchiveLimits(settings.max_archive_size, settings.max_archive_ratio)
+        package = install_package(archive, settings.models_dir, replace=replace, limits=limits)
     if not state_of(ctx).quiet:
         err_console.print(
             f"installed {package.pair} {package.package_version} into {package.path}",

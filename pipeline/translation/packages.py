@@ -1,33 +1,31 @@
 """Install, list, remove and verify Argos Translate packages (``.argosmodel``) in a models folder.
 
 An ``.argosmodel`` file is a zip archive of one folder holding ``metadata.json``, a CTranslate2 model in
-``model/`` and a ``sentencepiece.model``. :func:`inspect_archive` checks all of that, and that no member
-escapes the folder, before anything is written; :func:`install_package` then extracts it with
-argostranslate's own ``package.install_from_path`` into a staging folder inside the models folder and moves
-the result into place, so a failed install leaves nothing behind.
+``model/`` and a ``sentencepiece.model``. :func:`inspect_archive` checks all of that from the zip directory
+before anything is written: no member escapes the folder, the language codes are plain codes, and the archive
+stays under the :class:`ArchiveLimits` (total uncompressed size, compression ratio: zip bombs).
+:func:`install_package` then extracts it member by member into a staging folder inside the models folder,
+counting the bytes actually written against the same limits (a zip whose headers lie cannot get past), loads
+the package as translation would (SentencePiece, then a one-thread CTranslate2 translator), and only then
+moves it into place with one rename; ``replace`` keeps the old package until the new one has loaded. A failed
+install leaves the models folder as it was.
 
-Argos's settings module reads the environment and creates folders when it is imported, so the first import
-happens with ``ARGOS_PACKAGES_DIR``, ``ARGOS_DEVICE_TYPE=cpu`` and the ``XDG_*`` folders pointing into the
-install's staging folder inside the models folder (removed afterwards: argostranslate takes every folder there
-for a package), and the package folder is set on its settings module for every install. The
-package index is never consulted. Folders ``argospm`` filled elsewhere can be used as they are: point the
-models folder at them.
+The layout is argostranslate's own (``models/<zip folder>/metadata.json`` ...), so folders ``argospm``
+filled elsewhere can be used as they are: point the models folder at them. The package index is never
+consulted and argostranslate is not imported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import shutil
 import stat
-import sys
 import tempfile
-import threading
-import types
 import zipfile
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -36,6 +34,7 @@ from pipeline.errors import BackendError, ModelArchiveError, ModelNotInstalled
 
 __all__ = [
     "ArchiveInfo",
+    "ArchiveLimits",
     "InstalledPackage",
     "VerifyResult",
     "find_package",
@@ -48,8 +47,33 @@ __all__ = [
 ]
 
 _REQUIRED_METADATA = ("from_code", "to_code", "package_version")
-_MAX_UNCOMPRESSED = 16 * 1024**3  # refuse zip bombs: no real Argos package comes near 16 GiB
-_LOCK = threading.Lock()
+#: A language code in ``metadata.json``: two or three ASCII letters (Argos uses ISO 639-1 plus a few codes
+#: of its own, such as ``zt`` and ``pb``). Anything else could name a path (``../../x``) and never be removed.
+_CODE = re.compile(r"[a-z]{2,3}")
+#: Members smaller than this are not held to the ratio limit (a JSON file of spaces compresses 100x).
+_RATIO_FLOOR = 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveLimits:
+    """What an archive may unpack to (the ``max_archive_size`` and ``max_archive_ratio`` settings).
+
+    Attributes:
+        max_size: total uncompressed bytes (real Argos packages are 50-300 MB).
+        max_ratio: uncompressed/compressed size of the archive and of each member over 1 MiB (real packages
+            compress 1.1-3x; a zip bomb of zeros, about 1000x).
+    """
+
+    max_size: int = 4 * 1024**3
+    max_ratio: int = 200
+
+    def hint(self) -> str:
+        """How to raise the limits, for error messages."""
+        return (
+            "if the package is genuine, raise --max-size/--max-ratio (max_archive_size, max_archive_ratio in "
+            "the config)"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +88,7 @@ class ArchiveInfo:
         package_version: the package's version string.
         metadata: the whole ``metadata.json`` as ``(key, json text)`` pairs, sorted.
         size: total uncompressed size in bytes.
+        compressed: total compressed size in bytes.
     """
 
     path: Path
@@ -73,6 +98,7 @@ class ArchiveInfo:
     package_version: str
     metadata: tuple[tuple[str, str], ...]
     size: int
+    compressed: int = 0
 
     @property
     def pair(self) -> str:
@@ -182,20 +208,23 @@ def _member_problem(info: zipfile.ZipInfo) -> str | None:
     return None
 
 
-def inspect_archive(path: Path) -> ArchiveInfo:
+def inspect_archive(path: Path, limits: ArchiveLimits | None = None) -> ArchiveInfo:
     """Check that ``path`` is a complete, safe Argos package and return what it holds; write nothing.
 
     Args:
         path: an ``.argosmodel`` file.
+        limits: size and ratio limits (the defaults when omitted).
 
     Returns:
         The archive's description.
 
     Raises:
         ModelArchiveError: not a zip, truncated or corrupt, files outside one top-level folder, a path that
-            escapes it, no ``metadata.json`` (or one without from_code/to_code/package_version), no ``model/``
-            CTranslate2 folder or no ``sentencepiece.model``.
+            escapes it, no ``metadata.json`` (or one without from_code/to_code/package_version, or with a
+            language code that is not two or three letters), no ``model/`` CTranslate2 folder, no
+            ``sentencepiece.model``, or over the size or compression-ratio limit.
     """
+    limits = limits or ArchiveLimits()
     where = str(path)
     if not path.is_file():
         raise ModelArchiveError("no such file; pass the path of an .argosmodel file", path=where)
@@ -223,9 +252,16 @@ def inspect_archive(path: Path) -> ArchiveInfo:
                     path=where,
                 )
             folder = tops.pop()
+            if folder.startswith(".") or not folder.isprintable():
+                raise ModelArchiveError(f"top-level folder {folder!r} is not a package name", path=where)
             size = sum(info.file_size for info in infos)
-            if size > _MAX_UNCOMPRESSED:
-                raise ModelArchiveError(f"archive unpacks to {size} bytes; refusing (zip bomb?)", path=where)
+            _check_limits(
+                size, sum(info.compress_size for info in infos), limits, what="the archive", where=where
+            )
+            for info in infos:
+                _check_limits(
+                    info.file_size, info.compress_size, limits, what=repr(info.filename), where=where
+                )
             bad = archive.testzip()
             if bad is not None:
                 raise ModelArchiveError(
@@ -250,6 +286,12 @@ def inspect_archive(path: Path) -> ArchiveInfo:
         raise ModelArchiveError(
             f"{meta_name} lacks {', '.join(missing)}; not a translation package", path=where
         )
+    for key in ("from_code", "to_code"):
+        if not _CODE.fullmatch(str(metadata[key]).lower()):
+            raise ModelArchiveError(
+                f"{meta_name}: {key} {metadata[key]!r} is not a language code (two or three letters)",
+                path=where,
+            )
     if metadata.get("type", "translate") != "translate":
         raise ModelArchiveError(f"package type {metadata.get('type')!r} is not 'translate'", path=where)
     if f"{folder}/model/model.bin" not in names:
@@ -264,79 +306,23 @@ def inspect_archive(path: Path) -> ArchiveInfo:
         package_version=str(metadata["package_version"]),
         metadata=tuple(sorted((str(k), json.dumps(v, ensure_ascii=False)) for k, v in metadata.items())),
         size=size,
+        compressed=sum(info.compress_size for info in infos),
     )
 
 
-def _argos_env(staging: Path) -> dict[str, str]:
-    base = staging / ".argos"
-    return {
-        "ARGOS_PACKAGES_DIR": str(staging),
-        "ARGOS_DEVICE_TYPE": "cpu",
-        "ARGOS_CHUNK_TYPE": "MINISBD",
-        "XDG_DATA_HOME": str(base / "data"),
-        "XDG_CACHE_HOME": str(base / "cache"),
-        "XDG_CONFIG_HOME": str(base / "config"),
-    }
-
-
-def _import_argos_package(staging: Path) -> types.ModuleType:
-    """Import ``argostranslate.package`` with its settings pointed inside ``staging``.
-
-    Argos creates its data, cache and config folders when its settings module is imported; they land in the
-    staging folder and go with it, so the models folder only ever holds packages (argostranslate and argospm
-    take every folder in it for a package).
-    """
-    if "argostranslate.settings" not in sys.modules:
-        saved = {key: os.environ.get(key) for key in _argos_env(staging)}
-        os.environ.update(_argos_env(staging))
-        try:
-            import argostranslate.package  # noqa: F401  (reads settings, creates folders)
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
-    import argostranslate.package as package
-    import argostranslate.settings as settings
-
-    settings.device = "cpu"
-    module: types.ModuleType = package
-    return module
-
-
-@contextmanager
-def _argos_pointed_at(folder: Path) -> Iterator[types.ModuleType]:
-    """Yield ``argostranslate.package`` with its package folder set to ``folder``.
-
-    ``install_from_path`` ends by clearing the language cache of ``argostranslate.translate``, whose import
-    pulls in stanza and torch (seconds, hundreds of MB) for a translator Glossa never uses; when that module
-    is not loaded yet, a stand-in with a no-op cache is registered for the duration of the call.
-    """
-    package = _import_argos_package(folder)
-    import argostranslate.settings as settings
-
-    stand_in = None
-    if "argostranslate.translate" not in sys.modules:
-        stand_in = types.ModuleType("argostranslate.translate")
-
-        def get_installed_languages() -> None:  # pragma: no cover - never called
-            return None
-
-        get_installed_languages.cache_clear = lambda: None  # type: ignore[attr-defined]
-        stand_in.get_installed_languages = get_installed_languages  # type: ignore[attr-defined]
-    with _LOCK:
-        saved = settings.package_data_dir, list(settings.package_dirs)
-        settings.package_data_dir = folder
-        settings.package_dirs = [folder]
-        if stand_in is not None:
-            sys.modules["argostranslate.translate"] = stand_in
-        try:
-            yield package
-        finally:
-            settings.package_data_dir, settings.package_dirs = saved
-            if stand_in is not None and sys.modules.get("argostranslate.translate") is stand_in:
-                del sys.modules["argostranslate.translate"]
+def _check_limits(size: int, compressed: int, limits: ArchiveLimits, *, what: str, where: str) -> None:
+    """Refuse ``size`` uncompressed bytes (from ``compressed``) over the limits."""
+    if size > limits.max_size:
+        raise ModelArchiveError(
+            f"{what} unpacks to more than {limits.max_size} bytes (zip bomb?); refusing. {limits.hint()}",
+            path=where,
+        )
+    if size > _RATIO_FLOOR and size > limits.max_ratio * max(compressed, 1):
+        raise ModelArchiveError(
+            f"{what} expands more than {limits.max_ratio}x ({size} bytes from {compressed}; zip bomb?); "
+            f"refusing. {limits.hint()}",
+            path=where,
+        )
 
 
 def _dir_size(folder: Path) -> int:
@@ -403,56 +389,147 @@ def _version_key(version: str) -> tuple[tuple[int, str], ...]:
     return tuple((int(part), "") if part.isdigit() else (-1, part) for part in version.split("."))
 
 
-def install_package(archive: Path, models_dir: Path, *, replace: bool = False) -> InstalledPackage:
-    """Validate ``archive`` and install it into ``models_dir`` with argostranslate's package code.
+def _extract(archive: Path, info: ArchiveInfo, staging: Path, limits: ArchiveLimits) -> Path:
+    """Extract ``archive`` member by member under ``staging``; return the package folder there.
+
+    Bytes are counted as they are written: a member that yields more than its header declares, or an archive
+    that goes over the limits, stops the extraction (the caller removes ``staging``).
+    """
+    where = str(archive)
+    written = 0
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            for member in zf.infolist():
+                problem = _member_problem(member)
+                if problem:  # inspect_archive saw the same directory; checked again, cheaply
+                    raise ModelArchiveError(f"unsafe archive: {problem}; refusing to install", path=where)
+                parts = PurePosixPath(member.filename).parts
+                target = staging.joinpath(*parts)
+                if member.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                member_written = 0
+                with zf.open(member) as source, open(target, "xb") as sink:
+                    while chunk := source.read(_CHUNK):
+                        member_written += len(chunk)
+                        written += len(chunk)
+                        if member_written > member.file_size:
+                            raise ModelArchiveError(
+                                f"{member.filename!r} unpacks to more than the {member.file_size} bytes its "
+                                "header declares; refusing a forged archive",
+                                path=where,
+                            )
+                        _check_limits(written, info.compressed, limits, what="the archive", where=where)
+                        _check_limits(
+                            member_written,
+                            member.compress_size,
+                            limits,
+                            what=repr(member.filename),
+                            where=where,
+                        )
+                        sink.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise ModelArchiveError(f"damaged zip archive ({exc}); download it again", path=where) from exc
+    return staging / info.folder
+
+
+def _models_error(models_dir: Path, exc: OSError) -> BackendError:
+    where = exc.filename or models_dir
+    return BackendError(
+        f"cannot write in the models folder: {exc.strerror or exc}; nothing was installed "
+        "(pick a writable --models-dir)",
+        path=str(where),
+    )
+
+
+def install_package(
+    archive: Path,
+    models_dir: Path,
+    *,
+    replace: bool = False,
+    limits: ArchiveLimits | None = None,
+) -> InstalledPackage:
+    """Validate ``archive``, extract it, load it, and only then install it into ``models_dir``.
 
     Args:
         archive: the ``.argosmodel`` file.
         models_dir: the models folder (created when missing).
-        replace: remove an installed package of the same pair first, instead of refusing.
+        replace: replace an installed package of the same pair (kept until the new one has loaded).
+        limits: size and ratio limits (the defaults when omitted).
 
     Returns:
         The installed package.
 
     Raises:
-        ModelArchiveError: the archive is invalid (nothing was written), or the pair is already installed and
-            ``replace`` is false.
-        BackendError: the extraction failed.
+        ModelArchiveError: the archive is invalid, over the limits, or its model does not load (nothing was
+            written), or the pair is already installed and ``replace`` is false.
+        BackendError: the models folder cannot be written.
     """
-    info = inspect_archive(archive)
+    limits = limits or ArchiveLimits()
+    info = inspect_archive(archive, limits)
     existing = [p for p in list_packages(models_dir) if p.pair == info.pair]
     destination = models_dir / info.folder
-    if (existing or destination.exists()) and not replace:
+    if (existing or os.path.lexists(destination)) and not replace:
         where = existing[0].path if existing else destination
         raise ModelArchiveError(
             f"{info.pair} is already installed in {where}; run `glossa models remove {info.pair}` first "
             "or pass --replace",
             path=str(archive),
         )
-    models_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=models_dir))
+    created = not models_dir.exists()
     try:
-        with _argos_pointed_at(staging) as package:
-            try:
-                package.install_from_path(archive)
-            except Exception as exc:  # argostranslate raises bare Exception
-                raise BackendError(
-                    f"argostranslate could not install the package: {exc}", path=str(archive)
-                ) from exc
-        staged = staging / info.folder
-        if not (staged / "metadata.json").is_file():
-            raise BackendError("argostranslate extracted nothing usable", path=str(archive))
-        for old in existing:
-            shutil.rmtree(old.path)
-        if destination.exists():
-            shutil.rmtree(destination)
-        os.replace(staged, destination)
+        models_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=models_dir))
+    except OSError as exc:
+        raise _models_error(models_dir, exc) from None
+    committed = False
+    try:
+        try:
+            staged = _extract(archive, info, staging / "new", limits)
+        except OSError as exc:
+            raise _models_error(models_dir, exc) from None
+        candidate = _read_installed(staged)
+        if candidate is None:
+            raise ModelArchiveError("the extracted metadata.json does not read back", path=str(archive))
+        problems = _load_problems(candidate)
+        if problems:
+            raise ModelArchiveError(
+                f"the package does not load ({problems[0]}); nothing was installed"
+                + ("; the installed package was kept" if existing else ""),
+                path=str(archive),
+            )
+        try:
+            _commit(staged, destination, [p.path for p in existing], staging / "old")
+        except OSError as exc:
+            raise _models_error(models_dir, exc) from None
+        committed = True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if created and not committed:  # a refused install leaves no empty models folder behind
+            with contextlib.suppress(OSError):
+                models_dir.rmdir()
     installed = _read_installed(destination)
-    if installed is None:  # pragma: no cover - inspect_archive checked the metadata
+    if installed is None:  # pragma: no cover - checked in staging
         raise BackendError("installed package has unreadable metadata.json", path=str(destination))
     return installed
+
+
+def _commit(staged: Path, destination: Path, old: list[Path], attic: Path) -> None:
+    """Move ``staged`` to ``destination``; the ``old`` packages go to ``attic`` first, back on failure."""
+    attic.mkdir()
+    moved: list[tuple[Path, Path]] = []
+    doomed = list(dict.fromkeys([*old, *([destination] if os.path.lexists(destination) else [])]))
+    try:
+        for number, path in enumerate(doomed):
+            parked = attic / str(number)
+            os.replace(path, parked)
+            moved.append((parked, path))
+        os.replace(staged, destination)
+    except OSError:
+        for parked, path in reversed(moved):
+            os.replace(parked, path)
+        raise
 
 
 def remove_package(models_dir: Path, pair: str) -> tuple[InstalledPackage, ...]:
@@ -468,7 +545,13 @@ def remove_package(models_dir: Path, pair: str) -> tuple[InstalledPackage, ...]:
             f"no {source}-{target} package is installed in {models_dir}; `glossa models list` shows what is"
         )
     for pkg in doomed:
-        shutil.rmtree(pkg.path)
+        try:
+            shutil.rmtree(pkg.path)
+        except OSError as exc:
+            raise BackendError(
+                f"cannot remove the package: {exc.strerror or exc}; check the models folder's permissions",
+                path=str(pkg.path),
+            ) from None
     return tuple(doomed)
 
 
