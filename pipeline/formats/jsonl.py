@@ -3,7 +3,12 @@
 Each record's field is a :class:`~pipeline.models.TextUnit` of its own (``line`` = ``record`` = the 1-based
 line number); its non-blank lines, trimmed, are ``FIELD`` segments with offsets inside the field's string.
 Broken records (not JSON, not an object, no such field, not a string) go to ``Document.errors`` and are
-skipped; blank lines are skipped silently. The writer re-serialises only edited records.
+skipped; blank lines are skipped silently.
+
+The writer never re-serialises a record: it finds the exact span of the field's string literal in the raw
+line and splices the new literal in, so every other byte (big or odd numbers such as ``1.0e400``, spacing,
+key order, duplicate keys, escapes) stays as it was. With duplicate keys the last one is the field, as in
+:func:`json.loads`.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
+from json.decoder import scanstring
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import FormatError
@@ -97,6 +103,12 @@ def _record(line: str, field: str) -> tuple[dict[str, Any], str]:
         raise ValueError(f"record has no field {field!r}; record skipped (pass --field NAME)") from exc
     if not isinstance(value, str):
         raise ValueError(f"field {field!r} is {_type_name(value)}, not a string; record skipped")
+    bad = _SURROGATE.search(value)
+    if bad:
+        raise ValueError(
+            f"field {field!r} holds a lone surrogate \\u{ord(bad.group()):04x} (not a character); "
+            "record skipped"
+        )
     return obj, value
 
 
@@ -135,16 +147,80 @@ def read_jsonl(text: str, *, source: str, encoding: str = "utf-8", field: str = 
     return Document(source, DocFormat.JSONL, encoding, text, tuple(units), tuple(segments), tuple(errors))
 
 
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _ws(line: str, at: int) -> int:
+    match = _WHITESPACE.match(line, at)
+    return match.end() if match else at
+
+
+def _value_span(line: str, keys: Sequence[str], at: int = 0) -> tuple[int, int]:
+    """The ``[start, end)`` span of the value at ``keys`` inside the JSON object starting at ``at``.
+
+    The last of duplicate keys wins, as in :func:`json.loads`.
+
+    >>> line = '{"a": 1e5, "t": "x", "t" : "yz"}'
+    >>> start, end = _value_span(line, ["t"]); line[start:end]
+    '"yz"'
+
+    Raises:
+        ValueError: not an object, or no such key (the line changed since it was read).
+    """
+    at = _ws(line, at)
+    if not line.startswith("{", at):
+        raise ValueError("not a JSON object")
+    at = _ws(line, at + 1)
+    found: tuple[int, int] | None = None
+    if line.startswith("}", at):
+        raise ValueError(f"no field {keys[0]!r}")
+    while True:
+        if not line.startswith('"', at):
+            raise ValueError("expected a key")
+        key, at = scanstring(line, at + 1)
+        at = _ws(line, at)
+        if not line.startswith(":", at):
+            raise ValueError("expected ':'")
+        start = _ws(line, at + 1)
+        _, end = _DECODER.raw_decode(line, start)
+        if key == keys[0]:
+            found = (start, end)
+        at = _ws(line, end)
+        if line.startswith(",", at):
+            at = _ws(line, at + 1)
+            continue
+        if line.startswith("}", at):
+            break
+        raise ValueError("expected ',' or '}'")
+    if found is None:
+        raise ValueError(f"no field {keys[0]!r}")
+    if len(keys) > 1:
+        return _value_span(line, keys[1:], found[0])
+    return found
+
+
+def _literal(value: str) -> str:
+    """``value`` as a JSON string literal: UTF-8 as is, lone surrogates escaped (the file stays UTF-8).
+
+    >>> print(_literal('a"' + chr(0xD800)))
+    "a\\"\\ud800"
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def write_jsonl(doc: Document, edits: Sequence[Edit] = ()) -> str:
-    """Re-serialise the edited records of a JSON Lines document; every other line keeps its exact text.
+    """Splice the edited fields into their records; every other byte of the file stays as it was.
 
     Raises:
         FormatError: an edited record no longer parses as it did when read (the document was changed).
 
     >>> from pipeline.formats import Edit
-    >>> doc = read_jsonl('{"id": 1, "text": "Hola"}\\r\\n{"text": "x"}\\n', source="a.jsonl")
+    >>> doc = read_jsonl('{"id": 1.0e400,  "text": "Hola"}\\r\\n{"text": "x"}\\n', source="a.jsonl")
     >>> write_jsonl(doc, [Edit(0, 0, 4, "Hello")])
-    '{"id": 1, "text": "Hello"}\\r\\n{"text": "x"}\\n'
+    '{"id": 1.0e400,  "text": "Hello"}\\r\\n{"text": "x"}\\n'
     """
     values: dict[int, tuple[TextUnit, str]] = {}
     for index in sorted({e.unit for e in edits}):
@@ -162,17 +238,18 @@ def write_jsonl(doc: Document, edits: Sequence[Edit] = ()) -> str:
             continue
         unit, value = values.pop(number)
         field = unit.field or "text"
+        line = text[start:content_end]
         try:
-            obj, old = _record(text[start:content_end], field)
-        except ValueError as exc:
+            obj, old = _record(line, field)
+            span = _value_span(line, _path(obj, field))
+        except (ValueError, json.JSONDecodeError) as exc:
             raise FormatError(
                 f"record changed since it was read: {exc}", path=doc.source, line=number
             ) from exc
-        if old != unit.text:
+        if old != unit.text or json.loads(line[span[0] : span[1]]) != old:
             raise FormatError("record changed since it was read; read it again", path=doc.source, line=number)
-        set_field(obj, field, value)
-        parts += [text[position:start], json.dumps(obj, ensure_ascii=False)]
-        position = content_end
+        parts += [text[position : start + span[0]], _literal(value)]
+        position = start + span[1]
         if not values:
             break
     if values:
