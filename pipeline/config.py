@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
     "MAX_JOBS",
     "Settings",
+    "check_glob",
     "data_home",
     "language_code",
     "parse_size",
@@ -200,7 +201,7 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             return tuple(Path(str(v)).expanduser() for v in items if str(v))
         if name in ("include", "exclude"):
             items = value.split(",") if isinstance(value, str) else list(value)
-            return tuple(str(v) for v in items if str(v))
+            return tuple(check_glob(str(v)) for v in items if str(v))
         if name == "models_dir":
             return Path(str(value)).expanduser()
         if name == "expected_language":
@@ -208,6 +209,33 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
         return str(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"invalid value {value!r} for {name} ({exc}); fix it in {origin}") from exc
+
+
+def check_glob(pattern: str) -> str:
+    """Return ``pattern`` if it is a well-formed glob; an unclosed ``[`` is an error, not a literal.
+
+    >>> check_glob("*.md"), check_glob("[!.]*"), check_glob("[]]x")
+    ('*.md', '[!.]*', '[]]x')
+    >>> check_glob("[")
+    Traceback (most recent call last):
+    ...
+    ValueError: glob '[' has an unclosed '['; write [[] for a literal bracket
+    """
+    i, n = 0, len(pattern)
+    while i < n:
+        if pattern[i] == "[":
+            j = i + 1
+            if j < n and pattern[j] == "!":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 1
+            if j >= n:
+                raise ValueError(f"glob {pattern!r} has an unclosed '['; write [[] for a literal bracket")
+            i = j
+        i += 1
+    return pattern
 
 
 def language_code(value: str) -> str:

@@ -67,11 +67,18 @@ def translate(
     Exit codes: 0 all translated, 1 something stayed untranslated or missed a required term, 2 errors.
     """
     from pipeline import translate_reports, workflows
+    from pipeline.config import language_code
     from pipeline.errors import ConfigError
 
     with pipeline_errors():
         if in_place and output is not None:
             raise ConfigError("--in-place and --output exclude each other; pick one")
+        for option, code in (("--to", target), ("--from", source)):
+            if code is not None:
+                try:
+                    language_code(code)
+                except ValueError as exc:
+                    raise ConfigError(f"{option}: {exc}") from None
         settings = make_settings(
             ctx,
             glossaries=tuple(glossary or ()),

@@ -3,7 +3,9 @@
 :func:`decode` settles the encoding in a fixed order, so the same bytes always give the same text:
 
 1. a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE) decides;
-2. NUL bytes or many control characters mean a binary file (an error);
+2. NUL bytes or many control characters mean a binary file (an error), unless the bytes read as UTF-16
+   without a byte-order mark (one byte of each pair repeating, a strict decode, printable text); such a file
+   is written back the same way, without a mark;
 3. strict UTF-8; text that is mostly valid UTF-8 with a few stray bytes is an error naming the first one
    (guessing a legacy code page for it would turn every UTF-8 character into mojibake);
 4. charset-normalizer, restricted to the legacy code pages our users' files come in (Windows-1251 and
@@ -90,6 +92,36 @@ def _is_binary(data: bytes) -> bool:
     return controls * 20 > len(data)
 
 
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Read UTF-16 that has no byte-order mark, or return None when the bytes are not such text.
+
+    In UTF-16 text one byte of each code unit (the high one) takes very few values: 0x00 for Latin, 0x04
+    for Cyrillic. The byte order is the one whose high bytes repeat; the reading must decode strictly and be
+    printable text (letters, spaces, line breaks), else the file is binary after all.
+
+    >>> _utf16_without_bom("Привет, world\\n".encode("utf-16-le"))
+    ('Привет, world\\n', 'utf-16-le')
+    >>> _utf16_without_bom(bytes(range(256)) * 4) is None
+    True
+    """
+    if len(data) < 4 or len(data) % 2:
+        return None
+    orders = []
+    for codec, high in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
+        orders.append((max(high.count(value) for value in set(high)), codec))
+    for common, codec in sorted(orders, key=lambda order: -order[0]):  # the more repetitive high bytes first
+        if common * 2 < len(data) // 2:
+            continue
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        plain = sum(1 for char in text if char.isprintable() or char in "\t\n\r\f\v")
+        if "\x00" not in text and plain * 100 >= len(text) * 98:
+            return text, codec
+    return None
+
+
 def decode(data: bytes, *, source: str) -> tuple[str, str]:
     """Decode a file's bytes, detecting the encoding.
 
@@ -124,6 +156,9 @@ def decode(data: bytes, *, source: str) -> tuple[str, str]:
                     path=source,
                 ) from exc
     if _is_binary(data):
+        found = _utf16_without_bom(data)
+        if found is not None:
+            return found
         raise InputError(f"binary file (NUL or control bytes); {_BINARY_HINT}", path=source)
     try:
         return data.decode("utf-8"), "utf-8"

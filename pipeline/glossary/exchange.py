@@ -8,6 +8,11 @@
   source``, then per language ``xx`` (the preferred term; Google's "equivalent term sets" header is a list of
   such codes), ``xx-variants``, ``xx-forbidden``, ``xx-abbr`` (lists joined by `` | ``) and ``xx-case``.
   Export then import gives back the same concepts.
+* **Formula-like cells** (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) are written with a
+  leading apostrophe, as OWASP advises against CSV injection, so a spreadsheet shows them as text; a cell
+  that really starts with an apostrophe before such a character gets one more. Import (pairs, full CSV/TSV,
+  ``add --from-csv``) drops exactly one apostrophe before those characters, so export then import gives back
+  the same terms.
 * **TBX-Basic** (ISO 30042, ``martif``): ``termEntry`` > ``langSet`` > ``tig`` > ``term`` with ``termNote``
   ``administrativeStatus`` ``preferredTerm-admn-sts`` (term), ``admittedTerm-admn-sts`` (variant and
   abbreviation) and ``deprecatedTerm-admn-sts`` (forbidden); abbreviations carry ``termType``
@@ -30,14 +35,17 @@ from pipeline.errors import GlossaryError
 from pipeline.glossary.model import CASE_RULES, NUMBER, POS_VALUES, Concept, Glossary, TermEntry
 
 __all__ = [
+    "FORMULA_TRIGGERS",
     "LIST_SEP",
     "dumps_csv",
     "dumps_pairs",
     "dumps_tbx",
+    "escape_cell",
     "loads_csv",
     "loads_pairs",
     "loads_tbx",
     "slug",
+    "unescape_cell",
 ]
 
 LIST_SEP = " | "
@@ -87,6 +95,35 @@ def slug(text: str, taken: set[str] | None = None) -> str:
     return candidate
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = "=+-@\t\r"
+
+
+def escape_cell(cell: str) -> str:
+    """Neutralise a formula-like cell with a leading apostrophe, as OWASP advises; reversible.
+
+    A cell that already starts with an apostrophe followed by a trigger (or by another apostrophe) gets one
+    more, so :func:`unescape_cell` gives back exactly what was written.
+
+    >>> escape_cell("=HYPERLINK(x)"), escape_cell("@SUM(A1)"), escape_cell("ISS"), escape_cell("'=x")
+    ("'=HYPERLINK(x)", "'@SUM(A1)", 'ISS', "''=x")
+    """
+    if cell and (cell[0] in FORMULA_TRIGGERS or (cell[0] == "'" and cell[1:2] in (*FORMULA_TRIGGERS, "'"))):
+        return "'" + cell
+    return cell
+
+
+def unescape_cell(cell: str) -> str:
+    """Undo :func:`escape_cell`: drop one apostrophe before a formula trigger or another apostrophe.
+
+    >>> unescape_cell("'=HYPERLINK(x)"), unescape_cell("''=x"), unescape_cell("'tis"), unescape_cell("'")
+    ('=HYPERLINK(x)', "'=x", "'tis", "'")
+    """
+    if cell[:1] == "'" and cell[1:2] and cell[1:2] in (*FORMULA_TRIGGERS, "'"):
+        return cell[1:]
+    return cell
+
+
 class _Writer:
     """CSV with standard quoting; TSV as DeepL and Google read it: no quoting, so no tabs or line breaks."""
 
@@ -111,7 +148,7 @@ class _Writer:
                     raise GlossaryError(
                         f"{cell!r} holds a tab or line break, which TSV cannot carry; export CSV"
                     )
-        self.writer.writerow(row)
+        self.writer.writerow([escape_cell(cell) for cell in row])
 
 
 def dumps_pairs(glossary: Glossary, source: str, target: str, *, delimiter: str = ",") -> str:
@@ -153,7 +190,7 @@ def _rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     try:
         for row in reader:
             if row and any(cell.strip() for cell in row):
-                out.append((reader.line_num, row))
+                out.append((reader.line_num, [unescape_cell(cell) for cell in row]))
     except csv.Error as exc:
         raise GlossaryError(f"CSV syntax error: {exc}; fix the quoting", line=reader.line_num) from None
     return out
@@ -470,7 +507,8 @@ def loads_tbx(text: str, *, path: str = "<tbx>", glossary_id: str = "imported") 
 
     Raises:
         GlossaryError: the XML is malformed or truncated (with its line), declares entities or external
-            references (refused: entity bombs, XXE), or an entry lacks an English preferred term.
+            references (refused: entity bombs, XXE), its root is not ``martif``/``tbx`` (another XML file), or
+            an entry lacks an English preferred term.
     """
     import defusedxml.ElementTree as safe_et
     from defusedxml import DefusedXmlException
@@ -494,6 +532,13 @@ def loads_tbx(text: str, *, path: str = "<tbx>", glossary_id: str = "imported") 
             path=path,
             line=_line_of(text, "<!ENTITY") or _line_of(text, "<!DOCTYPE"),
         ) from None
+    if _local(root.tag) not in ("martif", "tbx"):
+        raise GlossaryError(
+            f"root element <{_local(root.tag)}> is not TBX (<martif> or <tbx>); pass a TBX file, or name the "
+            "layout with --as",
+            path=path,
+            line=_line_of(text, f"<{_local(root.tag)}") or 1,
+        )
     meta: dict[str, str] = {}
     title = ""
     for element in root.iter():

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pipeline.glossary.exchange import slug
+from pipeline.glossary.exchange import escape_cell, slug
 
 __all__ = ["Candidate", "candidates_csv", "extract_candidates"]
 
@@ -246,5 +246,5 @@ def candidates_csv(candidates: Iterable[Candidate]) -> str:
         en = c.term if is_en else ""
         en_abbr = c.term if is_en and c.kind == "abbreviation" else ""
         row = [cid, category, en, en_abbr, *[c.term if lang == c.lang else "" for lang in langs]]
-        writer.writerow([*row, c.kind, str(c.count), str(c.files), c.example])
+        writer.writerow([escape_cell(cell) for cell in (*row, c.kind, str(c.count), str(c.files), c.example)])
     return buffer.getvalue()

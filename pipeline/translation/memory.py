@@ -440,8 +440,16 @@ def export_tmx(memory: TranslationMemory, path: Path, *, overwrite: bool = False
         The number of entries written.
 
     Raises:
-        InputError: ``path`` exists and ``overwrite`` is false, or it cannot be written.
+        InputError: ``path`` is the memory database itself (or its journal), exists and ``overwrite`` is
+            false, or it cannot be written.
     """
+    database = Path(os.path.realpath(memory.path))
+    own = {database, *(database.with_name(database.name + s) for s in ("-journal", "-wal", "-shm"))}
+    if Path(os.path.realpath(path)) in own:
+        raise InputError(
+            "is the translation memory itself; export to another file (--force never overwrites it)",
+            path=str(path),
+        )
     if path.exists() and not overwrite:
         raise InputError(
             "already exists; pass --force to overwrite it or choose another name", path=str(path)

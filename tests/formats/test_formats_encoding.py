@@ -80,7 +80,6 @@ def test_encode_unknown_codec() -> None:
     "data",
     [
         pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", id="png-nul"),
-        pytest.param("text".encode("utf-16-le"), id="utf16-without-bom"),
         pytest.param(bytes(range(1, 9)) * 10 + b"some text", id="control-bytes"),
     ],
 )
@@ -119,3 +118,17 @@ def test_broken_utf16_after_bom() -> None:
 def test_decode_is_deterministic() -> None:
     data = RUSSIAN.encode("cp1251")
     assert {decode(data, source="a") for _ in range(3)} == {(RUSSIAN, "cp1251")}
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text", ["text", "Привет, мир.\nSecond line\r\n", "Fußball 𝔘 ok\n"])
+def test_utf16_without_bom_is_text_and_written_back_the_same_way(text: str, codec: str) -> None:
+    data = text.encode(codec)
+    assert decode(data, source="a.txt") == (text, codec)
+    assert encode(text, codec) == data  # no byte-order mark added
+
+
+def test_binary_that_pairs_like_utf16_is_still_binary() -> None:
+    data = bytes([0x01, 0x00, 0x02, 0x00, 0x03, 0x00, 0x7F, 0x00] * 64)  # control characters only
+    with pytest.raises(InputError, match="binary file"):
+        decode(data, source="a.bin")
