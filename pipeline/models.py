@@ -212,15 +212,17 @@ def blank_protected(text: str, segment: Segment) -> str:
 def line_col(text: str, offset: int, *, first_line: int = 1) -> tuple[int, int]:
     """Return the 1-based ``(line, column)`` of ``offset`` in ``text``.
 
-    Lines end at ``\\n``; a ``\\r\\n`` pair counts as one line end and ``\\r`` is part of the line before.
+    Lines end at ``\\n``, ``\\r\\n`` (one line end) or a lone ``\\r``.
 
     >>> line_col("ab\\ncd", 3)
     (2, 1)
     >>> line_col("ab\\ncd", 1, first_line=10)
     (10, 2)
+    >>> line_col("ab\\rcd\\r\\nef", 8)
+    (3, 1)
     """
-    line = text.count("\n", 0, offset)
-    last = text.rfind("\n", 0, offset)
+    line = text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset)
+    last = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset))
     return first_line + line, offset - last
 
 

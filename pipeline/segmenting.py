@@ -190,7 +190,8 @@ def _cut_long(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _lines(text: str, start: int, end: int, soft_wrap: bool) -> Iterator[tuple[int, int]]:
-    pattern = re.compile(r"\n[ \t\r\f\v]*\n\s*" if soft_wrap else r"\n")
+    # lines end at \n, \r\n or a lone \r
+    pattern = re.compile(r"(?:\r\n?|\n)[ \t\f\v]*(?:\r\n?|\n)\s*" if soft_wrap else r"\r\n?|\n")
     pos = start
     for match in pattern.finditer(text, start, end):
         yield pos, match.start()

@@ -132,6 +132,9 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x > -60 else 0.0
 
 
+_LINE_END = regex.compile(r"\r\n?|\n")
+
+
 class _Lines:
     """Line/column lookup for one unit (newline positions found once, then bisected)."""
 
@@ -143,13 +146,8 @@ class _Lines:
         if self.unit.record is not None:
             return self.unit.line, offset + 1
         if self._newlines is None:
-            text = self.unit.text
-            found: list[int] = []
-            pos = text.find("\n")
-            while pos >= 0:
-                found.append(pos)
-                pos = text.find("\n", pos + 1)
-            self._newlines = found
+            # the last character of each line end: \n, \r\n or a lone \r
+            self._newlines = [m.end() - 1 for m in _LINE_END.finditer(self.unit.text)]
         index = bisect_right(self._newlines, offset - 1)
         last = self._newlines[index - 1] if index else -1
         return self.unit.line + index, offset - last

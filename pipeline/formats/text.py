@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 __all__ = ["line_segments", "read_text", "write_text"]
 
-# A line's content without its leading and trailing whitespace; blank lines do not match.
-_TRIMMED_LINE = re.compile(r"^[^\S\n]*(\S(?:[^\n]*\S)?)", re.MULTILINE)
+# A line's content without its leading and trailing whitespace; blank lines do not match. Lines end at
+# ``\n``, ``\r\n`` or a lone ``\r`` (old Mac files, some scrapers).
+_TRIMMED_LINE = re.compile(r"(?:\A|(?<=[\r\n]))[^\S\r\n]*(\S(?:[^\r\n]*\S)?)")
 
 
 def line_segments(text: str, *, unit: int = 0, kind: BlockKind = BlockKind.LINE) -> tuple[Segment, ...]:
@@ -23,6 +24,8 @@ def line_segments(text: str, *, unit: int = 0, kind: BlockKind = BlockKind.LINE)
 
     >>> [(s.start, s.end) for s in line_segments("  ab \\n\\n c\\r\\n")]
     [(2, 4), (8, 9)]
+    >>> [(s.start, s.end) for s in line_segments("ab\\rcd")]
+    [(0, 2), (3, 5)]
     """
     # URLs never cross whitespace, so each lies inside one line's segment: find them all in one pass.
     urls = url_spans(text, 0, len(text))
