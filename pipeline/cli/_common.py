@@ -119,8 +119,11 @@ def pipeline_errors() -> Iterator[None]:
         # The last resort for a failure at the disk edge that no layer below named (a folder that cannot be
         # made, a file in the way): one line naming the path, exit 2, never a traceback.
         where = f"{exc.filename}: " if exc.filename else ""
+        reason = f"{exc.strerror or exc}; check the path, its permissions and free space"
+        if isinstance(exc, FileExistsError | NotADirectoryError):
+            reason = "a file is in the way where a folder is needed; choose another output"
         err_console.print(
-            f"glossa: error: {where}{exc.strerror or exc}; check the path, its permissions and free space",
+            f"glossa: error: {where}{reason}",
             markup=False,
             highlight=False,
         )

@@ -552,7 +552,7 @@ def _locked(path: Path) -> Iterator[None]:
     except OSError as exc:
         raise GlossaryError(
             f"cannot create the lock file {lock.lock_file}: {exc.strerror or exc}; "
-            "the folder must be writable",
+            "the folder must be writable and have free space",
             path=str(path),
         ) from None
     try:
