@@ -399,7 +399,7 @@ def validate(
     results = [(g, validate_glossary(g)) for g in glossaries]
     if output_format is Format.json:
         _json(
-            [{"path": exc.path, "error": exc.message, "line": exc.line} for exc in failed]
+            [{"path": e.path, "error": e.message, "line": e.line} for e in failed]
             + [
                 {
                     "path": g.path,
@@ -424,8 +424,8 @@ def validate(
             for f in found:
                 _echo(f"{g.path}:{f.line}: {f.severity.value}: {f.message} [{f.rule}]")
             _echo(f"{g.path}: {len(g.concepts)} concepts, {len(found)} finding(s)")
-    for exc in failed:
-        err_console.print(f"glossa: error: {exc}", markup=False, highlight=False)
+    for problem in failed:
+        err_console.print(f"glossa: error: {problem}", markup=False, highlight=False)
     if failed:
         raise typer.Exit(2)
     if fail_on is FailOn.never:
