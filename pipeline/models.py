@@ -218,7 +218,7 @@ def line_col(text: str, offset: int, *, first_line: int = 1) -> tuple[int, int]:
     (2, 1)
     >>> line_col("ab\\ncd", 1, first_line=10)
     (10, 2)
-    >>> line_col("ab\\rcd\\r\\nef", 8)
+    >>> line_col("ab\\rcd\\r\\nef", 7)
     (3, 1)
     """
     line = text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset)
