@@ -25,6 +25,8 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # C0 controls but tab, DEL and C1 controls; bidi embeddings, overrides and isolates (Trojan Source).
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
 
 def path_text(path: str | os.PathLike[str]) -> str:
     """Return a file name as UTF-8-safe text: each undecodable byte as ``%XX``.
@@ -47,7 +49,10 @@ def printable(text: str) -> str:
     text = path_text(text)
 
     def escape(match: re.Match[str]) -> str:
-        code = ord(match.group())
+        char = match.group()
+        if char in _NAMED:
+            return _NAMED[char]
+        code = ord(char)
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
     return _CONTROL.sub(escape, text)

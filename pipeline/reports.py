@@ -7,10 +7,12 @@ run always renders to the same bytes. JSON keys keep a fixed order; confidences 
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from io import StringIO
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 from rich import box
 from rich.console import Console
@@ -132,7 +134,12 @@ def render_jsonl(run: AuditRun) -> str:
 
 
 def _uri(path: str) -> str:
-    return PurePath(path_text(path)).as_posix()
+    """A relative URI reference for SARIF: the name's bytes percent-encoded where a URI needs it.
+
+    >>> _uri("docs/a b.txt"), _uri(os.fsdecode(b"bad\\xff.txt")), _uri("esc\\x1b[0m.md")
+    ('docs/a%20b.txt', 'bad%FF.txt', 'esc%1B%5B0m.md')
+    """
+    return quote(os.fsencode(PurePath(path).as_posix()), safe="/")
 
 
 def render_sarif(run: AuditRun) -> str:

@@ -82,15 +82,14 @@ def build_finder(request: AuditRequest) -> StrayFinder:
 
 def _audit_one(finder: StrayFinder, path: Path, field: str) -> FileReport:
     from pipeline.formats import read_path
-    from pipeline.names import path_text
 
     try:
         doc = read_path(path, field=field)
     except InputError as exc:
-        return FileReport(path=path_text(path), format=None, encoding=None, error=exc.message)
+        return FileReport(path=str(path), format=None, encoding=None, error=exc.message)
     error = "; ".join(f"line {line}: {message}" for line, message in doc.errors) or None
     return FileReport(
-        path=path_text(path),
+        path=str(path),
         format=doc.format,
         encoding=doc.encoding,
         error=error,
@@ -423,7 +422,7 @@ def _check_translate_outputs(
     if request.xliff is not None:
         outputs.append(Planned(request.xliff, "--xliff"))
     inputs = [path for path, _ in placed]
-    check_outputs([*inputs, *settings.glossaries, settings.memory_path], outputs)
+    check_outputs([*inputs, *settings.glossaries, settings.memory_path], outputs, in_place_option=True)
 
 
 def _open_memory(settings: Settings) -> Any:

@@ -347,7 +347,7 @@ def apply_xliff(
                 in_place=in_place,
             )
         )
-    check_outputs([path, *documents.values(), settings.memory_path], planned)
+    check_outputs([path, *documents.values(), settings.memory_path], planned, in_place_option=True)
 
     # Everything is checked: write every document (backups first), then the memory.
     for plan in plans:

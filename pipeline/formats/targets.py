@@ -76,12 +76,15 @@ def same_file(a: Path, b: Path) -> bool:
     return ia is not None and ia == _inode(b)
 
 
-def check_outputs(inputs: Iterable[Path], outputs: Sequence[Planned]) -> tuple[Planned, ...]:
+def check_outputs(
+    inputs: Iterable[Path], outputs: Sequence[Planned], *, in_place_option: bool = False
+) -> tuple[Planned, ...]:
     """Check a command's planned outputs against its inputs and each other, before anything is written.
 
     Args:
         inputs: every file the run reads (documents, glossaries, the XLIFF, the memory database).
         outputs: every file the run will write, in order.
+        in_place_option: the command has ``--in-place`` (the message then mentions it).
 
     Returns:
         ``outputs``, unchanged, when every rule holds.
@@ -105,9 +108,10 @@ def check_outputs(inputs: Iterable[Path], outputs: Sequence[Planned]) -> tuple[P
         inode = _inode(out.path)
         hit = by_key.get(key) or (by_inode.get(inode) if inode is not None else None)
         if hit is not None and not (out.in_place and out.of is not None and same_file(out.of, out.path)):
+            hint = " (or --in-place to rewrite the inputs, with a .bak backup)" if in_place_option else ""
             raise ConfigError(
                 f"{out.describe()} is the input {hit}; writing it would overwrite that input; "
-                "choose another output path (or --in-place to rewrite inputs, with a .bak backup)"
+                f"choose another output path{hint}"
             )
         first = seen.get(key)
         if first is not None:
