@@ -135,7 +135,7 @@ def test_xliff_equal_to_output_is_refused(work: Path) -> None:
     assert code == 2
     assert _one_error(stderr) == (
         "glossa: error: -o out.txt (from a.txt) and --xliff out.txt would both be written to out.txt; one "
-        "would be lost: choose different output paths (or translate them in separate runs)"
+        "would be lost: choose different output paths (or translate their common folder, which -o mirrors)"
     )
     assert _hashes(work) == before
     assert not (work / "out.txt").exists()

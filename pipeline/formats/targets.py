@@ -117,7 +117,7 @@ def check_outputs(
         if first is not None:
             raise ConfigError(
                 f"{first.describe()} and {out.describe()} would both be written to {out.path}; one would "
-                "be lost: choose different output paths (or translate them in separate runs)"
+                "be lost: choose different output paths (or translate their common folder, which -o mirrors)"
             )
         seen[key] = out
     return tuple(outputs)
