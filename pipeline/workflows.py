@@ -410,6 +410,7 @@ def _check_translate_outputs(
     Raises:
         ConfigError: an output is an input (not ``--in-place``), or two outputs share a path.
     """
+    from pipeline.errors import ConfigError
     from pipeline.formats.targets import Planned, check_outputs
 
     outputs: list[Planned] = []
@@ -421,6 +422,16 @@ def _check_translate_outputs(
             outputs.append(Planned(target, "-o" if request.output is not None else "output", of=path))
     if request.xliff is not None:
         outputs.append(Planned(request.xliff, "--xliff"))
+        from pipeline.names import path_text
+
+        for path, target in placed:
+            for name in (path, target):
+                if path_text(name) != str(name):
+                    raise ConfigError(
+                        f"--xliff cannot record the file name {path_text(name)} (not UTF-8); rename it or "
+                        "translate without --xliff",
+                        path=str(request.xliff),
+                    )
     inputs = [path for path, _ in placed]
     check_outputs([*inputs, *settings.glossaries, settings.memory_path], outputs, in_place_option=True)
 

@@ -365,6 +365,17 @@ def test_control_characters_in_names_never_reach_the_terminal(odd_names: Path) -
     )
 
 
+def test_xliff_refuses_a_name_it_cannot_record_before_writing(odd_names: Path) -> None:
+    before = _hashes(odd_names)
+    code, stderr = _run("translate", os.fsdecode(b"bad\xff.txt"), "-o", "out.txt", "--xliff", "r.xlf")
+    assert code == 2
+    assert _one_error(stderr) == (
+        "glossa: error: r.xlf: --xliff cannot record the file name bad%FF.txt (not UTF-8); rename it or "
+        "translate without --xliff"
+    )
+    assert _hashes(odd_names) == before
+
+
 # ------------------------------------------------------------------------------------ the property test
 
 _TARGETS = ["a.txt", "./a.txt", "b.txt", "sub/../b.txt", "link.txt", "out.txt", "out", "r.xlf", "out.txt"]
