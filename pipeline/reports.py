@@ -7,10 +7,12 @@ run always renders to the same bytes. JSON keys keep a fixed order; confidences 
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from io import StringIO
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 from rich import box
 from rich.console import Console
@@ -19,6 +21,7 @@ from rich.text import Text
 
 from pipeline import __version__
 from pipeline.models import AuditRun, FileReport, Finding, FindingKind, Severity
+from pipeline.names import path_text, printable
 
 __all__ = [
     "AUDIT_SCHEMA",
@@ -95,7 +98,7 @@ def summary(run: AuditRun) -> dict[str, Any]:
 
 def _file_to_dict(report: FileReport) -> dict[str, Any]:
     return {
-        "path": report.path,
+        "path": path_text(report.path),
         "format": report.format.value if report.format else None,
         "encoding": report.encoding,
         "error": report.error,
@@ -120,14 +123,23 @@ def render_jsonl(run: AuditRun) -> str:
     lines: list[str] = []
     for report in run.files:
         if report.error is not None:
-            lines.append(json.dumps({"path": report.path, "error": report.error}, ensure_ascii=False))
+            lines.append(
+                json.dumps({"path": path_text(report.path), "error": report.error}, ensure_ascii=False)
+            )
         for finding in report.findings:
-            lines.append(json.dumps({"path": report.path, **finding_to_dict(finding)}, ensure_ascii=False))
+            lines.append(
+                json.dumps({"path": path_text(report.path), **finding_to_dict(finding)}, ensure_ascii=False)
+            )
     return "".join(line + "\n" for line in lines)
 
 
 def _uri(path: str) -> str:
-    return PurePath(path).as_posix()
+    """A relative URI reference for SARIF: the name's bytes percent-encoded where a URI needs it.
+
+    >>> _uri("docs/a b.txt"), _uri(os.fsdecode(b"bad\\xff.txt")), _uri("esc\\x1b[0m.md")
+    ('docs/a%20b.txt', 'bad%FF.txt', 'esc%1B%5B0m.md')
+    """
+    return quote(os.fsencode(PurePath(path).as_posix()), safe="/")
 
 
 def render_sarif(run: AuditRun) -> str:
@@ -224,7 +236,7 @@ def render_sarif(run: AuditRun) -> str:
 
 
 def _fragment(text: str, limit: int = 72) -> str:
-    flat = text.replace("\r", "").replace("\n", " ⏎ ")
+    flat = printable(text.replace("\r", "").replace("\n", " ⏎ "))
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
@@ -247,7 +259,7 @@ def render_table(run: AuditRun, *, width: int = 120, color: bool = False) -> str
         style = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
         for report in run.files:
             for f in report.findings:
-                where = f"{report.path}:{f.line}:{f.column}"
+                where = f"{printable(report.path)}:{f.line}:{f.column}"
                 if f.record is not None:
                     where += f" [{f.field}]"
                 action = f.action if not f.replacement else f"{f.action}: {_fragment(f.replacement, 40)}"
@@ -261,7 +273,7 @@ def render_table(run: AuditRun, *, width: int = 120, color: bool = False) -> str
                 )
         console.print(table)
     for report in run.failed_files:
-        console.print(Text(f"{report.path}: error: {report.error}", style="red"))
+        console.print(Text(printable(f"{report.path}: error: {report.error}"), style="red"))
     counts = summary(run)
     sev = counts["by_severity"]
     parts = ", ".join(f"{n} {name}" for name, n in sev.items()) or "none"

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pipeline import __version__
+from pipeline.names import path_text, printable
 from pipeline.translating import Change, Status
 from pipeline.workflows import FileTranslation, TranslateRun
 
@@ -54,8 +55,8 @@ def change_to_dict(change: Change, place: tuple[int, int], record: int | None) -
 
 def _file_dict(item: FileTranslation) -> dict[str, Any]:
     return {
-        "path": item.path,
-        "output": item.output,
+        "path": path_text(item.path),
+        "output": None if item.output is None else path_text(item.output),
         "error": item.error,
         "note": item.note,
         "changes": [
@@ -88,7 +89,7 @@ def render_json(run: TranslateRun) -> str:
 
 
 def _short(text: str, limit: int = 48) -> str:
-    flat = text.replace("\r", "").replace("\n", " ⏎ ")
+    flat = printable(text.replace("\r", "").replace("\n", " ⏎ "))
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
@@ -118,7 +119,7 @@ def render_table(run: TranslateRun, *, width: int = 120) -> str:
             if change.note and change.status in (Status.UNTRANSLATED, Status.TERM_MISSED):
                 notes[change.note] = None
             table.add_row(
-                Text(f"{item.path}:{line}:{column}"),
+                Text(f"{printable(item.path)}:{line}:{column}"),
                 Text(change.status.value),
                 Text(f"{change.source_lang}→{change.target_lang}"),
                 Text(_short(change.source_text, 80)),
@@ -130,9 +131,10 @@ def render_table(run: TranslateRun, *, width: int = 120) -> str:
         console.print(Text(f"note: {note}"))
     for item in run.files:
         if item.error is not None:
-            console.print(Text(f"{item.path}: error: {item.error}"))
+            console.print(Text(printable(f"{item.path}: error: {item.error}")))
         elif item.output is not None:
-            console.print(Text(f"{item.path} -> {item.output}" + (f" ({item.note})" if item.note else "")))
+            note = f" ({item.note})" if item.note else ""
+            console.print(Text(printable(f"{item.path} -> {item.output}{note}")))
     s = _summary(run)
     console.print(
         Text(

@@ -117,6 +117,7 @@ def audit_paths(
     settings: Settings,
     *,
     progress: Progress | None = None,
+    output: Path | None = None,
 ) -> AuditRun:
     """Audit files and folders for stray non-English (or non-``expected_language``) text.
 
@@ -124,6 +125,7 @@ def audit_paths(
         paths: files and folders; folders are searched recursively (see :func:`pipeline.formats.discover`).
         settings: the resolved settings (expected language, thresholds, glossaries, globs, jobs).
         progress: called with ``(done, total)`` after each file.
+        output: the report file the caller will write (``-o``); checked against the inputs first.
 
     Returns:
         One :class:`FileReport` per file, in sorted discovery order, whatever ``jobs`` is.
@@ -131,10 +133,14 @@ def audit_paths(
     Raises:
         InputError: a named path does not exist.
         GlossaryError: a glossary in force is invalid.
+        ConfigError: ``output`` is one of the inputs (see :mod:`pipeline.formats.targets`).
     """
     from pipeline.formats import discover
+    from pipeline.formats.targets import Planned, check_outputs
 
     files = discover(paths, include=settings.include, exclude=settings.exclude)
+    if output is not None:
+        check_outputs([*files, *settings.glossaries], [Planned(output, "-o")])
     request = AuditRequest(
         expected_language=settings.expected_language,
         min_chars=settings.min_chars,
@@ -175,6 +181,7 @@ class TranslateRequest:
     drop_chrome: bool = False
     in_place: bool = False
     output: Path | None = None
+    xliff: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,12 +210,17 @@ class FileTranslation:
 
 @dataclass(frozen=True, slots=True)
 class TranslateRun:
-    """The result of translating a set of files."""
+    """The result of translating a set of files.
+
+    ``xliff_root`` is the folder the XLIFF's paths are relative to when it is not the XLIFF's own folder
+    (the documents lie outside it): ``glossa apply`` then needs ``--root`` with that folder.
+    """
 
     target: str
     scope: str
     files: tuple[FileTranslation, ...]
     glossary_version: str = ""
+    xliff_root: str | None = None
 
 
 def output_path_for(path: Path, root: Path | None, request: TranslateRequest, *, many: bool) -> Path:
@@ -255,9 +267,10 @@ def translate_paths(
         One :class:`FileTranslation` per file.
 
     Raises:
-        InputError: a named path does not exist, or an output would overwrite an input.
+        InputError: a named path does not exist.
         GlossaryError: a glossary in force is invalid.
-        ConfigError: ``--scope all`` without ``--from``.
+        ConfigError: ``--scope all`` without ``--from``; an output would overwrite an input or another
+            output (checked for every file before anything is written, see :mod:`pipeline.formats.targets`).
     """
     from pipeline.detection.chrome import normalise_chrome
     from pipeline.errors import ConfigError
@@ -277,9 +290,18 @@ def translate_paths(
     if request.scope == "all" and not request.source:
         raise ConfigError("--scope all needs the documents' language: add --from LANG (e.g. --from ru)")
     files = discover(paths, include=settings.include, exclude=settings.exclude)
-    inputs = {p.resolve() for p in files}
     many = len(files) > 1 or any(p.is_dir() for p in paths)
     roots = [p for p in paths if p.is_dir()]
+    placed = [
+        (
+            path,
+            output_path_for(
+                path, next((r for r in roots if path.is_relative_to(r)), None), request, many=many
+            ),
+        )
+        for path in files
+    ]
+    _check_translate_outputs(placed, settings, request)
 
     glossaries = [load_glossary(p) for p in settings.glossaries]
     glossary_version = "+".join(f"{g.id}@{g.version}" for g in glossaries)
@@ -315,14 +337,7 @@ def translate_paths(
 
     results: list[FileTranslation] = []
     try:
-        for path in files:
-            root = next((r for r in roots if path.is_relative_to(r)), None)
-            target_path = output_path_for(path, root, request, many=many)
-            if not request.in_place and target_path.resolve() in inputs:
-                raise InputError(
-                    f"output {target_path} would overwrite an input; pick another -o or pass --in-place",
-                    path=str(path),
-                )
+        for path, target_path in placed:
             try:
                 doc = read_path(path, field=settings.jsonl_field, max_bytes=settings.max_file_size)
             except InputError as exc:
@@ -369,9 +384,58 @@ def translate_paths(
                 progress(len(results), len(files))
     finally:
         memory.close()
-    return TranslateRun(
+    run = TranslateRun(
         target=request.target, scope=request.scope, files=tuple(results), glossary_version=glossary_version
     )
+    if request.xliff is not None:
+        from pipeline.xliff import dump_xliff, xliff_base
+
+        base = xliff_base(
+            request.xliff, [Path(p) for item in run.files for p in (item.path, item.output) if p]
+        )
+        write_path(request.xliff, dump_xliff(run, base=base), "utf-8", overwrite=True)
+        if not same_folder(base, request.xliff.parent):
+            run = replace(run, xliff_root=str(base))
+    return run
+
+
+def same_folder(a: Path, b: Path) -> bool:
+    """Whether two folders are one (resolved real paths)."""
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _check_translate_outputs(
+    placed: Sequence[tuple[Path, Path]], settings: Settings, request: TranslateRequest
+) -> None:
+    """Every output of a translate run, checked against its inputs before the first write.
+
+    Raises:
+        ConfigError: an output is an input (not ``--in-place``), or two outputs share a path.
+    """
+    from pipeline.errors import ConfigError
+    from pipeline.formats.targets import Planned, check_outputs
+
+    outputs: list[Planned] = []
+    for path, target in placed:
+        if request.in_place:
+            outputs.append(Planned(path.with_name(path.name + ".bak"), "backup", of=path))
+            outputs.append(Planned(target, "--in-place", of=path, in_place=True))
+        else:
+            outputs.append(Planned(target, "-o" if request.output is not None else "output", of=path))
+    if request.xliff is not None:
+        outputs.append(Planned(request.xliff, "--xliff"))
+        from pipeline.names import path_text
+
+        for path, target in placed:
+            for name in (path, target):
+                if path_text(name) != str(name):
+                    raise ConfigError(
+                        f"--xliff cannot record the file name {path_text(name)} (not UTF-8); rename it or "
+                        "translate without --xliff",
+                        path=str(request.xliff),
+                    )
+    inputs = [path for path, _ in placed]
+    check_outputs([*inputs, *settings.glossaries, settings.memory_path], outputs, in_place_option=True)
 
 
 def _open_memory(settings: Settings) -> Any:

@@ -9,7 +9,9 @@ and external entities are refused.
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from pipeline.config import Settings
     from pipeline.workflows import TranslateRun
 
-__all__ = ["ReviewedUnit", "apply_xliff", "dump_xliff", "load_xliff"]
+__all__ = ["ReviewedUnit", "apply_xliff", "dump_xliff", "load_xliff", "xliff_base"]
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 _Q = f"{{{NS}}}"
@@ -31,8 +33,36 @@ def _note(parent: ET.Element, category: str, text: str) -> None:
     note.text = text
 
 
-def dump_xliff(run: TranslateRun) -> str:
-    """Return an XLIFF 2.0 document of every change of the run (deterministic)."""
+def xliff_base(xliff: Path, paths: Sequence[Path]) -> Path:
+    """The folder an XLIFF's paths are written relative to: its own folder when it holds every document and
+    output, else the deepest folder that holds them all (``glossa apply --root`` must then name it).
+
+    >>> xliff_base(Path("/w/r.xlf"), [Path("/w/a.txt"), Path("/w/out/a.txt")])
+    PosixPath('/w')
+    >>> xliff_base(Path("/tmp/r.xlf"), [Path("/w/d/a.txt"), Path("/w/e/a.txt")])
+    PosixPath('/w')
+    """
+    home = os.path.realpath(xliff.parent)
+    folders = [os.path.dirname(os.path.realpath(p)) for p in paths]
+    if all(f == home or f.startswith(home.rstrip(os.sep) + os.sep) for f in folders):
+        return Path(home)
+    return Path(os.path.commonpath(folders)) if folders else Path(home)
+
+
+def _relative(path: str, base: Path | None) -> str:
+    if base is None:
+        return path
+    return Path(os.path.relpath(os.path.realpath(path), os.path.realpath(base))).as_posix()
+
+
+def dump_xliff(run: TranslateRun, *, base: Path | None = None) -> str:
+    """Return an XLIFF 2.0 document of every change of the run (deterministic).
+
+    Args:
+        run: the translate run.
+        base: the folder document (``original``) and output paths are written relative to (see
+            :func:`xliff_base`); None keeps them as the run names them.
+    """
     from pipeline.translating import Status
 
     ET.register_namespace("", NS)
@@ -40,11 +70,11 @@ def dump_xliff(run: TranslateRun) -> str:
     for f_index, item in enumerate(run.files, start=1):
         if item.error is not None and not item.changes:
             continue
-        file_el = ET.SubElement(root, "file", {"id": f"f{f_index}", "original": item.path})
+        file_el = ET.SubElement(root, "file", {"id": f"f{f_index}", "original": _relative(item.path, base)})
         notes = ET.SubElement(file_el, "notes")
         _note(notes, "glossary-version", run.glossary_version)
         if item.output:
-            _note(notes, "glossa-output", item.output)
+            _note(notes, "glossa-output", _relative(item.output, base))
         for u_index, (change, (line, column)) in enumerate(
             zip(item.changes, item.places, strict=True), start=1
         ):
@@ -89,6 +119,7 @@ class ReviewedUnit:
     provenance: str
     state: str
     glossary_version: str
+    id: str = ""
 
 
 def load_xliff(path: Path) -> list[ReviewedUnit]:
@@ -153,91 +184,213 @@ def load_xliff(path: Path) -> list[ReviewedUnit]:
                     provenance=notes.get("provenance", ""),
                     state=segment.get("state", "initial"),
                     glossary_version=file_notes.get("glossary-version", ""),
+                    id=f"{file_el.get('id') or original}/{unit_el.get('id') or '?'}",
                 )
             )
     return units
 
 
+@dataclass(frozen=True, slots=True)
+class _DocumentPlan:
+    """One document of an apply, checked and rendered, ready to write."""
+
+    path: Path
+    destination: Path
+    text: str
+    codec: str
+    original_text: str
+    original_codec: str
+    edits: int
+    units: tuple[ReviewedUnit, ...]
+
+
+def _check_units(
+    items: Sequence[ReviewedUnit], doc_units: Sequence[str], *, xliff: str, original: str
+) -> None:
+    """Offsets in range, no two units overlapping, the document's text still the units' sources.
+
+    Raises:
+        FormatError: a unit's offsets are impossible, or two units overlap (a crafted or damaged XLIFF).
+        InputError: the document changed since the XLIFF was written.
+    """
+    spans = sorted(items, key=lambda u: (u.unit, u.start, u.end))
+    for u in spans:
+        if u.unit < 0 or u.start < 0 or u.end < u.start:
+            raise FormatError(
+                f"unit {u.id} has impossible offsets ({u.unit} {u.start} {u.end}); re-export the XLIFF",
+                path=xliff,
+            )
+    for a, b in zip(spans, spans[1:], strict=False):
+        if a.unit == b.unit and b.start < a.end:
+            raise FormatError(
+                f"units {a.id} and {b.id} overlap ({a.start}-{a.end} and {b.start}-{b.end} in unit "
+                f"{a.unit}); nothing was written: remove one of them or re-export the XLIFF",
+                path=xliff,
+            )
+    for u in spans:
+        if (
+            u.unit >= len(doc_units)
+            or doc_units[u.unit][u.start : u.end] != u.source
+            or u.end > len(doc_units[u.unit])
+        ):
+            raise InputError(
+                f"the document changed since the XLIFF was written (unit {u.unit} at {u.start}-{u.end}); "
+                "translate it again",
+                path=original,
+            )
+
+
 def apply_xliff(
-    path: Path, settings: Settings, *, output: Path | None = None, in_place: bool = False
+    path: Path,
+    settings: Settings,
+    *,
+    output: Path | None = None,
+    in_place: bool = False,
+    root: Path | None = None,
 ) -> list[tuple[str, int]]:
     """Write the targets of a reviewed XLIFF file into its documents and the project memory.
 
-    Every document is checked first (its text at each unit's offsets must still be the unit's source);
-    only then is anything written, atomically.
+    The paths inside the XLIFF (each ``<file original>`` and its output note) are data from whoever sent the
+    file back: they must be relative, without ``..``, and resolve inside ``root`` (default: the XLIFF's
+    folder), symbolic links included (:func:`pipeline.formats.targets.inside`). The output note may not
+    name the original document unless ``in_place``. All or nothing: every document is read, every unit
+    checked (offsets in range, no overlaps, the text still the unit's source) and every output rendered,
+    and every output checked against every input (:func:`pipeline.formats.targets.check_outputs`) before
+    the first write; the memory gets the reviewed translations only after every document was written.
 
     Args:
         path: the XLIFF file.
         settings: resolved settings (memory path, JSON Lines field).
-        output: output file (one document) or folder; default: the output the XLIFF was made for.
-        in_place: write into the original documents, keeping a ``.bak`` backup.
+        output: output file (one document) or folder (documents keep their relative paths under it);
+            default: the output the XLIFF was made for.
+        in_place: write into the original documents, keeping a ``.bak`` backup beside each.
+        root: the folder the XLIFF's paths are relative to (default: the XLIFF's folder).
 
     Returns:
         ``(written path, units applied)`` per document.
 
     Raises:
         InputError: a document is missing or changed since the XLIFF was written.
-        FormatError: the XLIFF is invalid.
+        FormatError: the XLIFF is invalid, names a path outside ``root``, or has overlapping units.
+        ConfigError: an output would overwrite an input or another output.
     """
+    from pipeline.errors import ConfigError
     from pipeline.formats import Edit, read_path, render_document, write_path
+    from pipeline.formats.targets import Planned, check_outputs, inside, same_file
     from pipeline.translation.memory import MemoryEntry, TranslationMemory
 
+    source = str(path)
+    base = root if root is not None else path.parent
     units = load_xliff(path)
     by_file: dict[str, list[ReviewedUnit]] = {}
     for u in units:
         by_file.setdefault(u.original, []).append(u)
-    plans = []
+    documents: dict[str, Path] = {}
+    for original in by_file:
+        doc_path = inside(base, original, what="original", source=source)
+        for other, seen in documents.items():
+            if same_file(seen, doc_path):
+                raise FormatError(
+                    f"<file> elements {other!r} and {original!r} name one document; merge them", path=source
+                )
+        documents[original] = doc_path
+    many = len(by_file) > 1
+
+    plans: list[_DocumentPlan] = []
     for original, items in by_file.items():
-        doc = read_path(Path(original), field=settings.jsonl_field)
-        edits = []
-        for u in items:
-            if u.unit >= len(doc.units) or doc.units[u.unit].text[u.start : u.end] != u.source:
-                raise InputError(
-                    f"the document changed since the XLIFF was written (unit {u.unit} at {u.start}-{u.end}); "
-                    "translate it again",
-                    path=original,
-                )
-            if u.target is not None and u.target != u.source:
-                edits.append(Edit(u.unit, u.start, u.end, u.target))
+        doc_path = documents[original]
+        doc = read_path(doc_path, field=settings.jsonl_field)
+        _check_units(items, [unit.text for unit in doc.units], xliff=source, original=str(doc_path))
+        edits = [
+            Edit(u.unit, u.start, u.end, u.target)
+            for u in items
+            if u.target is not None and u.target != u.source
+        ]
         if in_place:
-            destination = Path(original)
+            destination = doc_path
         elif output is not None:
-            destination = output / Path(original).name if output.is_dir() or len(by_file) > 1 else output
+            destination = (
+                output / Path(*Path(original).parts)
+                if many
+                else (output / doc_path.name if output.is_dir() else output)
+            )
         elif items[0].output:
-            destination = Path(items[0].output)
-        else:
-            raise InputError("the XLIFF names no output for this document; pass -o OUT", path=original)
-        plans.append((doc, edits, destination, items))
-    results = []
-    memory = TranslationMemory(settings.memory_path)
-    try:
-        for doc, edits, destination, items in plans:
-            if in_place and edits:
-                write_path(Path(doc.source + ".bak"), doc.text, doc.encoding, overwrite=True)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            text, codec, _ = render_document(doc, edits)
-            write_path(destination, text, codec, overwrite=True)
-            # A reviewed translation is accepted whatever model or glossary version asks next time, and it
-            # replaces the machine translation it corrects (same model and glossary version key).
-            reviewed = [u for u in items if u.target is not None and u.target != u.source and u.source_lang]
-            memory.add(
-                MemoryEntry(u.source, u.source_lang, u.target_lang, u.target or "", provenance="review")
-                for u in reviewed
-            )
-            memory.add(
-                MemoryEntry(
-                    u.source,
-                    u.source_lang,
-                    u.target_lang,
-                    u.target or "",
-                    u.provenance.removeprefix("argos:"),
-                    u.glossary_version,
-                    "review",
+            destination = inside(base, items[0].output, what="output note", source=source)
+            if same_file(destination, doc_path):
+                raise ConfigError(
+                    f"{source}: the output note of {original!r} names the original document; pass --in-place "
+                    "to rewrite it (a .bak backup is kept) or -o OUT"
                 )
-                for u in reviewed
-                if u.provenance.startswith("argos:")
+        else:
+            raise InputError("the XLIFF names no output for this document; pass -o OUT", path=str(doc_path))
+        try:
+            text, codec, _ = render_document(doc, edits)
+        except ValueError as exc:
+            raise FormatError(
+                f"units of {original!r} cannot be applied ({exc}); nothing was written", path=source
+            ) from exc
+        plans.append(
+            _DocumentPlan(
+                doc_path, destination, text, codec, doc.text, doc.encoding, len(edits), tuple(items)
             )
-            results.append((str(destination), len(edits)))
-    finally:
-        memory.close()
+        )
+
+    planned: list[Planned] = []
+    for plan in plans:
+        if in_place:
+            planned.append(Planned(plan.path.with_name(plan.path.name + ".bak"), "backup", of=plan.path))
+        planned.append(
+            Planned(
+                plan.destination,
+                "--in-place" if in_place else ("-o" if output else "output"),
+                of=plan.path,
+                in_place=in_place,
+            )
+        )
+    check_outputs([path, *documents.values(), settings.memory_path], planned, in_place_option=True)
+
+    # Everything is checked: write every document (backups first), then the memory.
+    for plan in plans:
+        if in_place and plan.edits:
+            write_path(
+                plan.path.with_name(plan.path.name + ".bak"),
+                plan.original_text,
+                plan.original_codec,
+                overwrite=True,
+            )
+    results = []
+    for plan in plans:
+        if in_place and not plan.edits:
+            results.append((str(plan.destination), 0))
+            continue
+        plan.destination.parent.mkdir(parents=True, exist_ok=True)
+        write_path(plan.destination, plan.text, plan.codec, overwrite=True)
+        results.append((str(plan.destination), plan.edits))
+    # A reviewed translation is accepted whatever model or glossary version asks next time, and it
+    # replaces the machine translation it corrects (same model and glossary version key).
+    reviewed = [
+        u
+        for plan in plans
+        for u in plan.units
+        if u.target is not None and u.target != u.source and u.source_lang
+    ]
+    entries = [
+        MemoryEntry(u.source, u.source_lang, u.target_lang, u.target or "", provenance="review")
+        for u in reviewed
+    ]
+    entries += [
+        MemoryEntry(
+            u.source,
+            u.source_lang,
+            u.target_lang,
+            u.target or "",
+            u.provenance.removeprefix("argos:"),
+            u.glossary_version,
+            "review",
+        )
+        for u in reviewed
+        if u.provenance.startswith("argos:")
+    ]
+    with TranslationMemory(settings.memory_path) as memory:
+        memory.add(entries)
     return results

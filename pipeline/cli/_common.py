@@ -27,10 +27,12 @@ __all__ = [
     "fail",
     "make_settings",
     "out_console",
+    "path_arg",
     "pipeline_errors",
     "progress_bar",
     "print_unreadable",
     "render_audit",
+    "say_error",
     "show_progress",
 ]
 
@@ -95,9 +97,31 @@ def show_progress(ctx: typer.Context) -> bool:
     return not state_of(ctx).quiet and err_console.is_terminal and os.environ.get("TERM") != "dumb"
 
 
+def path_arg(value: str) -> Path:
+    """Parse a path argument: ``""`` is a usage error (exit 2), not the current folder.
+
+    Used as ``parser=`` of every path a command walks or writes; typer would turn ``""`` into ``Path(".")``.
+    """
+    from pipeline.errors import ConfigError
+    from pipeline.formats.targets import nonempty
+
+    try:
+        nonempty([value], what="path")
+    except ConfigError as exc:
+        raise typer.BadParameter(exc.message) from None
+    return Path(value)
+
+
+def say_error(text: str) -> None:
+    """Print ``glossa: error: TEXT`` on stderr as one line, control characters and odd bytes escaped."""
+    from pipeline.names import printable
+
+    err_console.print(f"glossa: error: {printable(text)}", markup=False, highlight=False)
+
+
 def fail(exc: PipelineError) -> typer.Exit:
     """Print a pipeline error on stderr as one line and return the Exit to raise."""
-    err_console.print(f"glossa: error: {exc}", markup=False, highlight=False)
+    say_error(str(exc))
     return typer.Exit(exc.exit_code)
 
 
@@ -176,4 +200,4 @@ def render_audit(run: AuditRun, output_format: OutputFormat) -> str:
 def print_unreadable(run: AuditRun) -> None:
     """One line on stderr for each file that could not be read."""
     for report in run.failed_files:
-        err_console.print(f"glossa: error: {report.path}: {report.error}", markup=False, highlight=False)
+        say_error(f"{report.path}: {report.error}")

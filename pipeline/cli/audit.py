@@ -13,6 +13,7 @@ from pipeline.cli._common import (
     OutputFormat,
     make_settings,
     out_console,
+    path_arg,
     pipeline_errors,
     print_unreadable,
     progress_bar,
@@ -42,7 +43,9 @@ def audit(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Files or folders to audit (folders are searched recursively).", show_default=False
+            help="Files or folders to audit (folders are searched recursively).",
+            show_default=False,
+            parser=path_arg,
         ),
     ],
     output_format: Annotated[
@@ -68,7 +71,14 @@ def audit(
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Parallel workers.")] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file instead of stdout.",
+            parser=path_arg,
+            metavar="<path>",
+        ),
     ] = None,
 ) -> None:
     """Report stray non-English fragments, homoglyphs and site UI chrome, with file:line:col.
@@ -89,7 +99,7 @@ def audit(
             jobs=jobs,
         )
         with progress_bar("Auditing", enabled=show_progress(ctx)) as advance:
-            run = workflows.audit_paths(paths, settings, progress=advance)
+            run = workflows.audit_paths(paths, settings, progress=advance, output=output)
         text = render_audit(run, output_format)
         if output is not None:
             from pipeline.formats import write_path

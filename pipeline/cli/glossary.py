@@ -22,6 +22,7 @@ from pipeline.cli._common import (
     err_console,
     make_settings,
     out_console,
+    path_arg,
     pipeline_errors,
     print_unreadable,
     render_audit,
@@ -103,6 +104,13 @@ def _table(table: Table) -> None:
 def _paths(ctx: typer.Context, glossary: list[Path] | None) -> tuple[Path, ...]:
     settings = make_settings(ctx, glossaries=tuple(glossary or ()))
     return settings.glossaries
+
+
+def _check_output(inputs: list[Path], output: Path) -> None:
+    """Refuse an output that is one of the command's inputs (see :mod:`pipeline.formats.targets`)."""
+    from pipeline.formats.targets import Planned, check_outputs
+
+    check_outputs(inputs, [Planned(output, "output")])
 
 
 def _target(ctx: typer.Context, glossary: Path | None) -> Path:
@@ -448,6 +456,7 @@ def merge(
     from pipeline.glossary.io import merge_files
 
     with pipeline_errors():
+        _check_output([a, b], output)
         merged, changed = merge_files(
             a, b, output, prefer="" if prefer is Prefer.none else prefer.value, force=force
         )
@@ -498,6 +507,7 @@ def import_(
     from pipeline.glossary.model import Glossary
 
     with pipeline_errors():
+        _check_output([file], output)
         kind = _layout(file, layout)
         text = read_glossary_text(file)
         default_id = exchange.slug(file.stem)
@@ -555,7 +565,9 @@ def export(
 
     with pipeline_errors():
         kind = _layout(output, layout)
-        g = load_glossary(_target(ctx, glossary))
+        source_path = _target(ctx, glossary)
+        _check_output([source_path], output)
+        g = load_glossary(source_path)
         if kind is Exchange.tbx:
             text = exchange.dumps_tbx(g)
         elif kind in (Exchange.pairs_csv, Exchange.pairs_tsv):
@@ -575,7 +587,9 @@ def export(
 @app.command("extract")
 def extract(
     ctx: typer.Context,
-    corpus: Annotated[list[Path], typer.Argument(metavar="CORPUS...", help="Files or folders to mine.")],
+    corpus: Annotated[
+        list[Path], typer.Argument(metavar="CORPUS...", help="Files or folders to mine.", parser=path_arg)
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Candidates CSV to write (new file).")],
     glossary: GlossaryOpt = None,
     min_count: Annotated[int, typer.Option("--min-count", min=1, help="Fewest occurrences of a name.")] = 2,
@@ -588,6 +602,7 @@ def extract(
     from pipeline.glossary.workflow import extract_paths, load_glossaries
 
     with pipeline_errors():
+        _check_output([*corpus, *_paths(ctx, glossary)], output)
         glossaries = load_glossaries(_paths(ctx, glossary))
         settings = make_settings(ctx)
         found, failed = extract_paths(
@@ -611,7 +626,8 @@ def extract(
 def check(
     ctx: typer.Context,
     files: Annotated[
-        list[Path], typer.Argument(metavar="FILE...", help="English files or folders to check.")
+        list[Path],
+        typer.Argument(metavar="FILE...", help="English files or folders to check.", parser=path_arg),
     ],
     glossary: GlossaryOpt = None,
     output_format: Annotated[

@@ -13,8 +13,10 @@ from pipeline.cli._common import (
     err_console,
     make_settings,
     out_console,
+    path_arg,
     pipeline_errors,
     progress_bar,
+    say_error,
     show_progress,
 )
 from pipeline.translating import Scope
@@ -29,11 +31,18 @@ class ReportFormat(StrEnum):
 
 def translate(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to translate.", show_default=False)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders to translate.", show_default=False, parser=path_arg),
+    ],
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Output file (one input) or folder (default: NAME.<to>.EXT beside it)."
+            "--output",
+            "-o",
+            help="Output file (one input) or folder (default: NAME.<to>.EXT beside it).",
+            parser=path_arg,
+            metavar="<path>",
         ),
     ] = None,
     scope: Annotated[
@@ -49,7 +58,13 @@ def translate(
         bool, typer.Option("--in-place", help="Overwrite the inputs (a NAME.bak backup is kept).")
     ] = False,
     xliff: Annotated[
-        Path | None, typer.Option("--xliff", help="Also write an XLIFF 2.0 file of every change for review.")
+        Path | None,
+        typer.Option(
+            "--xliff",
+            help="Also write an XLIFF 2.0 file of every change for review.",
+            parser=path_arg,
+            metavar="<path>",
+        ),
     ] = None,
     field: Annotated[str | None, typer.Option("--field", help="JSON Lines field holding the text.")] = None,
     models_dir: Annotated[
@@ -93,14 +108,10 @@ def translate(
             drop_chrome=drop_chrome,
             in_place=in_place,
             output=output,
+            xliff=xliff,
         )
         with progress_bar("Translating", enabled=show_progress(ctx)) as advance:
             run = workflows.translate_paths(paths, settings, request, progress=advance)
-        if xliff is not None:
-            from pipeline.formats import write_path
-            from pipeline.xliff import dump_xliff
-
-            write_path(xliff, dump_xliff(run), "utf-8", overwrite=True)
         if report_format is ReportFormat.json:
             text = translate_reports.render_json(run)
         else:
@@ -109,7 +120,18 @@ def translate(
         out_console.file.flush()
     for item in run.files:
         if item.error is not None:
-            err_console.print(f"glossa: error: {item.path}: {item.error}", markup=False, highlight=False)
+            say_error(f"{item.path}: {item.error}")
+    if run.xliff_root is not None:
+        from pipeline.names import printable
+
+        err_console.print(
+            printable(
+                f"glossa: note: the documents lie outside the XLIFF's folder; its paths are relative to "
+                f"{run.xliff_root}: apply it with `glossa apply {xliff} --root {run.xliff_root}`"
+            ),
+            markup=False,
+            highlight=False,
+        )
     raise typer.Exit(translate_reports.exit_code(run))
 
 
@@ -124,7 +146,11 @@ def apply(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Output file or folder (default: the translation it was made from)."
+            "--output",
+            "-o",
+            help="Output file or folder (default: the translation it was made from).",
+            parser=path_arg,
+            metavar="<path>",
         ),
     ] = None,
     in_place: Annotated[
@@ -132,17 +158,32 @@ def apply(
         typer.Option("--in-place", help="Write into the original documents (a NAME.bak backup is kept)."),
     ] = False,
     field: Annotated[str | None, typer.Option("--field", help="JSON Lines field holding the text.")] = None,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="Folder the XLIFF's document paths are relative to (default: the XLIFF's folder).",
+            parser=path_arg,
+            metavar="<dir>",
+        ),
+    ] = None,
 ) -> None:
     """Write reviewed XLIFF translations back into the documents and the project memory.
 
-    Exit codes: 0 applied, 2 the XLIFF or a document could not be used (nothing is written then).
+    The documents the XLIFF names must lie inside its folder (or --root). Exit codes: 0 applied, 2 the
+    XLIFF or a document could not be used (nothing is written then).
     """
     from pipeline import xliff
+    from pipeline.names import printable
 
     with pipeline_errors():
+        if root is not None and not root.is_dir():
+            from pipeline.errors import ConfigError
+
+            raise ConfigError(f"--root {root} is not a folder; name the folder the XLIFF's paths start from")
         settings = make_settings(ctx, jsonl_field=field)
-        applied = xliff.apply_xliff(xliff_file, settings, output=output, in_place=in_place)
+        applied = xliff.apply_xliff(xliff_file, settings, output=output, in_place=in_place, root=root)
         for path, count in applied:
             out_console.print(
-                f"{path}: {count} reviewed translation(s) applied", markup=False, highlight=False
+                printable(f"{path}: {count} reviewed translation(s) applied"), markup=False, highlight=False
             )
