@@ -56,11 +56,9 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write the memory as a TMX 1.4b file (sorted, byte-for-byte reproducible)."""
-    from pipeline.formats.targets import Planned, check_outputs
-
     with pipeline_errors():
         settings = make_settings(ctx)
-        check_outputs([settings.memory_path], [Planned(tmx, "TMX file")])
+        # export_tmx itself refuses the memory database and its journal files (even with --force).
         with TranslationMemory(settings.memory_path) as memory:
             count = export_tmx(memory, tmx, overwrite=force, source_lang=source, target_lang=target)
     if not state_of(ctx).quiet:
