@@ -289,6 +289,23 @@ class ChromeIndex:
     ) -> list[ChromeSpan]:
         """Chrome spans inside ``text[start:end]`` (offsets into ``text``), in order, not overlapping.
 
+        The same as ``scan(...)[1]``.
+        """
+        return self.scan(text, start, end, quoted=quoted)[1]
+
+    def scan(
+        self,
+        text: str,
+        start: int = 0,
+        end: int | None = None,
+        *,
+        quoted: list[tuple[int, int]] | None = None,
+    ) -> tuple[bool, list[ChromeSpan]]:
+        """Whether any phrase occurs in ``text[start:end]`` at all, and the chrome spans there.
+
+        Where no phrase occurs no part of the text can be a whole-segment match either, so callers skip
+        :meth:`match`. Spans are in order, do not overlap and have offsets into ``text``.
+
         Args:
             text: the raw text.
             start: where the part to search begins.
@@ -305,23 +322,26 @@ class ChromeIndex:
         []
         """
         end = len(text) if end is None else end
-        if self._empty or not self.spans or start >= end:
-            return []
+        if self._empty or start >= end:
+            return False, []
         strings = _SPAN_WORD.findall(text, start, end)
         if not strings:
-            return []
+            return False, []
         # The word string " w1 w2 ... wn ": one pass of the automaton; most blocks stop here.
         joined = _NUMBERS.sub("0", " ".join(strings).casefold().translate(_APOSTROPHES))
         line = f" {joined} "
         found = list(self._automaton.iter(line))
-        if not found:
-            return []
+        names = sum(1 for _, key in found if key.picker in ("language", "country"))
+        if names == len(found) and names < PICKER_LANGUAGES:
+            return False, []  # no phrase, and too few names for a picker ("Iran and Russia")
+        if not self.spans:
+            return True, []
         words = list(_SPAN_WORD.finditer(text, start, end))
         forms = joined.split(" ")
         offsets = list(accumulate((len(f) + 1 for f in forms[:-1]), initial=1))
         hits = self._hits(text, found, words, forms, offsets)
         if not hits:
-            return []
+            return True, []
         if quoted is None:
             quoted = quoted_ranges(text, start, end)
         if quoted:
@@ -339,7 +359,7 @@ class ChromeIndex:
                 )
                 continue
             out.append(span)
-        return out
+        return True, out
 
     @staticmethod
     def _hits(

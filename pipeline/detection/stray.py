@@ -3,7 +3,10 @@
 How a sentence is judged (each step measured by ``bench/detect/run.py``):
 
 1. **Chrome.** A block or sentence whose whole normalised text is a known interface phrase is one
-   ``ui-chrome`` finding (info) and nothing else is reported inside it.
+   ``ui-chrome`` finding (info) and nothing else is reported inside it; so is each chrome span inside a block
+   (widgets glued to sentences, pickers: :mod:`pipeline.detection.chrome`, measured by
+   ``bench/real/chrome.py``). Findings inside a span are dropped; a foreign passage longer than a foreign
+   widget inside it is kept and the widget is not reported. Nothing inside quoted speech is chrome.
 2. **Tokens.** Words are runs of letters and marks (apostrophes and hyphens inside words kept), read from
    the sentence with its protected spans (URLs, numbers, codes...) blanked out. A word changes at a change of
    script group, except that Latin, Cyrillic and Greek stay together so that mixes can be seen.
@@ -320,18 +323,19 @@ class StrayFinder:
             unit = doc.units[block.unit]
             text = unit.text
             spans: list[ChromeSpan] = []
+            candidates = False
             if self.chrome is not None:
-                if block.kind is not BlockKind.SENTENCE:
+                candidates, spans = self.chrome.scan(text, block.start, block.end)
+                if candidates and block.kind is not BlockKind.SENTENCE:
                     found = self._chrome(text, block, lines[block.unit])
                     if found:
                         findings.extend(found)
                         continue
-                spans = self.chrome.find_spans(text, block.start, block.end)
             overridden: set[int] = set()
             for sentence in split_block(text, block):
                 if spans and _covered(sentence.start, sentence.end, text, spans):
                     continue  # nothing but chrome
-                if self.chrome is not None and not spans:
+                if candidates and not spans:
                     found = self._chrome(text, sentence, lines[block.unit], block)
                     if found:
                         findings.extend(found)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config import shipped_glossaries
 from pipeline.detection import AuditOptions, ChromeIndex, StrayFinder
@@ -196,3 +198,19 @@ def test_picker_names_are_current() -> None:
     assert (root / "pipeline" / "detection" / "picker_names.py").read_text(
         encoding="utf-8"
     ) == module.render()
+
+
+_PIECES = st.sampled_from(
+    ["JUST WATCHED", "Replay More Videos", "Deutsch", "한국어", "“", "”", "``", "''", '"', " · ", " ", "\n",
+     "Subscribe", "3", "of", "30 Photos", ":", "Фото", "跳过广告", "\u0301", "ß", "İ", "Choose your country"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(pieces=st.lists(st.one_of(_PIECES, st.text(max_size=5)), max_size=30))
+def test_find_spans_never_raises_and_stays_in_bounds(index: ChromeIndex, pieces: list[str]) -> None:
+    text = "".join(pieces)
+    found = index.find_spans(text)
+    assert all(0 <= s.start < s.end <= len(text) for s in found)
+    assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
+    assert found == index.find_spans(text)
