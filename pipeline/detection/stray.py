@@ -3,7 +3,10 @@
 How a sentence is judged (each step measured by ``bench/detect/run.py``):
 
 1. **Chrome.** A block or sentence whose whole normalised text is a known interface phrase is one
-   ``ui-chrome`` finding (info) and nothing else is reported inside it.
+   ``ui-chrome`` finding (info) and nothing else is reported inside it; so is each chrome span inside a block
+   (widgets glued to sentences, pickers: :mod:`pipeline.detection.chrome`, measured by
+   ``bench/real/chrome.py``). Findings inside a span are dropped; a foreign passage longer than a foreign
+   widget inside it is kept and the widget is not reported. Nothing inside quoted speech is chrome.
 2. **Tokens.** Words are runs of letters and marks (apostrophes and hyphens inside words kept), read from
    the sentence with its protected spans (URLs, numbers, codes...) blanked out. A word changes at a change of
    script group, except that Latin, Cyrillic and Greek stay together so that mixes can be seen.
@@ -42,7 +45,7 @@ from dataclasses import dataclass, replace
 import regex  # type: ignore[import-untyped]
 
 from pipeline.detection.base import Detector, LangdetectDetector
-from pipeline.detection.chrome import ChromeIndex
+from pipeline.detection.chrome import ChromeIndex, ChromeSpan, quoted_ranges
 from pipeline.detection.lexicon import (
     CANDIDATES,
     LOAN_PHRASES,
@@ -258,6 +261,18 @@ def harmonise_cyrillic(findings: list[Finding], expected: str) -> list[Finding]:
     return out
 
 
+def _overlaps(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
+    return any(a < end and start < b for a, b in ranges)
+
+
+def _covered(start: int, end: int, text: str, spans: Sequence[ChromeSpan]) -> bool:
+    """Whether every letter of ``text[start:end]`` lies in a chrome span."""
+    for i in range(start, end):
+        if text[i].isalnum() and not any(c.start <= i < c.end for c in spans):
+            return False
+    return True
+
+
 class StrayFinder:
     """Find foreign text, homoglyphs and site chrome in documents (see the module docstring).
 
@@ -305,18 +320,31 @@ class StrayFinder:
         for block in doc.segments:
             unit = doc.units[block.unit]
             text = unit.text
-            if self.chrome is not None and block.kind is not BlockKind.SENTENCE:
-                found = self._chrome(text, block, lines[block.unit])
-                if found:
-                    findings.extend(found)
-                    continue
-            for sentence in split_block(text, block):
-                if self.chrome is not None:
-                    found = self._chrome(text, sentence, lines[block.unit])
+            spans: list[ChromeSpan] = []
+            candidates = False
+            if self.chrome is not None:
+                candidates, spans = self.chrome.scan(text, block.start, block.end)
+                if candidates and block.kind is not BlockKind.SENTENCE:
+                    found = self._chrome(text, block, lines[block.unit])
                     if found:
                         findings.extend(found)
                         continue
-                findings.extend(self._sentence(text, sentence, lines[block.unit]))
+            overridden: set[int] = set()
+            for sentence in split_block(text, block):
+                if spans and _covered(sentence.start, sentence.end, text, spans):
+                    continue  # nothing but chrome
+                if candidates and not spans:
+                    found = self._chrome(text, sentence, lines[block.unit], block)
+                    if found:
+                        findings.extend(found)
+                        continue
+                found = self._sentence(text, sentence, lines[block.unit])
+                if spans:
+                    found = self._beside_chrome(found, spans, overridden)
+                findings.extend(found)
+            for n, span in enumerate(spans):
+                if n not in overridden:
+                    findings.extend(self._chrome_findings(text, span, lines[block.unit]))
         findings = harmonise_cyrillic(findings, self.expected)
         findings.sort(key=lambda f: (f.line, f.start, f.end, f.kind.value))
         return findings
@@ -348,8 +376,10 @@ class StrayFinder:
             **extra,  # type: ignore[arg-type]
         )
 
-    def _chrome(self, text: str, segment: Segment, lines: _Lines) -> list[Finding]:
-        """Findings for a segment that is site interface text, else an empty list.
+    def _chrome(
+        self, text: str, segment: Segment, lines: _Lines, block: Segment | None = None
+    ) -> list[Finding]:
+        """Findings for a segment that is site interface text (not inside quoted speech), else an empty list.
 
         Interface text in the expected language is one ``ui-chrome`` finding (info: strip it if you like).
         Interface text in another language is also stray foreign text that must be dealt with, so it is a
@@ -367,7 +397,55 @@ class StrayFinder:
         entry = self.chrome.match(text[start:end])
         if entry is None:
             return []
-        foreign = entry.language != self.expected
+        around = block or segment
+        if _overlaps(start, end, quoted_ranges(text, around.start, around.end)):
+            return []  # "I agree ." said by someone is not a button
+        return self._chrome_findings(text, ChromeSpan(start, end, entry), lines)
+
+    def _beside_chrome(
+        self, found: list[Finding], spans: Sequence[ChromeSpan], overridden: set[int]
+    ) -> list[Finding]:
+        """Drop findings inside chrome (not stray text); a longer foreign passage beats foreign chrome.
+
+        "Фото: Олександр Клименко / Укрінформ" is one Ukrainian passage to translate, not the Russian widget
+        "Фото" plus a name: the widget's span (``overridden``) gives way when it lies inside the passage.
+        """
+        out = []
+        for f in found:
+            if any(c.start <= f.start and f.end <= c.end for c in spans):
+                continue
+            if f.kind is FindingKind.FOREIGN_TEXT:
+                for n, c in enumerate(spans):
+                    if (
+                        f.start <= c.start
+                        and c.end <= f.end
+                        and c.entry.language not in (None, self.expected)
+                    ):
+                        overridden.add(n)
+            out.append(f)
+        return out
+
+    def _chrome_findings(self, text: str, span: ChromeSpan, lines: _Lines) -> list[Finding]:
+        """The ``ui-chrome`` finding of one span, with a ``foreign-text`` one when it is another language's.
+
+        A picker (languages or countries, in many languages) is chrome only: its names are not stray text.
+        """
+        entry, start, end = span.entry, span.start, span.end
+        if span.picker is not None:
+            return [
+                self._finding(
+                    FindingKind.UI_CHROME,
+                    text,
+                    start,
+                    end,
+                    lines,
+                    f"site interface text ({span.picker} picker); remove it",
+                    action="remove",
+                    confidence=1.0,
+                    rule="chrome-picker",
+                )
+            ]
+        foreign = entry.language is not None and entry.language != self.expected
         where = f" in {entry.language}" if foreign else ""
         gloss = f" ('{entry.english}')" if foreign else ""
         chrome = self._finding(
