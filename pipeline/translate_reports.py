@@ -46,6 +46,8 @@ def change_to_dict(change: Change, place: tuple[int, int], record: int | None) -
             for t in change.terms
         ],
         "note": change.note,
+        "sent": change.sent,
+        "repairs": list(change.repairs),
     }
     if record is not None:
         data["record"] = record
@@ -138,6 +140,7 @@ def render_table(run: TranslateRun, *, width: int = 120) -> str:
         Text(
             f"{s['files']} file(s): {s['translated']} translated, {s['term-missed']} term missed, "
             f"{s['untranslated']} untranslated, {s['replaced']} respelled, {s['dropped']} dropped"
+            + (f", {s['kept']} already in {run.target}" if s["kept"] else "")
         )
     )
     return buffer.getvalue()

@@ -262,6 +262,7 @@ def translate_paths(
     from pipeline.formats import Edit, discover, read_path, render_document, write_path
     from pipeline.glossary.io import load_glossary
     from pipeline.glossary.match import TermMatcher
+    from pipeline.placeholders import locate_codes
     from pipeline.segmenting import sentences
     from pipeline.translating import (
         Phrasebook,
@@ -285,7 +286,7 @@ def translate_paths(
     matcher = TermMatcher([terminology(g) for g in glossaries])
     finder = build_finder(
         AuditRequest(
-            expected_language=request.target if request.scope == "stray" else settings.expected_language,
+            expected_language=request.target,
             min_chars=settings.min_chars,
             min_confidence=settings.min_confidence,
             glossaries=settings.glossaries,
@@ -327,8 +328,13 @@ def translate_paths(
                 results.append(FileTranslation(str(path), None, exc.message))
                 continue
             if request.scope == "all":
-                jobs = plan_all(doc, sentences(doc), source=request.source or "")
-                direct: list[Any] = []
+                jobs, direct = plan_all(
+                    doc,
+                    sentences(doc),
+                    source=request.source or "",
+                    target=request.target,
+                    findings=finder.find(doc),
+                )
             else:
                 jobs, direct = plan_stray(
                     doc, finder.find(doc), target=request.target, drop_chrome=request.drop_chrome
@@ -343,7 +349,11 @@ def translate_paths(
                 glossary_version=glossary_version,
             )
             merged = merge_changes([*direct, *changes])
-            edits = [Edit(c.unit, c.start, c.end, c.target_text) for c in merged if c.changed]
+            edits = [
+                Edit(c.unit, c.start, c.end, c.target_text, locate_codes(c.target_text, c.codes))
+                for c in merged
+                if c.changed
+            ]
             text, codec, note = render_document(doc, edits)
             if request.in_place and edits:
                 backup = path.with_name(path.name + ".bak")

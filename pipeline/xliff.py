@@ -180,6 +180,8 @@ def apply_xliff(
         FormatError: the XLIFF is invalid.
     """
     from pipeline.formats import Edit, read_path, render_document, write_path
+    from pipeline.placeholders import locate_codes
+    from pipeline.translating import document_codes
     from pipeline.translation.memory import MemoryEntry, TranslationMemory
 
     units = load_xliff(path)
@@ -198,7 +200,8 @@ def apply_xliff(
                     path=original,
                 )
             if u.target is not None and u.target != u.source:
-                edits.append(Edit(u.unit, u.start, u.end, u.target))
+                codes = document_codes(doc, u.unit, u.start, u.end)  # tags come back verbatim, not escaped
+                edits.append(Edit(u.unit, u.start, u.end, u.target, locate_codes(u.target, codes)))
         if in_place:
             destination = Path(original)
         elif output is not None:

@@ -74,7 +74,7 @@ DICTIONARY: dict[str, str] = dict(
         "заявил=said что=that Экипаж=Crew экипаж=crew готов=ready к=to выходу=spacewalk прибыл=arrived "
         "на=at Ракета=Rocket ракета=rocket стартовала=launched с=from Байконура=Baikonur Союз=Soyuz "
         "Союза=Soyuz станция=station станции=station космос=space орбита=orbit орбиту=orbit Орбита=Orbit "
-        "сообщили=reported в=in и=and Все=All права=rights защищены=reserved сайт=site сайта=site "
+        "сообщили=reported в=in и=and Все=All права=rights защищены=reserved сайт=site Сайт=Site сайта=site "
         "пишет=writes новости=news запуск=launch Запуск=Launch состоялся=took корабль=ship модуль=module "
         "стыковка=docking космонавт=cosmonaut космонавты=cosmonauts вышли=went открытый=open "
         "Сегодня=Today сегодня=today год=year году=year мы=we Мы=We это=this Это=This был=was была=was "
@@ -395,7 +395,8 @@ def argos_copy_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def argos_dictionary_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A ru→en ``.argosmodel`` translating word for word (:data:`DICTIONARY`); BPE, no byte fallback."""
-    return build_argos_package(tmp_path_factory.mktemp("argos-dictionary"), kind="dictionary")
+    # Its own version: the memory keys translations by model, so copy-model runs never answer for it.
+    return build_argos_package(tmp_path_factory.mktemp("argos-dictionary"), kind="dictionary", version="2.0")
 
 
 @pytest.fixture(scope="session")

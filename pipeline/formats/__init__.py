@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -67,12 +67,15 @@ class Edit:
         start: start offset (code points) into the unit's text.
         end: end offset (exclusive).
         replacement: the new text (plain text; the HTML writer escapes it).
+        verbatim: ``(start, end)`` spans of ``replacement`` written as they are, never escaped (the inline
+            codes of a translated sentence: tags and character references put back from the source).
     """
 
     unit: int
     start: int
     end: int
     replacement: str
+    verbatim: tuple[tuple[int, int], ...] = field(default=(), repr=False)
 
 
 #: Known suffixes (lower case) and their formats.
