@@ -55,6 +55,8 @@ def change_to_dict(change: Change, place: tuple[int, int], record: int | None) -
 
 
 def _file_dict(item: FileTranslation) -> dict[str, Any]:
+    from pipeline.qa import qa_to_dicts
+
     return {
         "path": item.path,
         "output": item.output,
@@ -63,6 +65,7 @@ def _file_dict(item: FileTranslation) -> dict[str, Any]:
         "changes": [
             change_to_dict(c, p, r) for c, p, r in zip(item.changes, item.places, item.records, strict=True)
         ],
+        "qa": qa_to_dicts(item.qa),
     }
 
 
@@ -71,6 +74,7 @@ def _summary(run: TranslateRun) -> dict[str, int]:
     for item in run.files:
         for change in item.changes:
             counts[change.status.value] += 1
+    counts["qa"] = sum(len(item.qa) for item in run.files)
     counts["files"] = len(run.files)
     counts["files_with_errors"] = sum(1 for f in run.files if f.error is not None)
     return counts
@@ -131,6 +135,9 @@ def render_table(run: TranslateRun, *, width: int = 120) -> str:
     for note in notes:
         console.print(Text(f"note: {note}"))
     for item in run.files:
+        for finding in item.qa:
+            console.print(Text(f"qa: {finding.id}: {finding.check}: {finding.message}"))
+    for item in run.files:
         if item.error is not None:
             console.print(Text(f"{item.path}: error: {item.error}"))
         elif item.output is not None:
@@ -141,6 +148,7 @@ def render_table(run: TranslateRun, *, width: int = 120) -> str:
             f"{s['files']} file(s): {s['translated']} translated, {s['term-missed']} term missed, "
             f"{s['untranslated']} untranslated, {s['replaced']} respelled, {s['dropped']} dropped"
             + (f", {s['kept']} already in {run.target}" if s["kept"] else "")
+            + f"; {s['qa']} QA finding(s)"
         )
     )
     return buffer.getvalue()
