@@ -36,7 +36,15 @@ def dump_xliff(run: TranslateRun) -> str:
     from pipeline.translating import Status
 
     ET.register_namespace("", NS)
-    root = ET.Element("xliff", {"xmlns": NS, "version": "2.0", "srcLang": "mul", "trgLang": run.target})
+    # The real source language when every change has the same one (--from, or one stray language).
+    languages = {
+        c.source_lang
+        for item in run.files
+        for c in item.changes
+        if c.source_lang and c.provenance not in ("homoglyph", "dropped")
+    }
+    source_lang = languages.pop() if len(languages) == 1 else "mul"
+    root = ET.Element("xliff", {"xmlns": NS, "version": "2.0", "srcLang": source_lang, "trgLang": run.target})
     for f_index, item in enumerate(run.files, start=1):
         if item.error is not None and not item.changes:
             continue
@@ -222,7 +230,16 @@ def apply_xliff(
             write_path(destination, text, codec, overwrite=True)
             # A reviewed translation is accepted whatever model or glossary version asks next time, and it
             # replaces the machine translation it corrects (same model and glossary version key).
-            reviewed = [u for u in items if u.target is not None and u.target != u.source and u.source_lang]
+            # Homoglyph respellings and removals are not translations: they stay out of the memory.
+            reviewed = [
+                u
+                for u in items
+                if u.target is not None
+                and u.target != u.source
+                and u.source_lang
+                and u.source_lang != u.target_lang
+                and u.provenance not in ("homoglyph", "dropped")
+            ]
             memory.add(
                 MemoryEntry(u.source, u.source_lang, u.target_lang, u.target or "", provenance="review")
                 for u in reviewed

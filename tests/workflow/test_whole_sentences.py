@@ -200,3 +200,27 @@ def test_xliff_apply_keeps_html_tags(tmp_path: Path, copy_models: Path) -> None:
         '<p>Представитель <b>Roscosmos</b> заявил, что crew <a href="https://x.ru/a?b=1&amp;c=2">ISS</a> '
         "ready.</p>\n"
     )
+
+
+def test_xliff_names_the_source_language_and_keeps_respellings_out_of_memory(
+    tmp_path: Path, copy_models: Path
+) -> None:
+    doc = tmp_path / "h.txt"
+    doc.write_text(
+        "The Nаval Observatory said so.\nРакета стартовала с космодрома вчера утром.\n", encoding="utf-8"
+    )
+    xlf = tmp_path / "h.xlf"
+    result = runner.invoke(
+        app,
+        ["translate", str(doc), "-o", str(tmp_path / "h.en.txt"), "--xliff", str(xlf)]
+        + ["--models-dir", str(copy_models)],
+    )
+    assert result.exit_code == 0, result.output
+    xml = xlf.read_text(encoding="utf-8")
+    assert 'srcLang="ru"' in xml  # not "mul": the homoglyph respelling is not a translation
+    assert runner.invoke(app, ["apply", str(xlf)]).exit_code == 0
+    exported = tmp_path / "m.tmx"
+    assert runner.invoke(app, ["tm", "export", str(exported)]).exit_code == 0
+    tmx = exported.read_text(encoding="utf-8")
+    assert "Nаval" not in tmx  # en→en respellings never enter the memory
+    assert "Ракета стартовала" in tmx
