@@ -13,8 +13,9 @@ check                     severity  fires when
 ``numbers``               error     a number (or date part) of the source is missing in the target
 ``placeholders``          error     a placeholder or tag of the source is missing, extra, or out of order
 ``urls``                  error     a URL, e-mail address, @handle or #hashtag is not kept verbatim
-``untranslated``          warning   the target equals the source, or Glossa's detector reads the target as
-                                    the source language (or as a third one)
+``untranslated``          warning   the target equals the source, is still mostly in the source's script
+                                    (when the languages' scripts differ), or Glossa's detector reads it as
+                                    another language than the target's
 ``terms``                 error     a required glossary rendering is absent or a forbidden variant present
 ``inconsistent-target``   warning   one source translated differently within the run
 ``inconsistent-source``   info      one target given for different sources
@@ -159,12 +160,25 @@ def check_untranslated(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
     if pair.target.strip() == pair.source.strip() and pair.source_lang != pair.target_lang:
         yield _f("untranslated", Severity.WARNING, pair, "target equals source")
         return
+    if pair.source_lang and _script_share(pair.target, pair.source_lang, pair.target_lang) >= 0.5:
+        yield _f("untranslated", Severity.WARNING, pair, f"still mostly in {pair.source_lang}'s script")
+        return
     if context.language_of is not None and pair.target.strip():
         found = context.language_of(pair.target, pair.target_lang)
         if found is not None and found != pair.target_lang:
             yield _f(
                 "untranslated", Severity.WARNING, pair, f"the target reads as {found}, not {pair.target_lang}"
             )
+
+
+def _script_share(text: str, source: str, target: str) -> float:
+    """The share of ``text``'s letters in ``source``'s script, when ``target`` writes another script."""
+    from pipeline.translating import _has_script_of
+
+    letters = [c for c in text if c.isalpha()]
+    if not letters or not _has_script_of(text, source, target):
+        return 0.0
+    return sum(1 for c in letters if _has_script_of(c, source, target)) / len(letters)
 
 
 def _fold(text: str) -> str:

@@ -65,6 +65,7 @@ __all__ = [
     "TermUse",
     "plan_all",
     "plan_stray",
+    "same_script",
     "translate_jobs",
 ]
 
@@ -513,6 +514,15 @@ def _script(lang: str) -> str:
     return {"el": "GREEK", "ja": "CJK", "zh": "CJK", "ko": "HANGUL", "ar": "ARABIC", "he": "HEBREW"}.get(
         lang, "LATIN"
     )
+
+
+def same_script(source: str, target: str) -> bool:
+    """Whether two languages write the same script (``de``/``en`` yes, ``ru``/``en`` no).
+
+    >>> same_script("de", "en"), same_script("ru", "en")
+    (True, False)
+    """
+    return _script(source) == _script(target)
 
 
 def _has_script_of(text: str, source: str, target: str) -> bool:

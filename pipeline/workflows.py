@@ -272,6 +272,7 @@ def translate_paths(
         merge_changes,
         plan_all,
         plan_stray,
+        same_script,
         translate_jobs,
     )
 
@@ -315,7 +316,12 @@ def translate_paths(
     memory = _open_memory(settings)
     from pipeline.qa import Pair, check_pairs
 
-    qa_context = QAContextBuilder(settings).context()
+    # In translate reports the untranslated check reads scripts, not the detector (which would cost a
+    # model load per run); `glossa qa` uses the detector too.
+    qa_context = replace(
+        QAContextBuilder(settings, matcher=matcher, finders={request.target: finder}).context(),
+        language_of=None,
+    )
 
     results: list[FileTranslation] = []
     try:
@@ -333,12 +339,15 @@ def translate_paths(
                 results.append(FileTranslation(str(path), None, exc.message))
                 continue
             if request.scope == "all":
+                source = request.source or ""
+                # Different scripts (ru→en): the letters tell which sentences are already English, with
+                # no detector loaded; the same script (de→en): the audit's detector decides.
                 jobs, direct = plan_all(
                     doc,
                     sentences(doc),
-                    source=request.source or "",
+                    source=source,
                     target=request.target,
-                    findings=finder.find(doc),
+                    findings=finder.find(doc) if same_script(source, request.target) else [],
                 )
             else:
                 jobs, direct = plan_stray(
@@ -416,14 +425,22 @@ class QARun:
 class QAContextBuilder:
     """Glossa's detector and glossary as a :class:`pipeline.qa.QAContext` (finders built per target)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        matcher: Any | None = None,
+        finders: dict[str, StrayFinder] | None = None,
+    ) -> None:
         from pipeline.glossary.io import load_glossary
         from pipeline.glossary.match import TermMatcher
 
         self.settings = settings
-        glossaries = [load_glossary(p) for p in settings.glossaries]
-        self.matcher = TermMatcher([terminology(g) for g in glossaries])
-        self._finders: dict[str, StrayFinder] = {}
+        if matcher is None:  # translate passes its own: one matcher and one finder per run
+            glossaries = [load_glossary(p) for p in settings.glossaries]
+            matcher = TermMatcher([terminology(g) for g in glossaries])
+        self.matcher = matcher
+        self._finders: dict[str, StrayFinder] = dict(finders or {})
 
     def _finder(self, target: str) -> StrayFinder:
         if target not in self._finders:
