@@ -105,7 +105,13 @@ def render_table(run: TranslateRun, *, width: int = 120) -> str:
     """
     buffer = StringIO()
     console = Console(file=buffer, width=width, color_system=None, highlight=False)
-    rows = [(f, c, p) for f in run.files for c, p in zip(f.changes, f.places, strict=True)]
+    # Sentences kept as they were (already in the target language) are counted, not listed.
+    rows = [
+        (f, c, p)
+        for f in run.files
+        for c, p in zip(f.changes, f.places, strict=True)
+        if c.status is not Status.KEPT
+    ]
     notes: dict[str, None] = {}
     if rows:
         table = Table(pad_edge=False, expand=True, box=box.SIMPLE_HEAD)

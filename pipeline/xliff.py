@@ -53,9 +53,10 @@ def dump_xliff(run: TranslateRun) -> str:
         _note(notes, "glossary-version", run.glossary_version)
         if item.output:
             _note(notes, "glossa-output", item.output)
-        for u_index, (change, (line, column)) in enumerate(
-            zip(item.changes, item.places, strict=True), start=1
-        ):
+        # Sentences kept as they were (already in the target language) have nothing to review.
+        pairs = zip(item.changes, item.places, strict=True)
+        review = [(c, p) for c, p in pairs if c.status is not Status.KEPT]
+        for u_index, (change, (line, column)) in enumerate(review, start=1):
             unit = ET.SubElement(file_el, "unit", {"id": f"u{u_index}"})
             notes = ET.SubElement(unit, "notes")
             _note(notes, "offsets", f"{change.unit} {change.start} {change.end}")

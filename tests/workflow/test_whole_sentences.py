@@ -179,6 +179,7 @@ def test_scope_all_leaves_english_alone_and_says_so(tmp_path: Path, dictionary_m
         + ["--models-dir", str(dictionary_models)],
     )
     assert "1 already in en" in result.output
+    assert "The crew arrived at the station" not in result.output  # counted, not listed
 
 
 def test_xliff_apply_keeps_html_tags(tmp_path: Path, copy_models: Path) -> None:
