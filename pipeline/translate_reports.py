@@ -47,6 +47,8 @@ def change_to_dict(change: Change, place: tuple[int, int], record: int | None) -
             for t in change.terms
         ],
         "note": change.note,
+        "sent": change.sent,
+        "repairs": list(change.repairs),
     }
     if record is not None:
         data["record"] = record
@@ -54,6 +56,8 @@ def change_to_dict(change: Change, place: tuple[int, int], record: int | None) -
 
 
 def _file_dict(item: FileTranslation) -> dict[str, Any]:
+    from pipeline.qa import qa_to_dicts
+
     return {
         "path": path_text(item.path),
         "output": None if item.output is None else path_text(item.output),
@@ -62,6 +66,7 @@ def _file_dict(item: FileTranslation) -> dict[str, Any]:
         "changes": [
             change_to_dict(c, p, r) for c, p, r in zip(item.changes, item.places, item.records, strict=True)
         ],
+        "qa": qa_to_dicts(item.qa),
     }
 
 
@@ -70,6 +75,7 @@ def _summary(run: TranslateRun) -> dict[str, int]:
     for item in run.files:
         for change in item.changes:
             counts[change.status.value] += 1
+    counts["qa"] = sum(len(item.qa) for item in run.files)
     counts["files"] = len(run.files)
     counts["files_with_errors"] = sum(1 for f in run.files if f.error is not None)
     return counts
@@ -100,7 +106,13 @@ def render_table(run: TranslateRun, *, width: int = 120) -> str:
     """
     buffer = StringIO()
     console = Console(file=buffer, width=width, color_system=None, highlight=False)
-    rows = [(f, c, p) for f in run.files for c, p in zip(f.changes, f.places, strict=True)]
+    # Sentences kept as they were (already in the target language) are counted, not listed.
+    rows = [
+        (f, c, p)
+        for f in run.files
+        for c, p in zip(f.changes, f.places, strict=True)
+        if c.status is not Status.KEPT
+    ]
     notes: dict[str, None] = {}
     if rows:
         table = Table(pad_edge=False, expand=True, box=box.SIMPLE_HEAD)
@@ -130,6 +142,9 @@ def render_table(run: TranslateRun, *, width: int = 120) -> str:
     for note in notes:
         console.print(Text(f"note: {note}"))
     for item in run.files:
+        for finding in item.qa:
+            console.print(Text(f"qa: {finding.id}: {finding.check}: {finding.message}"))
+    for item in run.files:
         if item.error is not None:
             console.print(Text(printable(f"{item.path}: error: {item.error}")))
         elif item.output is not None:
@@ -140,6 +155,8 @@ def render_table(run: TranslateRun, *, width: int = 120) -> str:
         Text(
             f"{s['files']} file(s): {s['translated']} translated, {s['term-missed']} term missed, "
             f"{s['untranslated']} untranslated, {s['replaced']} respelled, {s['dropped']} dropped"
+            + (f", {s['kept']} already in {run.target}" if s["kept"] else "")
+            + f"; {s['qa']} QA finding(s)"
         )
     )
     return buffer.getvalue()

@@ -197,6 +197,7 @@ class FileTranslation:
         records: JSON Lines record of each change (None for other formats).
         note: how the output had to differ from the input's encoding, or None (see
             :func:`pipeline.formats.fit_encoding`).
+        qa: :class:`pipeline.qa.QAFinding` of the file's translated spans (ids are ``path:line:col``).
     """
 
     path: str
@@ -206,6 +207,7 @@ class FileTranslation:
     places: tuple[tuple[int, int], ...] = ()
     records: tuple[int | None, ...] = ()
     note: str | None = None
+    qa: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +279,7 @@ def translate_paths(
     from pipeline.formats import Edit, discover, read_path, render_document, write_path
     from pipeline.glossary.io import load_glossary
     from pipeline.glossary.match import TermMatcher
+    from pipeline.placeholders import locate_codes
     from pipeline.segmenting import sentences
     from pipeline.translating import (
         Phrasebook,
@@ -284,6 +287,7 @@ def translate_paths(
         merge_changes,
         plan_all,
         plan_stray,
+        same_script,
         translate_jobs,
     )
 
@@ -309,7 +313,7 @@ def translate_paths(
     matcher = TermMatcher([terminology(g) for g in glossaries])
     finder = build_finder(
         AuditRequest(
-            expected_language=request.target if request.scope == "stray" else settings.expected_language,
+            expected_language=request.target,
             min_chars=settings.min_chars,
             min_confidence=settings.min_confidence,
             glossaries=settings.glossaries,
@@ -334,6 +338,14 @@ def translate_paths(
         # output the same from machine to machine.
         translator = ArgosCT2Translator(settings.models_dir, intra_threads=settings.jobs)
     memory = _open_memory(settings)
+    from pipeline.qa import Pair, check_pairs
+
+    # In translate reports the untranslated check reads scripts, not the detector (which would cost a
+    # model load per run); `glossa qa` uses the detector too.
+    qa_context = replace(
+        QAContextBuilder(settings, matcher=matcher, finders={request.target: finder}).context(),
+        language_of=None,
+    )
 
     results: list[FileTranslation] = []
     try:
@@ -344,8 +356,16 @@ def translate_paths(
                 results.append(FileTranslation(str(path), None, exc.message))
                 continue
             if request.scope == "all":
-                jobs = plan_all(doc, sentences(doc), source=request.source or "")
-                direct: list[Any] = []
+                source = request.source or ""
+                # Different scripts (ru→en): the letters tell which sentences are already English, with
+                # no detector loaded; the same script (de→en): the audit's detector decides.
+                jobs, direct = plan_all(
+                    doc,
+                    sentences(doc),
+                    source=source,
+                    target=request.target,
+                    findings=finder.find(doc) if same_script(source, request.target) else [],
+                )
             else:
                 jobs, direct = plan_stray(
                     doc, finder.find(doc), target=request.target, drop_chrome=request.drop_chrome
@@ -360,7 +380,11 @@ def translate_paths(
                 glossary_version=glossary_version,
             )
             merged = merge_changes([*direct, *changes])
-            edits = [Edit(c.unit, c.start, c.end, c.target_text) for c in merged if c.changed]
+            edits = [
+                Edit(c.unit, c.start, c.end, c.target_text, locate_codes(c.target_text, c.codes))
+                for c in merged
+                if c.changed
+            ]
             text, codec, note = render_document(doc, edits)
             if request.in_place and edits:
                 backup = path.with_name(path.name + ".bak")
@@ -369,15 +393,22 @@ def translate_paths(
                 target_path.parent.mkdir(parents=True, exist_ok=True)
                 write_path(target_path, text, codec, overwrite=True)
             error = "; ".join(f"line {line}: {message}" for line, message in doc.errors) or None
+            places = [locate(doc, c) for c in merged]
+            checked = [
+                Pair(f"{path}:{line}:{column}", c.source_text, c.target_text, c.source_lang, c.target_lang)
+                for c, (line, column) in zip(merged, places, strict=True)
+                if c.status.value in ("translated", "term-missed") and c.provenance != "phrasebook"
+            ]
             results.append(
                 FileTranslation(
                     path=str(path),
                     output=str(target_path),
                     error=error,
                     changes=tuple(merged),
-                    places=tuple(locate(doc, c) for c in merged),
+                    places=tuple(places),
                     records=tuple(doc.units[c.unit].record for c in merged),
                     note=note,
+                    qa=tuple(check_pairs(checked, qa_context)),
                 )
             )
             if progress:
@@ -443,3 +474,176 @@ def _open_memory(settings: Settings) -> Any:
     from pipeline.translation.memory import TranslationMemory
 
     return TranslationMemory(settings.memory_path)
+
+
+# -------------------------------------------------------------------------------------------------- qa
+
+
+@dataclass(frozen=True, slots=True)
+class QARun:
+    """The result of ``glossa qa``: pairs checked, findings, and files that could not be read."""
+
+    pairs: int
+    findings: tuple[Any, ...]
+    errors: tuple[tuple[str, str], ...] = ()
+
+
+class QAContextBuilder:
+    """Glossa's detector and glossary as a :class:`pipeline.qa.QAContext` (finders built per target)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        matcher: Any | None = None,
+        finders: dict[str, StrayFinder] | None = None,
+    ) -> None:
+        from pipeline.glossary.io import load_glossary
+        from pipeline.glossary.match import TermMatcher
+
+        self.settings = settings
+        if matcher is None:  # translate passes its own: one matcher and one finder per run
+            glossaries = [load_glossary(p) for p in settings.glossaries]
+            matcher = TermMatcher([terminology(g) for g in glossaries])
+        self.matcher = matcher
+        self._finders: dict[str, StrayFinder] = dict(finders or {})
+
+    def _finder(self, target: str) -> StrayFinder:
+        if target not in self._finders:
+            self._finders[target] = build_finder(
+                AuditRequest(
+                    expected_language=target,
+                    min_chars=self.settings.min_chars,
+                    min_confidence=self.settings.min_confidence,
+                    glossaries=self.settings.glossaries,
+                    jsonl_field=self.settings.jsonl_field,
+                )
+            )
+        return self._finders[target]
+
+    def language_of(self, text: str, target: str) -> str | None:
+        """The language most of ``text``'s letters are in, when it is not ``target`` (else None)."""
+        from pipeline.models import BlockKind, DocFormat, Document, FindingKind, Segment, TextUnit
+
+        doc = Document(
+            "<qa>",
+            DocFormat.TEXT,
+            "utf-8",
+            text,
+            (TextUnit(text),),
+            (Segment(0, 0, len(text), BlockKind.LINE),),
+        )
+        letters = sum(c.isalpha() for c in text) or 1
+        covered: dict[str, int] = {}
+        for f in self._finder(target).find(doc):
+            if f.kind is FindingKind.FOREIGN_TEXT and f.language and f.language != target:
+                covered[f.language] = covered.get(f.language, 0) + sum(c.isalpha() for c in f.text)
+        best = max(sorted(covered), key=lambda lang: covered[lang], default=None)
+        return best if best is not None and covered[best] * 2 >= letters else None
+
+    def required(self, source: str, source_lang: str, target_lang: str) -> list[tuple[str, str, list[str]]]:
+        """``(source term, required rendering, forbidden variants)`` of the glossary terms in ``source``."""
+        from pipeline.translating import _balanced
+
+        out = []
+        for m in self.matcher.find(source, lang=source_lang):
+            rendering = self.matcher.rendering(m, target_lang)
+            if rendering is None or not _balanced(m.text):
+                continue
+            entry = self.matcher.concept(m).term(target_lang)
+            forbidden = [b for b in (entry.forbidden if entry else ()) if "{n}" not in b]
+            out.append((m.text, rendering, forbidden))
+        return out
+
+    def context(self) -> Any:
+        from pipeline.qa import QAContext
+
+        return QAContext(language_of=self.language_of, required=self.required)
+
+
+def read_pairs(path: Path) -> list[Any]:
+    """The translated pairs of an XLIFF (1.2 or 2.0) or TMX file.
+
+    Raises:
+        InputError: unreadable, or not XLIFF/TMX.
+    """
+    from pipeline.qa import Pair
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}; check the path", path=str(path)) from exc
+    suffix = path.suffix.lower()
+    if suffix == ".tmx":
+        from pipeline.translation.memory import parse_tmx
+
+        entries = parse_tmx(data, source=str(path))
+        return [
+            Pair(f"{path}#tu{i}", e.source, e.target, e.source_lang, e.target_lang)
+            for i, e in enumerate(entries, start=1)
+        ]
+    if suffix not in (".xlf", ".xliff"):
+        raise InputError("not an XLIFF (.xlf/.xliff) or TMX (.tmx) file; pass one of those", path=str(path))
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import ElementTree as SafeET
+    from defusedxml.common import DefusedXmlException
+
+    from pipeline.errors import FormatError
+
+    try:
+        root = SafeET.fromstring(data)
+    except (ParseError, DefusedXmlException) as exc:
+        raise FormatError(
+            f"not well-formed, safe XML ({exc}); repair or re-export it", path=str(path)
+        ) from exc
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    pairs = []
+    source_lang = root.get("srcLang", "")
+    target_lang = root.get("trgLang", "en")
+    for element in root.iter():
+        name = local(element.tag)
+        if name == "file" and element.get("source-language"):  # XLIFF 1.2
+            source_lang = element.get("source-language", "")
+            target_lang = element.get("target-language", target_lang)
+        if name not in ("unit", "trans-unit"):
+            continue
+        notes = {n.get("category"): n.text or "" for n in element.iter() if local(n.tag) == "note"}
+        lang = notes.get("source-language") or source_lang
+        for holder in [s for s in element.iter() if local(s.tag) == "segment"] or [element]:
+            src = next((c for c in holder if local(c.tag) == "source"), None)
+            tgt = next((c for c in holder if local(c.tag) == "target"), None)
+            if src is None or tgt is None:
+                continue
+            pairs.append(
+                Pair(
+                    f"{path}#{element.get('id', '')}",
+                    "".join(src.itertext()),
+                    "".join(tgt.itertext()),
+                    "" if lang == "mul" else lang,
+                    target_lang,
+                )
+            )
+    return pairs
+
+
+def qa_paths(paths: Sequence[Path], settings: Settings) -> QARun:
+    """Check the translations in XLIFF and TMX files (:mod:`pipeline.qa`).
+
+    Raises:
+        GlossaryError: a glossary in force is invalid.
+    """
+    from pipeline.qa import check_pairs
+
+    builder = QAContextBuilder(settings)
+    pairs: list[Any] = []
+    errors: list[tuple[str, str]] = []
+    for path in paths:
+        try:
+            pairs.extend(read_pairs(path))
+        except InputError as exc:  # reported per file; the others are still checked
+            errors.append((str(path), exc.message))
+    return QARun(len(pairs), tuple(check_pairs(pairs, builder.context())), tuple(errors))

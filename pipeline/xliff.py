@@ -66,7 +66,15 @@ def dump_xliff(run: TranslateRun, *, base: Path | None = None) -> str:
     from pipeline.translating import Status
 
     ET.register_namespace("", NS)
-    root = ET.Element("xliff", {"xmlns": NS, "version": "2.0", "srcLang": "mul", "trgLang": run.target})
+    # The real source language when every change has the same one (--from, or one stray language).
+    languages = {
+        c.source_lang
+        for item in run.files
+        for c in item.changes
+        if c.source_lang and c.provenance not in ("homoglyph", "dropped")
+    }
+    source_lang = languages.pop() if len(languages) == 1 else "mul"
+    root = ET.Element("xliff", {"xmlns": NS, "version": "2.0", "srcLang": source_lang, "trgLang": run.target})
     for f_index, item in enumerate(run.files, start=1):
         if item.error is not None and not item.changes:
             continue
@@ -75,9 +83,10 @@ def dump_xliff(run: TranslateRun, *, base: Path | None = None) -> str:
         _note(notes, "glossary-version", run.glossary_version)
         if item.output:
             _note(notes, "glossa-output", _relative(item.output, base))
-        for u_index, (change, (line, column)) in enumerate(
-            zip(item.changes, item.places, strict=True), start=1
-        ):
+        # Sentences kept as they were (already in the target language) have nothing to review.
+        pairs = zip(item.changes, item.places, strict=True)
+        review = [(c, p) for c, p in pairs if c.status is not Status.KEPT]
+        for u_index, (change, (line, column)) in enumerate(review, start=1):
             unit = ET.SubElement(file_el, "unit", {"id": f"u{u_index}"})
             notes = ET.SubElement(unit, "notes")
             _note(notes, "offsets", f"{change.unit} {change.start} {change.end}")
@@ -277,6 +286,8 @@ def apply_xliff(
     from pipeline.errors import ConfigError
     from pipeline.formats import Edit, read_path, render_document, write_path
     from pipeline.formats.targets import Planned, check_outputs, inside, same_file
+    from pipeline.placeholders import locate_codes
+    from pipeline.translating import document_codes
     from pipeline.translation.memory import MemoryEntry, TranslationMemory
 
     source = str(path)
@@ -301,11 +312,11 @@ def apply_xliff(
         doc_path = documents[original]
         doc = read_path(doc_path, field=settings.jsonl_field)
         _check_units(items, [unit.text for unit in doc.units], xliff=source, original=str(doc_path))
-        edits = [
-            Edit(u.unit, u.start, u.end, u.target)
-            for u in items
-            if u.target is not None and u.target != u.source
-        ]
+        edits = []
+        for u in items:
+            if u.target is not None and u.target != u.source:
+                codes = document_codes(doc, u.unit, u.start, u.end)  # tags come back verbatim, not escaped
+                edits.append(Edit(u.unit, u.start, u.end, u.target, locate_codes(u.target, codes)))
         if in_place:
             destination = doc_path
         elif output is not None:
@@ -368,11 +379,16 @@ def apply_xliff(
         results.append((str(plan.destination), plan.edits))
     # A reviewed translation is accepted whatever model or glossary version asks next time, and it
     # replaces the machine translation it corrects (same model and glossary version key).
+    # Homoglyph respellings and removals are not translations: they stay out of the memory.
     reviewed = [
         u
         for plan in plans
         for u in plan.units
-        if u.target is not None and u.target != u.source and u.source_lang
+        if u.target is not None
+        and u.target != u.source
+        and u.source_lang
+        and u.source_lang != u.target_lang
+        and u.provenance not in ("homoglyph", "dropped")
     ]
     entries = [
         MemoryEntry(u.source, u.source_lang, u.target_lang, u.target or "", provenance="review")

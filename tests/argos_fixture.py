@@ -12,6 +12,12 @@ SentencePiece model trained here on a few hundred generated Russian/English line
   turns back into that token. The source gets ``</s>`` appended (``add_source_eos``), so decoding stops right
   after the copy. SentencePiece uses byte fallback and the identity normalisation, so any text (Cyrillic,
   placeholders, emoji) comes back byte for byte; only runs of whitespace inside a text are not guaranteed.
+* ``dictionary``: the copy construction with one change: the encoder embeds source piece ``s`` with the code
+  of its dictionary translation ``π(s)`` (the identity for pieces outside the dictionary), so the decoder,
+  which copies codes, writes the word-for-word translation: ``Экипаж прибыл на МКС.`` -> ``Crew arrived at
+  ISS.``. Its SentencePiece model is BPE **without byte fallback**, like the real Argos ones: characters it
+  never saw in training are ``<unk>`` and come back only through CTranslate2's ``replace_unknowns``. Every
+  dictionary word is checked to be one whole piece, so the mapping is exact.
 * ``random``: the same shapes with seeded random weights; only good for loading (decode with a length cap).
 
 Build one with :func:`build_argos_package`; the ``argos_*`` fixtures below are session-scoped and can be
@@ -34,8 +40,10 @@ import numpy as np
 import pytest
 
 __all__ = [
+    "DICTIONARY",
     "PLACEHOLDER_SYMBOLS",
     "argos_copy_archive",
+    "argos_dictionary_archive",
     "argos_en_de_archive",
     "argos_models_dir",
     "argos_random_archive",
@@ -57,6 +65,22 @@ _EN = (  # noqa: SIM905
     "headline Baikonur"
 ).split()
 _PUNCT = (".", "!", "?", ",", ":", ";", "", "", "")
+
+#: The word-for-word ru→en dictionary of the ``dictionary`` model (every word is one SentencePiece piece).
+DICTIONARY: dict[str, str] = dict(
+    pair.split("=")
+    for pair in (  # noqa: SIM905
+        "Представитель=Representative представитель=representative Роскосмоса=Roscosmos Роскосмос=Roscosmos "
+        "заявил=said что=that Экипаж=Crew экипаж=crew готов=ready к=to выходу=spacewalk прибыл=arrived "
+        "на=at Ракета=Rocket ракета=rocket стартовала=launched с=from Байконура=Baikonur Союз=Soyuz "
+        "Союза=Soyuz станция=station станции=station космос=space орбита=orbit орбиту=orbit Орбита=Orbit "
+        "сообщили=reported в=in и=and Все=All права=rights защищены=reserved сайт=site Сайт=Site сайта=site "
+        "пишет=writes новости=news запуск=launch Запуск=Launch состоялся=took корабль=ship модуль=module "
+        "стыковка=docking космонавт=cosmonaut космонавты=cosmonauts вышли=went открытый=open "
+        "Сегодня=Today сегодня=today год=year году=year мы=we Мы=We это=this Это=This был=was была=was "
+        "новый=new новая=new первый=first полёт=flight спутник=satellite Луна=Moon Луну=Moon МКС=ISS"
+    ).split()
+)
 _POSITIONS = 512  # longest token sequence the model accepts
 _FREQUENCIES = 16
 
@@ -71,16 +95,41 @@ def _training_lines(count: int = 400, seed: int = 0) -> list[str]:
     return lines
 
 
-def _train_sentencepiece(vocab_size: int, symbols: tuple[str, ...], byte_fallback: bool = True) -> bytes:
+def _dictionary_lines(count: int = 600, seed: int = 0) -> list[str]:
+    """Lines of dictionary words (both sides), digits, Latin letters and common punctuation."""
+    rng = random.Random(seed)
+    words = [*DICTIONARY, *DICTIONARY.values(), *"abcdefghijklmnopqrstuvwxyz", *"0123456789"]
+    marks = [".", ",", ":", ";", "!", "?", "«", "»", '"', "(", ")", "-", "—", "'", "/", "%", "&", "@", "#"]
+    lines = []
+    for _ in range(count):
+        n = rng.randint(3, 12)
+        parts = [
+            (rng.choice(marks) if rng.random() < 0.15 else "")
+            + rng.choice(words)
+            + (rng.choice(marks) if rng.random() < 0.2 else "")
+            for _ in range(n)
+        ]
+        lines.append(" ".join(parts) + rng.choice(_PUNCT))
+    return lines
+
+
+def _train_sentencepiece(
+    vocab_size: int,
+    symbols: tuple[str, ...],
+    byte_fallback: bool = True,
+    *,
+    model_type: str = "unigram",
+    lines: list[str] | None = None,
+) -> bytes:
     import sentencepiece as spm
 
     model = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(_training_lines()),
+        sentence_iterator=iter(lines or _training_lines()),
         model_writer=model,
         vocab_size=vocab_size,
         hard_vocab_limit=False,
-        model_type="unigram",
+        model_type=model_type,
         byte_fallback=byte_fallback,
         character_coverage=1.0,
         normalization_rule_name="identity",
@@ -139,6 +188,7 @@ def _write_model(
     ffn: int = 4,
     quantization: str | None = None,
     vocab_pad: int = 0,
+    mapping: dict[int, int] | None = None,
 ) -> None:
     transformer_spec: Any = _import_specs()
 
@@ -169,7 +219,9 @@ def _write_model(
     decoder.scale_embeddings = False
     embedding = np.zeros((size, d), np.float32)
     embedding[:, :token_dims] = codes
-    encoder.embeddings[0].weight = embedding if kind == "copy" else weights(size, d)
+    if mapping:  # a dictionary model: source piece s is embedded as the code of its translation
+        embedding[list(mapping), :token_dims] = codes[list(mapping.values())]
+    encoder.embeddings[0].weight = embedding if kind != "random" else weights(size, d)
     encoder.position_encodings.encodings = _positions(d, token_dims)
     decoder.embeddings.weight = weights(size, d)
     decoder.position_encodings.encodings = _positions(d, token_dims)
@@ -205,7 +257,7 @@ def _write_model(
         cross.linear[2].weight, cross.linear[2].bias = out, zeros(d)
     projection = zeros(size, d)
     projection[:, :token_dims] = codes * 4.0
-    decoder.projection.weight = projection if kind == "copy" else weights(size, d)
+    decoder.projection.weight = projection if kind != "random" else weights(size, d)
     decoder.projection.bias = zeros(size)
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
@@ -235,6 +287,7 @@ def build_argos_package(
     quantization: str | None = None,
     vocab_pad: int = 0,
     byte_fallback: bool = True,
+    dictionary: dict[str, str] | None = None,
 ) -> Path:
     """Build ``out_dir/{from}_{to}.argosmodel``: a valid Argos package with a tiny CTranslate2 model.
 
@@ -242,7 +295,8 @@ def build_argos_package(
         out_dir: where to write the archive (a work folder is made and removed beside it).
         from_code: source language code in ``metadata.json``.
         to_code: target language code.
-        kind: ``copy`` (translates every text into itself) or ``random`` (seeded random weights).
+        kind: ``copy`` (translates every text into itself), ``dictionary`` (word for word, BPE without byte
+            fallback) or ``random`` (seeded random weights).
         version: ``package_version``.
         vocab_size: SentencePiece vocabulary size (at least byte fallback's 259 + symbols).
         symbols: pieces the SentencePiece model keeps whole.
@@ -254,20 +308,39 @@ def build_argos_package(
         vocab_pad: extra never-produced entries in the model's vocabulary (real models have ~32k).
         byte_fallback: let SentencePiece spell unknown characters as bytes (exact copies of any text); without
             it, the same vocabulary holds whole words (realistic token counts, for benchmarks).
+        dictionary: the word-for-word mapping of a ``dictionary`` model (default :data:`DICTIONARY`).
 
     Returns:
         The archive path.
     """
     import sentencepiece as spm
 
-    if kind not in ("copy", "random"):
+    if kind not in ("copy", "random", "dictionary"):
         raise ValueError(f"unknown model kind {kind!r}")
     name = f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
     work = out_dir / f".build-{from_code}_{to_code}-{kind}"
     shutil.rmtree(work, ignore_errors=True)
     folder = work / name
-    sp_model = _train_sentencepiece(vocab_size, symbols, byte_fallback)
-    processor = spm.SentencePieceProcessor(model_proto=sp_model)
+    mapping: dict[int, int] | None = None
+    if kind == "dictionary":
+        words = DICTIONARY if dictionary is None else dictionary
+        sp_model = _train_sentencepiece(
+            max(vocab_size, 600), (), False, model_type="bpe", lines=_dictionary_lines()
+        )
+        processor = spm.SentencePieceProcessor(model_proto=sp_model)
+        mapping = {}
+        for source_word, target_word in words.items():
+            ids = [processor.encode(w) for w in (source_word, target_word)]
+            if len(ids[0]) != 1 or len(ids[1]) != 1:
+                raise ValueError(f"dictionary word {source_word!r} or {target_word!r} is not one piece")
+            mapping[ids[0][0]] = ids[1][0]
+            # The word glued to a preceding mark ("«Союза") is the piece without "▁": map it too.
+            bare = [processor.piece_to_id(w) for w in (source_word, target_word)]
+            if processor.unk_id() not in bare:
+                mapping[bare[0]] = bare[1]
+    else:
+        sp_model = _train_sentencepiece(vocab_size, symbols, byte_fallback)
+        processor = spm.SentencePieceProcessor(model_proto=sp_model)
     vocab = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
     _write_model(
         folder / "model",
@@ -279,6 +352,7 @@ def build_argos_package(
         ffn=ffn,
         quantization=quantization,
         vocab_pad=vocab_pad,
+        mapping=mapping,
     )
     (folder / "sentencepiece.model").write_bytes(sp_model)
     metadata = {
@@ -316,6 +390,13 @@ def install_archive(archive: Path, models_dir: Path) -> Path:
 def argos_copy_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A ru→en ``.argosmodel`` whose model copies its input exactly."""
     return build_argos_package(tmp_path_factory.mktemp("argos-copy"))
+
+
+@pytest.fixture(scope="session")
+def argos_dictionary_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ru→en ``.argosmodel`` translating word for word (:data:`DICTIONARY`); BPE, no byte fallback."""
+    # Its own version: the memory keys translations by model, so copy-model runs never answer for it.
+    return build_argos_package(tmp_path_factory.mktemp("argos-dictionary"), kind="dictionary", version="2.0")
 
 
 @pytest.fixture(scope="session")

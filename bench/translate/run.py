@@ -219,6 +219,59 @@ def measure_command(models: Path, corpus: Path, work: Path, env: dict[str, str])
     }
 
 
+_INLINE_HTML = (
+    'Представитель <b>Роскосмоса</b> заявил, что экипаж <a href="https://x.ru/{i}">МКС</a> готов к выходу.',
+    "Экипаж <i>«Союза МС-{n:02d}»</i> прибыл на станцию в {y} году.",
+    "Модуль <code>dock-{i}</code> и <em>двигатель</em> проверены &amp; готовы.",
+)
+_INLINE_MD = (
+    "Представитель **Роскосмоса** заявил, что экипаж [МКС](https://x.ru/{i}) готов к выходу.",
+    "Экипаж _«Союза МС-{n:02d}»_ прибыл на станцию в {y} году.",
+    "Модуль `dock-{i}` и ![двигатель](e{i}.png) проверены.",
+)
+
+
+def measure_markup(models: Path, work: Path, n: int) -> dict:
+    """HTML and Markdown with inline markup through ``translate --scope all``: sentences sent whole,
+    placeholders restored, and the QA pass's time per 1,000 segments."""
+    from pipeline.config import resolve
+    from pipeline.qa import Pair, check_pairs
+    from pipeline.workflows import QAContextBuilder, TranslateRequest, translate_paths
+
+    os.environ["GLOSSA_HOME"] = str(work / "home")
+    settings = resolve({"models_dir": models})
+    out: dict = {}
+    for kind, templates, wrap in (("html", _INLINE_HTML, "<p>{}</p>"), ("markdown", _INLINE_MD, "{}\n")):
+        sentences = [templates[i % 3].format(i=i, n=i % 30, y=2000 + i % 25) for i in range(n)]
+        doc = work / f"corpus.{'html' if kind == 'html' else 'md'}"
+        doc.write_text("\n".join(wrap.format(s) for s in sentences) + "\n", encoding="utf-8")
+        t0 = time.perf_counter()
+        run = translate_paths(
+            [doc], settings, TranslateRequest(scope="all", source="ru", output=work / f"out-{doc.name}")
+        )
+        took = time.perf_counter() - t0
+        changes = [c for f in run.files for c in f.changes]
+        whole = sum(1 for c in changes if c.source_text in set(sentences))
+        codes = sum(len(c.codes) for c in changes)
+        restored = sum(sum(1 for code in c.codes if code in c.target_text) for c in changes)
+        repaired = sum(1 for c in changes if c.repairs)
+        pairs = [Pair(str(i), c.source_text, c.target_text, "ru", "en") for i, c in enumerate(changes)]
+        context = QAContextBuilder(settings).context()
+        q0 = time.perf_counter()
+        check_pairs(pairs, context)
+        qa_s = time.perf_counter() - q0
+        out[kind] = {
+            "sentences": n,
+            "sent_whole": whole / n,
+            "placeholders": codes,
+            "placeholders_restored": restored / codes if codes else 1.0,
+            "repaired_units": repaired,
+            "translate_s": took,
+            "qa_s_per_1000": qa_s / max(1, len(pairs)) * 1000,
+        }
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="fewer segments (well under 60 s)")
@@ -276,6 +329,8 @@ def main() -> None:
             "ui-memory-warm": measure("memory-warm", models, ui, env, tmp / "memory.sqlite"),
         }
         command = measure_command(models, corpus, tmp / "command", env)
+        (tmp / "markup").mkdir()
+        markup = measure_markup(models, tmp / "markup", n)
     ours, single, argos = results["ours"], results["ours-single"], results["argos"]
     print(
         f"{args.size} package built and installed in {build_s:.2f} s; {n} segments; "
@@ -317,6 +372,12 @@ def main() -> None:
     for key, value in ratios.items():
         verdict = ("met" if ok[key] else "MISSED") + f" (target {targets[key]})" if key in targets else ""
         print(f"{key:<32}{value:>8.2f}  {verdict}")
+    for kind, m in markup.items():
+        print(
+            f"{kind:<9} inline markup: {m['sent_whole']:.0%} of sentences sent whole (target 100 %), "
+            f"{m['placeholders_restored']:.0%} of {m['placeholders']} placeholders restored (target 100 %), "
+            f"{m['repaired_units']} unit(s) repaired; QA {m['qa_s_per_1000']:.2f} s per 1,000 segments"
+        )
     same = ours["digest"] == argos["digest"]
     print(f"outputs identical to the Argos baseline: {same}")
     print(
@@ -326,7 +387,14 @@ def main() -> None:
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"segments": n, "results": results, "command": command, "ratios": ratios, "targets_met": ok},
+                {
+                    "segments": n,
+                    "results": results,
+                    "command": command,
+                    "markup": markup,
+                    "ratios": ratios,
+                    "targets_met": ok,
+                },
                 indent=2,
             )
             + "\n",

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from pipeline import __version__
-from pipeline.cli import audit, glossary, models, tm, translate
+from pipeline.cli import audit, glossary, models, qa, tm, translate
 from pipeline.cli._common import State, err_console
 from pipeline.errors import PipelineError
 
@@ -67,6 +67,7 @@ def _root(
 app.command("audit")(audit.audit)
 app.command("translate")(translate.translate)
 app.command("apply")(translate.apply)
+app.command("qa")(qa.qa)
 app.add_typer(glossary.app, name="glossary")
 app.add_typer(models.app, name="models")
 app.add_typer(tm.app, name="tm")

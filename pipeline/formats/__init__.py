@@ -22,7 +22,7 @@ import os
 import secrets
 import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -72,12 +72,15 @@ class Edit:
         start: start offset (code points) into the unit's text.
         end: end offset (exclusive).
         replacement: the new text (plain text; the HTML writer escapes it).
+        verbatim: ``(start, end)`` spans of ``replacement`` written as they are, never escaped (the inline
+            codes of a translated sentence: tags and character references put back from the source).
     """
 
     unit: int
     start: int
     end: int
     replacement: str
+    verbatim: tuple[tuple[int, int], ...] = field(default=(), repr=False)
 
 
 #: Known suffixes (lower case) and their formats.

@@ -59,6 +59,24 @@ def unit_edits(edits: Iterable[Edit], unit: int, length: int) -> list[Edit]:
     return mine
 
 
+def _escaped(text: str, verbatim: Sequence[tuple[int, int]], escape: Callable[[str], str]) -> str:
+    """``escape`` applied to ``text`` outside its ``verbatim`` spans.
+
+    >>> _escaped("<b>R & D</b>", [(0, 3), (8, 12)], lambda s: s.replace("&", "&amp;"))
+    '<b>R &amp; D</b>'
+    """
+    parts: list[str] = []
+    cursor = 0
+    for start, end in sorted(verbatim):
+        if start < cursor:
+            continue
+        parts.append(escape(text[cursor:start]))
+        parts.append(text[start:end])
+        cursor = end
+    parts.append(escape(text[cursor:]))
+    return "".join(parts)
+
+
 def splice(
     text: str, edits: Sequence[Edit], *, unit: int = 0, escape: Callable[[str], str] | None = None
 ) -> str:
@@ -84,7 +102,7 @@ def splice(
     position = 0
     for edit in mine:
         parts.append(text[position : edit.start])
-        parts.append(escape(edit.replacement) if escape else edit.replacement)
+        parts.append(_escaped(edit.replacement, edit.verbatim, escape) if escape else edit.replacement)
         position = edit.end
     parts.append(text[position:])
     return "".join(parts)

@@ -595,6 +595,15 @@ class TermMatcher:
         chosen.sort(key=lambda m: m.start)
         return chosen
 
+    def rendering(self, match: TermMatch, lang: str) -> str | None:
+        """The rendering translation writes for ``match`` in ``lang``: an abbreviation renders as the target
+        language's abbreviation (``МКС`` -> ``ISS``), anything else as the preferred term."""
+        if match.form == "abbr":
+            entry = self.concept(match).term(lang)
+            if entry is not None and entry.abbr:
+                return fill_number(entry.abbr[0], match.number)
+        return match.rendering(lang)
+
     def concept(self, match: TermMatch) -> Concept:
         """The concept a match belongs to."""
         for glossary in self.glossaries:

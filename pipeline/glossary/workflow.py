@@ -34,8 +34,21 @@ def load_glossaries(paths: Sequence[Path]) -> tuple[Glossary, ...]:
 
 
 def lookup(text: str, glossaries: Sequence[Glossary], *, lang: str | None = None) -> list[TermMatch]:
-    """Every glossary term in ``text`` with its offsets and renderings."""
-    return TermMatcher(glossaries).find(text, lang)
+    """Every glossary term in ``text`` with its offsets and renderings.
+
+    Each match's renderings are the ones translation writes: an abbreviation's are the abbreviations of the
+    other languages where they have one (``МКС`` -> ``ISS``).
+    """
+    from dataclasses import replace
+
+    matcher = TermMatcher(glossaries)
+    out = []
+    for m in matcher.find(text, lang):
+        if m.form == "abbr":
+            codes = [code for code, _ in m.renderings]
+            m = replace(m, renderings=tuple((c, matcher.rendering(m, c) or "") for c in codes))
+        out.append(m)
+    return out
 
 
 def document_texts(doc: Document) -> list[tuple[int, str]]:

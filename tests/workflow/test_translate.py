@@ -114,8 +114,9 @@ def test_scope_all_markdown_keeps_code(tmp_path: Path, models: Path) -> None:
     written = out.read_text(encoding="utf-8")
     assert "`код МКС`" in written  # inline code never sent
     assert written.endswith("```\nМКС\n```\n")  # code block never sent
-    sent = [c["source"] for c in report["files"][0]["changes"]]
-    assert all("`" not in s for s in sent)
+    sent = [c["sent"] for c in report["files"][0]["changes"]]
+    assert "Rocket стартовала ⟦0⟧ с Baikonur." in sent  # one sentence: terms rendered, the code a placeholder
+    assert all("код" not in s for s in sent)
 
 
 def test_never_overwrites_input_unless_in_place(tmp_path: Path) -> None:

@@ -1,0 +1,69 @@
+"""`glossa qa`: quality checks of translations in XLIFF and TMX files."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from pipeline.cli._common import (
+    FailOn,
+    GlossaryOption,
+    err_console,
+    make_settings,
+    out_console,
+    pipeline_errors,
+)
+from pipeline.models import Severity
+
+__all__ = ["qa"]
+
+
+class QAFormat(StrEnum):
+    """How QA findings are written to stdout."""
+
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+
+
+def qa(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="XLIFF (.xlf/.xliff, 1.2 or 2.0) or TMX (.tmx) files.", show_default=False),
+    ],
+    output_format: Annotated[
+        QAFormat, typer.Option("--format", "-f", help="Output: table, json or sarif.")
+    ] = (QAFormat.table),
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Lowest severity that makes the run exit 1.")
+    ] = FailOn.warning,
+    glossary: GlossaryOption = None,
+) -> None:
+    """Check translations: numbers, placeholders and tags, URLs, untranslated text, terms, consistency,
+    length, doubled words and spaces, unpaired brackets and quotes.
+
+    Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 a file or setting could not be used.
+    """
+    from pipeline import __version__, workflows
+    from pipeline.qa import render_qa
+
+    with pipeline_errors():
+        settings = make_settings(ctx, glossaries=tuple(glossary or ()))
+        run = workflows.qa_paths(paths, settings)
+        out_console.file.write(
+            render_qa(run.findings, output_format.value, pairs=run.pairs, version=__version__)
+        )
+        out_console.file.flush()
+    for path, message in run.errors:
+        err_console.print(Text(f"glossa: error: {path}: {message}"))
+    if run.errors:
+        raise typer.Exit(2)
+    if fail_on is FailOn.never:
+        raise typer.Exit(0)
+    threshold = Severity(fail_on.value).rank
+    raise typer.Exit(1 if any(f.severity.rank >= threshold for f in run.findings) else 0)

@@ -1,0 +1,401 @@
+"""Quality checks of translations: pure functions over ``(source, target)`` pairs.
+
+Anchored on Translate Toolkit's ``pofilter`` tests (``numbers``, ``urls``, ``emails``, ``xmltags``,
+``variables``, ``untranslated``, ``unchanged``, ``doublewords``, ``doublespacing``, ``brackets``,
+``long``/``short``, ``musttranslatewords``/``notranslatewords``), Xbench's QA (inconsistency in source and
+in target, tag mismatch, numeric mismatch, key terms) and Okapi CheckMate (target same as source, length,
+missing/extra codes, patterns). One check per class, each ``(Pair, context) -> findings``; its docstring's
+first line is its title:
+
+========================  ========  ===========================================================
+check                     severity  fires when
+========================  ========  ===========================================================
+``numbers``               error     a number (or date part) of the source is missing in the target
+``placeholders``          error     a placeholder or tag of the source is missing, extra, or out of order
+``urls``                  error     a URL, e-mail address, @handle or #hashtag is not kept verbatim
+``untranslated``          warning   the target equals the source, is still mostly in the source's script
+                                    (when the languages' scripts differ), or Glossa's detector reads it as
+                                    another language than the target's
+``terms``                 error     a required glossary rendering is absent or a forbidden variant present
+``inconsistent-target``   warning   one source translated differently within the run
+``inconsistent-source``   info      one target given for different sources
+``length``                warning   target/source length ratio outside 0.4-2.5 (sources of 20+ chars)
+``doubled``               warning   a word twice in a row (``the the``) or a run of spaces in the target
+                                    that the source does not have
+``brackets``              warning   brackets or quotes unpaired in the target where the source pairs them
+========================  ========  ===========================================================
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from pipeline.models import Severity
+
+__all__ = ["CHECKS", "QA_SCHEMA", "Pair", "QAContext", "QAFinding", "check_pairs", "qa_to_dicts", "render_qa"]
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One translated unit.
+
+    Attributes:
+        id: where it is (``file.xlf#u3``, ``doc.md:4:1``).
+        source: source text.
+        target: target text.
+        source_lang: source language (ISO 639-1, may be empty).
+        target_lang: target language.
+    """
+
+    id: str
+    source: str
+    target: str
+    source_lang: str = ""
+    target_lang: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class QAFinding:
+    """One QA problem.
+
+    Attributes:
+        check: the check's name (see the module table).
+        severity: how serious.
+        id: the pair's :attr:`Pair.id`.
+        source: source text.
+        target: target text.
+        message: what is wrong, for people.
+    """
+
+    check: str
+    severity: Severity
+    id: str
+    source: str
+    target: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class QAContext:
+    """What the checks may consult besides the pair.
+
+    Attributes:
+        language_of: Glossa's detector: the language of a text, or None when undetermined.
+        required: text -> ``(source term, required target rendering, forbidden variants)`` in it.
+    """
+
+    language_of: Callable[[str, str], str | None] | None = None
+    required: Callable[[str, str, str], Sequence[tuple[str, str, Sequence[str]]]] | None = None
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_PLACEHOLDER = re.compile(r"⟦\d+⟧|</?[A-Za-z][\w-]*\b[^<>]*>|\{\w*\}|%\d*\$?[sd]")
+_LINK = re.compile(
+    r"(?:https?://|ftp://|www\.)[^\s<>\"'«»]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w&])[@#][^\W_]\w*"
+)
+_WORD = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("“", "”"))
+
+
+def _f(check: str, severity: Severity, pair: Pair, message: str) -> QAFinding:
+    return QAFinding(check, severity, pair.id, pair.source, pair.target, message)
+
+
+def _digits(text: str) -> list[str]:
+    """Numbers with their separators dropped (``1,5`` and ``1.5`` agree; so do ``2 024`` and ``2024``)."""
+    return sorted(
+        re.sub(r"[.,]", "", n) for n in _NUMBER.findall(re.sub(r"(?<=\d)[\u00a0\u202f ](?=\d{3})", "", text))
+    )
+
+
+def check_numbers(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
+    """Numbers and dates kept."""
+    source, target = _digits(pair.source), _digits(pair.target)
+    missing = [n for n in source if source.count(n) > target.count(n)]
+    if missing:
+        yield _f(
+            "numbers",
+            Severity.ERROR,
+            pair,
+            "number(s) missing in the target: " + ", ".join(sorted(set(missing))),
+        )
+
+
+def check_placeholders(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
+    """Placeholders and tags kept, and in order."""
+    source, target = _PLACEHOLDER.findall(pair.source), _PLACEHOLDER.findall(pair.target)
+    if sorted(source) != sorted(target):
+        missing = [c for c in dict.fromkeys(source) if source.count(c) > target.count(c)]
+        extra = [c for c in dict.fromkeys(target) if target.count(c) > source.count(c)]
+        parts = ([f"missing {' '.join(missing)}"] if missing else []) + (
+            [f"extra {' '.join(extra)}"] if extra else []
+        )
+        yield _f("placeholders", Severity.ERROR, pair, "placeholders/tags differ: " + "; ".join(parts))
+    elif source != target:
+        tags = [c for c in source if c.startswith("<")]
+        if tags != [c for c in target if c.startswith("<")]:
+            yield _f("placeholders", Severity.ERROR, pair, "tags out of order: " + " ".join(target))
+
+
+def check_urls(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
+    """URLs, e-mail addresses and handles kept verbatim."""
+    missing = [
+        u.rstrip(".,;:!?)") for u in _LINK.findall(pair.source) if u.rstrip(".,;:!?)") not in pair.target
+    ]
+    if missing:
+        yield _f("urls", Severity.ERROR, pair, "not kept verbatim: " + ", ".join(missing))
+
+
+def _letters(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+def check_untranslated(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
+    """Untranslated: the target equals the source, or reads as another language than the target's."""
+    if not _letters(pair.source):
+        return
+    if pair.target.strip() == pair.source.strip() and pair.source_lang != pair.target_lang:
+        yield _f("untranslated", Severity.WARNING, pair, "target equals source")
+        return
+    if pair.source_lang and _script_share(pair.target, pair.source_lang, pair.target_lang) >= 0.5:
+        yield _f("untranslated", Severity.WARNING, pair, f"still mostly in {pair.source_lang}'s script")
+        return
+    if context.language_of is not None and pair.target.strip():
+        found = context.language_of(pair.target, pair.target_lang)
+        if found is not None and found != pair.target_lang:
+            yield _f(
+                "untranslated", Severity.WARNING, pair, f"the target reads as {found}, not {pair.target_lang}"
+            )
+
+
+def _script_share(text: str, source: str, target: str) -> float:
+    """The share of ``text``'s letters in ``source``'s script, when ``target`` writes another script."""
+    from pipeline.translating import _has_script_of
+
+    letters = [c for c in text if c.isalpha()]
+    if not letters or not _has_script_of(text, source, target):
+        return 0.0
+    return sum(1 for c in letters if _has_script_of(c, source, target)) / len(letters)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def check_terms(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
+    """Required terms present, forbidden variants absent."""
+    if context.required is None or not pair.source_lang:
+        return
+    target = _fold(pair.target)
+    for source_term, rendering, forbidden in context.required(
+        pair.source, pair.source_lang, pair.target_lang
+    ):
+        if _fold(rendering) not in target:
+            yield _f("terms", Severity.ERROR, pair, f"{source_term!r} must be rendered {rendering!r}")
+        for bad in forbidden:
+            if re.search(r"(?<!\w)" + re.escape(_fold(bad)) + r"(?!\w)", target):
+                yield _f("terms", Severity.ERROR, pair, f"forbidden variant {bad!r}; write {rendering!r}")
+
+
+def check_length(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
+    """Length ratio in range."""
+    if len(pair.source) < 20 or not pair.target:
+        return
+    ratio = len(pair.target) / len(pair.source)
+    if not 0.4 <= ratio <= 2.5:
+        yield _f("length", Severity.WARNING, pair, f"target is {ratio:.2f}x the source's length (0.4-2.5)")
+
+
+def check_doubled(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
+    """Doubled words and spaces."""
+    for match in _WORD.finditer(pair.target):
+        word = match.group(1)
+        if not word.isdigit() and not _WORD.search(pair.source):
+            yield _f("doubled", Severity.WARNING, pair, f"doubled word {word!r}")
+    if "  " in pair.target.strip() and "  " not in pair.source.strip():
+        yield _f("doubled", Severity.WARNING, pair, "doubled space")
+
+
+def _unpaired(text: str) -> list[str]:
+    out = [f"{a}{b}" for a, b in _PAIRS if text.count(a) != text.count(b)]
+    if text.count('"') % 2:
+        out.append('"')
+    return out
+
+
+def check_brackets(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
+    """Brackets and quotes paired."""
+    bad = [p for p in _unpaired(pair.target) if p not in _unpaired(pair.source)]
+    if bad:
+        yield _f("brackets", Severity.WARNING, pair, "unpaired in the target: " + " ".join(bad))
+
+
+CHECKS: tuple[Callable[[Pair, QAContext], Iterable[QAFinding]], ...] = (
+    check_numbers,
+    check_placeholders,
+    check_urls,
+    check_untranslated,
+    check_terms,
+    check_length,
+    check_doubled,
+    check_brackets,
+)
+
+
+def _consistency(pairs: Sequence[Pair]) -> list[QAFinding]:
+    by_source: dict[tuple[str, str], set[str]] = {}
+    by_target: dict[tuple[str, str], set[str]] = {}
+    for p in pairs:
+        if p.target and p.target != p.source:
+            by_source.setdefault((p.source_lang, p.source.strip()), set()).add(p.target.strip())
+            by_target.setdefault((p.target_lang, p.target.strip()), set()).add(p.source.strip())
+    out: list[QAFinding] = []
+    reported: set[tuple[str, str]] = set()
+    for p in pairs:
+        targets = by_source.get((p.source_lang, p.source.strip()), set())
+        if len(targets) > 1 and ("s", p.source.strip()) not in reported:
+            reported.add(("s", p.source.strip()))
+            others = sorted(targets - {p.target.strip()})
+            out.append(
+                _f("inconsistent-target", Severity.WARNING, p, "also translated as " + " | ".join(others))
+            )
+        sources = by_target.get((p.target_lang, p.target.strip()), set())
+        if len(sources) > 1 and ("t", p.target.strip()) not in reported:
+            reported.add(("t", p.target.strip()))
+            others = sorted(sources - {p.source.strip()})
+            out.append(_f("inconsistent-source", Severity.INFO, p, "same target for " + " | ".join(others)))
+    return out
+
+
+def check_pairs(pairs: Sequence[Pair], context: QAContext | None = None) -> list[QAFinding]:
+    """Run every check on every pair, then the run-wide consistency checks.
+
+    Args:
+        pairs: translated units (empty targets are skipped: nothing to check).
+        context: the detector and glossary in force.
+
+    Returns:
+        Findings in pair order, then consistency findings.
+
+    >>> [f.check for f in check_pairs([Pair("u1", "Запуск в 2024 году.", "Launch in 2042.", "ru")])]
+    ['numbers']
+    """
+    context = context or QAContext()
+    out: list[QAFinding] = []
+    for pair in pairs:
+        if not pair.target:
+            continue
+        for check in CHECKS:
+            out.extend(check(pair, context))
+    out.extend(_consistency([p for p in pairs if p.target]))
+    return out
+
+
+QA_SCHEMA = "glossa.qa/1"
+
+
+def qa_to_dicts(findings: Iterable[QAFinding]) -> list[dict[str, str]]:
+    """JSON objects of findings (schema ``glossa.qa/1``)."""
+    return [
+        {
+            "check": f.check,
+            "severity": f.severity.value,
+            "id": f.id,
+            "source": f.source,
+            "target": f.target,
+            "message": f.message,
+        }
+        for f in findings
+    ]
+
+
+def render_qa(findings: Sequence[QAFinding], output_format: str, *, pairs: int, version: str) -> str:
+    """``table``, ``json`` or ``sarif`` (2.1.0; checks are rules, info -> note)."""
+    import json
+
+    if output_format == "json":
+        summary: dict[str, object] = {"pairs": pairs, "findings": len(findings), "by_check": {}}
+        by_check: dict[str, int] = {}
+        for f in findings:
+            by_check[f.check] = by_check.get(f.check, 0) + 1
+        summary["by_check"] = dict(sorted(by_check.items()))
+        data = {
+            "schema": QA_SCHEMA,
+            "tool": {"name": "glossa", "version": version},
+            "findings": qa_to_dicts(findings),
+            "summary": summary,
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if output_format == "sarif":
+        rules = sorted({f.check for f in findings})
+        level = {Severity.INFO: "note", Severity.WARNING: "warning", Severity.ERROR: "error"}
+        results = []
+        for f in findings:
+            path, _, unit = f.id.partition("#")
+            results.append(
+                {
+                    "ruleId": f.check,
+                    "level": level[f.severity],
+                    "message": {"text": f"{f.message}: {f.target}"},
+                    "locations": [
+                        {
+                            "physicalLocation": {"artifactLocation": {"uri": path}},
+                            "logicalLocations": [{"name": unit or f.id}],
+                        }
+                    ],
+                }
+            )
+        log = {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "glossa",
+                            "version": version,
+                            "rules": [{"id": r, "shortDescription": {"text": _TITLES[r]}} for r in rules],
+                        }
+                    },
+                    "results": results,
+                }
+            ],
+        }
+        return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    from io import StringIO
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    buffer = StringIO()
+    console = Console(file=buffer, width=120, color_system=None, highlight=False)
+    if findings:
+        table = Table(pad_edge=False, expand=True, box=box.SIMPLE_HEAD)
+        for name in ("Unit", "Check", "Severity", "Message", "Target"):
+            table.add_column(name, overflow="fold")
+        for f in findings:
+            table.add_row(
+                Text(f.id), Text(f.check), Text(f.severity.value), Text(f.message), Text(f.target[:80])
+            )
+        console.print(table)
+    console.print(Text(f"{pairs} unit(s) checked: {len(findings)} QA finding(s)"))
+    return buffer.getvalue()
+
+
+_TITLES = {
+    "numbers": "Numbers and dates kept",
+    "placeholders": "Placeholders and tags kept, in order",
+    "urls": "URLs, e-mail addresses and handles kept",
+    "untranslated": "Target is translated",
+    "terms": "Required terms present, forbidden variants absent",
+    "inconsistent-target": "One source, one translation",
+    "inconsistent-source": "One target, one source",
+    "length": "Length ratio in range",
+    "doubled": "No doubled words or spaces",
+    "brackets": "Brackets and quotes paired",
+}
