@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -80,7 +79,7 @@ def load_verdicts(path: Path) -> dict[tuple[str, int, int], Verdict]:
 def match(
     verdicts: dict[tuple[str, int, int], Verdict], article: str, start: int, end: int
 ) -> Verdict | None:
-    """The verdict of this span: exact offsets, else the judged span of the article it overlaps most (>= 50%)."""
+    """The verdict of this span: exact offsets, else the judged span of the article it overlaps most (>= 50%)."""  # noqa: E501
     exact = verdicts.get((article, start, end))
     if exact is not None:
         return exact
@@ -191,7 +190,7 @@ def main() -> None:
                 tally["unjudged"] += 1
                 ctx = text[max(0, start - 80) : start] + "[[" + text[start:end] + "]]" + text[end : end + 80]
                 unjudged.append(
-                    f"{article}\t{start}\t{end}\t?\t{f.language}\t{ctx.replace(chr(10), ' ⏎ ').replace(chr(9), ' ')}"
+                    f"{article}\t{start}\t{end}\t?\t{f.language}\t{ctx.replace(chr(10), ' ⏎ ').replace(chr(9), ' ')}"  # noqa: E501
                 )  # type: ignore[attr-defined]
                 continue
             tally[v.verdict] += 1
