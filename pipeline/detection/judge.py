@@ -155,7 +155,7 @@ _GLOSS_AFTER = regex.compile(
 )
 _GLOSS_BEFORE = regex.compile(
     rf"(?:\b(?:{_LANG})\s+(?:for|word|phrase|term|expression|saying|slogan|motto|chant)"
-    rf"|\bin\s+(?:{_LANG})|\b(?:meaning|means|translated|translation|known\s+as|called)\b)"
+    rf"|\bin\s+(?:{_LANG})|\b(?:meaning|means|translated|translation)\b)"
     rf"[^.!?]{{0,25}}$",
     regex.IGNORECASE,
 )
