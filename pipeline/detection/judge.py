@@ -481,6 +481,7 @@ def judge_script(text: str, start: int, end: int, words: list[str]) -> Judgement
         return Judgement(Verdict.IGNORE, "display name")
     cased = any(c.isupper() or c.islower() for w in words for c in w)
     names = not cased or all(w[:1].isupper() for w in words)  # names in a cased script are capitalised
+    names = names and not any(c in text[start:end] for c in ":/|")  # "Фото: ... / ..." is a credit line
     if names and len(words) <= 6 and letters <= 40:
         before = text[max(0, start - 2 * WINDOW) : start]
         after = text[end : end + 2 * WINDOW]
