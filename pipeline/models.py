@@ -67,6 +67,7 @@ class FindingKind(StrEnum):
     """Kinds of findings any stage can report."""
 
     FOREIGN_TEXT = "foreign-text"
+    FOREIGN_INTENDED = "foreign-intended"
     HOMOGLYPH = "homoglyph"
     UI_CHROME = "ui-chrome"
     FORBIDDEN_TERM = "forbidden-term"

@@ -37,6 +37,9 @@ AUDIT_SCHEMA = "glossa.audit/1"
 _INFO_URI = "https://github.com/glossa/glossa#readme"
 _RULE_HELP = {
     FindingKind.FOREIGN_TEXT: "Text in a language other than the expected one.",
+    FindingKind.FOREIGN_INTENDED: (
+        "Foreign text the author meant (a name, an original-script name, a gloss, a quotation, a citation)."
+    ),
     FindingKind.HOMOGLYPH: "A word that mixes scripts with look-alike letters (e.g. Latin with Cyrillic).",
     FindingKind.UI_CHROME: "Site interface text (subscribe, newsfeed, comments, log in) left by a scraper.",
     FindingKind.FORBIDDEN_TERM: "A rendering the glossary marks as wrong.",

@@ -46,6 +46,7 @@ import regex  # type: ignore[import-untyped]
 
 from pipeline.detection.base import Detector, LangdetectDetector
 from pipeline.detection.chrome import ChromeIndex, ChromeSpan, quoted_ranges
+from pipeline.detection.judge import STRAY, Judgement, Verdict, capitalised, judge_latin, judge_script
 from pipeline.detection.lexicon import (
     CANDIDATES,
     LOAN_PHRASES,
@@ -90,11 +91,41 @@ LONG_WORD = 9
 LONG_UNKNOWN_BONUS = 1.5  # long words the expected language does not know are rarely names or typos
 UNKNOWN_NGRAM_LETTERS = 5  # words no list knows, this long or longer, go to the n-gram detector
 UNKNOWN_NGRAM_WEIGHT = 0.5
+# English suffixes (suffix, letters put back, shortest stem): a listed stem makes the word English.
+_DERIVATIONS = (
+    ("iness", "y", 3), ("iness", "", 3), ("ness", "", 4), ("ers", "", 5), ("ers", "e", 5), ("er", "", 5),
+    ("er", "e", 5), ("ors", "e", 5), ("ors", "", 5), ("or", "e", 5), ("ists", "", 4), ("ist", "", 4),
+    ("ist", "ism", 4), ("ists", "ism", 4), ("ity", "e", 4), ("ity", "", 4), ("ities", "e", 4), ("ier", "y", 4),  # noqa: E501
+    ("iest", "y", 4), ("ier", "", 4), ("ily", "y", 4), ("ly", "", 5), ("isms", "", 4), ("ism", "", 4),
+    ("ish", "", 4), ("ishly", "", 4), ("ization", "ize", 4), ("ize", "", 5), ("ized", "", 5),
+    ("izing", "", 5), ("ification", "ify", 4), ("ful", "", 4), ("less", "", 4), ("ment", "", 5),
+    ("ings", "", 4), ("ing", "", 4), ("ing", "e", 4), ("ed", "", 5), ("ed", "e", 5), ("s", "", 5),
+)  # fmt: skip
+DERIVED_STEM_ZIPF = 2.0
 # Platt scaling of the span score into a probability, fitted on the tuning seed.
 CALIB_A = 0.135
 CALIB_B = 2.52
 
-_WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
+#: Characters that are invisible in print and only get in the way of detection: soft hyphen, zero-width
+#: space/joiners, word joiner, BOM, direction marks. Inside a word they are skipped (the word is read
+#: without them); offsets always point into the raw text.
+INVISIBLE = (
+    "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u202a-\u202e\u2066-\u2069"
+)
+_INVISIBLE = regex.compile(f"[{INVISIBLE}]")
+_WORD = regex.compile(
+    rf"[\p{{L}}\p{{M}}]+(?:[{INVISIBLE}]+[\p{{L}}\p{{M}}]+|['’\-][{INVISIBLE}]*[\p{{L}}\p{{M}}]+)*"
+)
+#: Embeds scrapers leave tokenised ("( @ handle )", "# hashtag", "https : //t.co/...", "pic.twitter.com/..."):
+#: blanked before words are read, like URLs.
+_EMBED = regex.compile(
+    r"(?<![\p{L}\p{N}_])[@＠]\s?[\p{L}\p{N}_]{1,40}"
+    r"|(?<![\p{L}\p{N}_&])[#＃]\s?[\p{L}\p{N}_]+"
+    r"|\bhttps?\s?:\s?//\s?[^\s]+"
+    r"|\b(?:pic\.twitter\.com|t\.co|bit\.ly|instagram\.com|youtu\.be|twitter\.com|facebook\.com)/[^\s]*"
+    r"|\b[\w\-]+\.(?:com|org|net|gov|edu|io|ly)/[^\s]*",
+    regex.IGNORECASE,
+)
 _CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "sr", "mk")
 CYRILLIC_CUE_WEIGHT = 2.0
 BELARUSIAN_MARGIN = 3.0
@@ -178,7 +209,7 @@ def _tokens(text: str, offset: int) -> list[_Token]:
                 and group != current
                 and not (mixable and current in ("Latin", "Cyrillic", "Greek", "Mixed"))
             ):
-                out.append(_Token(start + piece, start + i, word[piece:i], current))
+                out.append(_Token(start + piece, start + i, _INVISIBLE.sub("", word[piece:i]), current))
                 piece = i
                 current = group
             elif not current:
@@ -189,7 +220,7 @@ def _tokens(text: str, offset: int) -> list[_Token]:
             if current == "Mixed":
                 scripts = {script_group(script_of(c)) for c in word[piece:]} - {"Other"}
                 current = "Mixed" if len(scripts) > 1 else scripts.pop()
-            out.append(_Token(start + piece, start + len(word), word[piece:], current))
+            out.append(_Token(start + piece, start + len(word), _INVISIBLE.sub("", word[piece:]), current))
     return out
 
 
@@ -361,7 +392,8 @@ class StrayFinder:
         **extra: object,
     ) -> Finding:
         line, column = lines.line_col(start)
-        severity = Severity.INFO if kind is FindingKind.UI_CHROME else Severity.WARNING
+        info = kind in (FindingKind.UI_CHROME, FindingKind.FOREIGN_INTENDED)
+        severity = Severity.INFO if info else Severity.WARNING
         return Finding(
             kind=kind,
             severity=severity,
@@ -487,6 +519,14 @@ class StrayFinder:
                 for i in range(max(s, sentence.start), min(e, sentence.end)):
                     chars[i - sentence.start] = " "
             blanked = "".join(chars)
+        embeds: list[int] = []
+        if any(c in blanked for c in "@#/＠＃"):
+
+            def blank(match: regex.Match[str]) -> str:
+                embeds.append(match.start() + sentence.start)
+                return " " * len(match.group())
+
+            blanked = _EMBED.sub(blank, blanked)
         tokens = _tokens(blanked, sentence.start)
         if not tokens:
             return []
@@ -517,7 +557,7 @@ class StrayFinder:
             if self._lexicon is None:
                 self._lexicon = lexicon_for(self.expected)
             if self._lexicon.has_expected():
-                out.extend(self._lexicon_runs(text, tokens, native, lines))
+                out.extend(self._lexicon_runs(text, tokens, native, lines, embeds))
             else:
                 out.extend(self._whole_sentence(text, tokens, native, lines))
         return out
@@ -594,12 +634,17 @@ class StrayFinder:
                 and all(any(c.isupper() for c in w) for w in words)
             ):
                 continue  # names, brands (iPhone) and acronyms in a non-Latin document
+            judgement = judge_script(text, head.start, tail.end, words)
+            if judgement.verdict is Verdict.IGNORE:
+                continue
             span = text[head.start : tail.end]
             language = self._script_language(group, span, words)
             confidence = round(1.0 - 0.5 ** (letters + 2), 4) if group != "Latin" else 0.9
             if confidence < self.options.min_confidence:
                 continue
-            out.append(self._foreign(text, head.start, tail.end, language, confidence, "script", lines))
+            out.append(
+                self._foreign(text, head.start, tail.end, language, confidence, "script", lines, judgement)
+            )
         return out
 
     def _script_language(self, group: str, span: str, words: list[str]) -> str | None:
@@ -668,8 +713,23 @@ class StrayFinder:
         confidence: float,
         rule: str,
         lines: _Lines,
+        judgement: Judgement = STRAY,
     ) -> Finding:
         name = language or "another language"
+        if judgement.verdict is Verdict.INTENDED:
+            return self._finding(
+                FindingKind.FOREIGN_INTENDED,
+                text,
+                start,
+                end,
+                lines,
+                f"{name} text the author meant ({judgement.reason}); keep it",
+                action="keep",
+                language=language,
+                confidence=confidence,
+                rule=f"intended-{judgement.reason.replace(' ', '-')}",
+                details=(("reason", judgement.reason),),
+            )
         return self._finding(
             FindingKind.FOREIGN_TEXT,
             text,
@@ -695,6 +755,8 @@ class StrayFinder:
         lexicon = self._lexicon
         zipf = lexicon.zipf(key)
         z_expected = zipf[0]
+        if z_expected <= 0.0 and self.expected == "en":
+            z_expected = self._derived(key, lexicon)
         expected_eff = z_expected if z_expected > 0 else FLOOR_EXPECTED
         if z_expected >= 3.0:
             weight = WEIGHT_COMMON
@@ -736,8 +798,38 @@ class StrayFinder:
         self._evidence_cache[key] = result
         return result
 
+    @staticmethod
+    def _break_before(
+        text: str, tokens: list[_Token], native: list[int], n: int, embeds: Sequence[int]
+    ) -> bool:
+        """Whether an embed (handle, hashtag, link) or a tweet's dash sits between word ``n - 1`` and ``n``."""  # noqa: E501
+        if n == 0:
+            return False
+        lo, hi = tokens[native[n - 1]].end, tokens[native[n]].start
+        return any(lo <= e < hi for e in embeds) or "—" in text[lo:hi]
+
+    @staticmethod
+    def _derived(key: str, lexicon: Lexicon) -> float:
+        """Zipf of the English word ``key`` is derived from (boycotter, squirmier, vogueiness), else 0.
+
+        English makes words freely with its own suffixes; a word the list lacks whose stem, with the suffix
+        taken off, is a common English word is English (a coinage), not foreign.
+        """
+        for suffix, restore, shortest in _DERIVATIONS:
+            if key.endswith(suffix) and len(key) - len(suffix) >= shortest:
+                stem = key[: len(key) - len(suffix)] + restore
+                z = lexicon.zipf(stem)[0]
+                if z >= DERIVED_STEM_ZIPF:
+                    return min(z, 3.0)
+        return 0.0
+
     def _lexicon_runs(
-        self, text: str, tokens: list[_Token], native: list[int], lines: _Lines
+        self,
+        text: str,
+        tokens: list[_Token],
+        native: list[int],
+        lines: _Lines,
+        embeds: Sequence[int] = (),
     ) -> list[Finding]:
         words = [tokens[i].word.casefold().replace("’", "'") for i in native]
         covered = self._terms.covered(words)
@@ -764,6 +856,9 @@ class StrayFinder:
         if budget <= ENTER_COST + LEAVE_COST:
             return []
         runs = _viterbi(evidence, k)
+        if embeds:
+            breaks = [self._break_before(text, tokens, native, n, embeds) for n in range(len(native))]
+            runs = _cut_runs(runs, evidence, breaks)
         out: list[Finding] = []
         assert self._lexicon is not None
         for state, lo, hi in runs:
@@ -775,13 +870,25 @@ class StrayFinder:
             if letters < self.options.min_chars:
                 continue
             inside = [w for n, w in zip(range(lo, hi + 1), run_words, strict=True) if n or native[0]]
-            if inside and all(w[:1].isupper() for w in inside if len(w) > 1):
+            if inside and all(capitalised(w) for w in inside if len(w) > 1):
                 continue  # capitalised words only: names (a title, a list of authors), not foreign prose
+            judgement = judge_latin(
+                text,
+                first.start,
+                last.end,
+                run_words,
+                initial=native[lo] == 0 or lo == 0,
+                alone=lo == 0 and hi == len(native) - 1,
+            )
+            if judgement.verdict is Verdict.IGNORE:
+                continue
             language: str | None = self._lexicon.others[state]
             confidence = round(_sigmoid(CALIB_A * score + CALIB_B), 4)
             if confidence < self.options.min_confidence:
                 continue
-            out.append(self._foreign(text, first.start, last.end, language, confidence, "lexicon", lines))
+            out.append(
+                self._foreign(text, first.start, last.end, language, confidence, "lexicon", lines, judgement)
+            )
         return out
 
     @staticmethod
@@ -810,6 +917,29 @@ class StrayFinder:
             if hi + 1 < len(native) and name_like(hi + 1) and adjacent(hi, hi + 1):
                 hi += 1
         return lo, hi
+
+
+def _cut_runs(
+    runs: list[tuple[int, int, int]], evidence: list[tuple[float, ...]], breaks: list[bool]
+) -> list[tuple[int, int, int]]:
+    """Cut foreign runs at embeds, then trim each piece to its first and last word of positive evidence."""
+    out: list[tuple[int, int, int]] = []
+    for state, lo, hi in runs:
+        pieces: list[tuple[int, int]] = []
+        start = lo
+        for n in range(lo + 1, hi + 1):
+            if breaks[n]:
+                pieces.append((start, n - 1))
+                start = n
+        pieces.append((start, hi))
+        for a, b in pieces:
+            while a <= b and evidence[a][state] <= 0.0:
+                a += 1
+            while b >= a and evidence[b][state] <= 0.0:
+                b -= 1
+            if a <= b and sum(evidence[n][state] for n in range(a, b + 1)) > ENTER_COST + LEAVE_COST:
+                out.append((state, a, b))
+    return out
 
 
 def _viterbi(evidence: list[tuple[float, ...]], k: int) -> list[tuple[int, int, int]]:
