@@ -5,7 +5,7 @@ Usage::
     python bench/real/run.py [--data ../shared/data/real-news/articles.jsonl] [--limit N]
     python bench/real/run.py --measure          # also MB/s and peak memory in a fresh subprocess
 
-Data: ``/work/shared/data/real-news/articles.jsonl`` (1,500 articles of the Article-Bias-Prediction dataset;
+Data: ``../shared/data/real-news/articles.jsonl`` (1,500 articles of the Article-Bias-Prediction dataset;
 see its README). The texts are never copied into the project: ``verdicts.tsv`` beside this script keeps only
 article ids, code-point offsets into the article's ``text``, a verdict and a short reason.
 
@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-DATA = Path("/work/shared/data/real-news/articles.jsonl")
+DATA = ROOT.parent / "shared" / "data" / "real-news" / "articles.jsonl"  # the shared/ beside the checkout
 VERDICTS = Path(__file__).with_name("verdicts.tsv")
 RESULTS = ROOT / "bench" / "results" / "real"
 CONTEXT = 120
