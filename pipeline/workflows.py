@@ -181,6 +181,7 @@ class TranslateRequest:
     drop_chrome: bool = False
     in_place: bool = False
     output: Path | None = None
+    output_is_folder: bool = False  # ``-o out/``: a folder even for one input (pathlib drops the slash)
     xliff: Path | None = None
 
 
@@ -236,13 +237,16 @@ def output_path_for(path: Path, root: Path | None, request: TranslateRequest, *,
     PosixPath('a/x.en.txt')
     >>> output_path_for(Path("s/a/x.md"), Path("s"), TranslateRequest(output=Path("out")), many=True)
     PosixPath('out/a/x.md')
+    >>> folder = TranslateRequest(output=Path("o"), output_is_folder=True)
+    >>> output_path_for(Path("a/x.txt"), None, folder, many=False)
+    PosixPath('o/x.txt')
     """
     if request.in_place:
         return path
     if request.output is None:
         return path.with_name(f"{path.stem}.{request.target}{path.suffix}")
     out = request.output
-    if not many and not out.is_dir() and not str(out).endswith(("/", "\\")):
+    if not many and not out.is_dir() and not request.output_is_folder:
         return out
     relative = path.relative_to(root) if root is not None and path.is_relative_to(root) else Path(path.name)
     return out / relative

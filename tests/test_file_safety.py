@@ -418,3 +418,14 @@ def test_no_combination_of_outputs_modifies_an_input(
         assert all(after.get(n + ".bak") == before[n] for n in touched)  # rewritten only with a backup
     else:
         assert touched == set(), (args, result.output)
+
+
+def test_output_with_a_trailing_slash_is_a_folder_even_for_one_input(tmp_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("The crew docked.\nЗаголовок открываемого материала\n", encoding="utf-8")
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    result = runner.invoke(app, ["translate", str(source), "-o", f"{tmp_path / 'new'}/"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "new").is_dir()
+    assert "Title of the opened material" in (tmp_path / "new" / "a.txt").read_text(encoding="utf-8")
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -36,12 +37,11 @@ def translate(
         typer.Argument(help="Files or folders to translate.", show_default=False, parser=path_arg),
     ],
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",
-            help="Output file (one input) or folder (default: NAME.<to>.EXT beside it).",
-            parser=path_arg,
+            help="Output file (one input) or folder, OUT/ for a folder (default: NAME.<to>.EXT beside it).",
             metavar="<path>",
         ),
     ] = None,
@@ -107,7 +107,8 @@ def translate(
             target=target.lower(),
             drop_chrome=drop_chrome,
             in_place=in_place,
-            output=output,
+            output=path_arg(output) if output is not None else None,
+            output_is_folder=output is not None and output.endswith(("/", os.sep)),
             xliff=xliff,
         )
         with progress_bar("Translating", enabled=show_progress(ctx)) as advance:
