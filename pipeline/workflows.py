@@ -6,6 +6,7 @@ once, and return result values; they never print. Progress is reported through a
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -199,6 +200,8 @@ class FileTranslation:
         note: how the output had to differ from the input's encoding, or None (see
             :func:`pipeline.formats.fit_encoding`).
         qa: :class:`pipeline.qa.QAFinding` of the file's translated spans (ids are ``path:line:col``).
+        output_sha256: SHA-256 of the bytes written to ``output`` (None when nothing was written), so
+            ``glossa apply`` can tell whether someone edited the output since.
     """
 
     path: str
@@ -209,6 +212,7 @@ class FileTranslation:
     records: tuple[int | None, ...] = ()
     note: str | None = None
     qa: tuple[Any, ...] = ()
+    output_sha256: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +284,7 @@ def translate_paths(
     """
     from pipeline.detection.chrome import normalise_chrome
     from pipeline.errors import ConfigError
-    from pipeline.formats import Edit, discover, read_path, render_document, write_path
+    from pipeline.formats import Edit, discover, encode, read_path, render_document, write_path
     from pipeline.glossary.io import load_glossary
     from pipeline.glossary.match import TermMatcher
     from pipeline.placeholders import locate_codes
@@ -393,9 +397,11 @@ def translate_paths(
             if request.in_place and edits:
                 backup = path.with_name(path.name + ".bak")
                 write_path(backup, doc.text, doc.encoding, overwrite=True)
+            output_sha256 = None
             if edits or not request.in_place:
                 target_path.parent.mkdir(parents=True, exist_ok=True)
                 write_path(target_path, text, codec, overwrite=True)
+                output_sha256 = hashlib.sha256(encode(text, codec)).hexdigest()
             error = "; ".join(f"line {line}: {message}" for line, message in doc.errors) or None
             places = [locate(doc, c) for c in merged]
             checked = [
@@ -413,6 +419,7 @@ def translate_paths(
                     records=tuple(doc.units[c.unit].record for c in merged),
                     note=note,
                     qa=tuple(check_pairs(checked, qa_context)),
+                    output_sha256=output_sha256,
                 )
             )
             if progress:

@@ -83,6 +83,8 @@ def dump_xliff(run: TranslateRun, *, base: Path | None = None) -> str:
         _note(notes, "glossary-version", run.glossary_version)
         if item.output:
             _note(notes, "glossa-output", _relative(item.output, base))
+            if item.output_sha256:
+                _note(notes, "glossa-output-sha256", item.output_sha256)
         # Sentences kept as they were (already in the target language) have nothing to review.
         pairs = zip(item.changes, item.places, strict=True)
         review = [(c, p) for c, p in pairs if c.status is not Status.KEPT]
@@ -129,6 +131,7 @@ class ReviewedUnit:
     state: str
     glossary_version: str
     id: str = ""
+    output_sha256: str = ""  # of the output as translate wrote it; "" when the XLIFF does not say
 
 
 def load_xliff(path: Path) -> list[ReviewedUnit]:
@@ -194,9 +197,32 @@ def load_xliff(path: Path) -> list[ReviewedUnit]:
                     state=segment.get("state", "initial"),
                     glossary_version=file_notes.get("glossary-version", ""),
                     id=f"{file_el.get('id') or original}/{unit_el.get('id') or '?'}",
+                    output_sha256=file_notes.get("glossa-output-sha256", ""),
                 )
             )
     return units
+
+
+def _check_unchanged(destination: Path, sha256: str, *, force: bool, source: str) -> None:
+    """Refuse to overwrite an output edited since ``glossa translate`` wrote it (unless ``force``).
+
+    Raises:
+        InputError: the output's bytes no longer have the SHA-256 the XLIFF recorded.
+    """
+    import hashlib
+
+    if force or not sha256 or not destination.is_file():
+        return
+    try:
+        current = hashlib.sha256(destination.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}; check the path", path=str(destination)) from exc
+    if current != sha256:
+        raise InputError(
+            f"changed since {source} was written (edited by hand?); applying would overwrite those edits: "
+            "pass --force to overwrite it, or -o OUT to write elsewhere",
+            path=str(destination),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +282,7 @@ def apply_xliff(
     output: Path | None = None,
     in_place: bool = False,
     root: Path | None = None,
+    force: bool = False,
 ) -> list[tuple[str, int]]:
     """Write the targets of a reviewed XLIFF file into its documents and the project memory.
 
@@ -274,6 +301,8 @@ def apply_xliff(
             default: the output the XLIFF was made for.
         in_place: write into the original documents, keeping a ``.bak`` backup beside each.
         root: the folder the XLIFF's paths are relative to (default: the XLIFF's folder).
+        force: overwrite the output the XLIFF was made for even when it changed since translate wrote it
+            (by default that is refused, so hand edits to it are not lost).
 
     Returns:
         ``(written path, units applied)`` per document.
@@ -332,6 +361,7 @@ def apply_xliff(
                     f"{source}: the output note of {original!r} names the original document; pass --in-place "
                     "to rewrite it (a .bak backup is kept) or -o OUT"
                 )
+            _check_unchanged(destination, items[0].output_sha256, force=force, source=source)
         else:
             raise InputError("the XLIFF names no output for this document; pass -o OUT", path=str(doc_path))
         try:

@@ -168,6 +168,10 @@ def apply(
             metavar="<dir>",
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Overwrite the output even if it was edited since translate wrote it."),
+    ] = False,
 ) -> None:
     """Write reviewed XLIFF translations back into the documents and the project memory.
 
@@ -183,7 +187,9 @@ def apply(
 
             raise ConfigError(f"--root {root} is not a folder; name the folder the XLIFF's paths start from")
         settings = make_settings(ctx, jsonl_field=field)
-        applied = xliff.apply_xliff(xliff_file, settings, output=output, in_place=in_place, root=root)
+        applied = xliff.apply_xliff(
+            xliff_file, settings, output=output, in_place=in_place, root=root, force=force
+        )
         for path, count in applied:
             out_console.print(
                 printable(f"{path}: {count} reviewed translation(s) applied"), markup=False, highlight=False

@@ -194,6 +194,29 @@ def test_apply_refuses_a_changed_document(tmp_path: Path) -> None:
     assert (tmp_path / "c.en.txt").read_bytes() == before
 
 
+def test_apply_refuses_to_overwrite_an_output_edited_by_hand(tmp_path: Path) -> None:
+    doc = tmp_path / "h.txt"
+    doc.write_text("The crew docked.\nЛента новостей\n", encoding="utf-8")
+    out = tmp_path / "h.en.txt"
+    xlf = tmp_path / "h.xlf"
+    result = runner.invoke(app, ["translate", str(doc), "-o", str(out), "--xliff", str(xlf)])
+    assert result.exit_code == 0, result.output
+    assert "glossa-output-sha256" in xlf.read_text(encoding="utf-8")
+    # Unchanged output: apply goes ahead.
+    assert runner.invoke(app, ["apply", str(xlf)]).exit_code == 0
+    # A reviewer adds a line to the output by hand: apply refuses, and the edit stays.
+    edited = out.read_text(encoding="utf-8") + "A line the reviewer added.\n"
+    out.write_text(edited, encoding="utf-8")
+    result = runner.invoke(app, ["apply", str(xlf)])
+    assert result.exit_code == 2
+    assert "changed since" in result.output
+    assert "--force" in result.output
+    assert out.read_text(encoding="utf-8") == edited
+    # --force overwrites it, as asked.
+    assert runner.invoke(app, ["apply", str(xlf), "--force"]).exit_code == 0
+    assert "A line the reviewer added." not in out.read_text(encoding="utf-8")
+
+
 def test_apply_refuses_an_entity_bomb(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.xlf"
     bomb.write_text(
