@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.detection import StrayFinder
 from pipeline.detection.judge import Verdict, judge_latin, judge_script
-from pipeline.models import BlockKind, DocFormat, Document, FindingKind, Segment, Severity, TextUnit
+from pipeline.models import Document, FindingKind, Severity
 
 
-def text_document(text: str) -> Document:
-    """A plain-text document: one LINE segment per non-blank line."""
-    segments = []
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip():
-            segments.append(Segment(0, pos, pos + len(line), BlockKind.LINE))
-        pos += len(line) + 1
-    return Document("test.txt", DocFormat.TEXT, "utf-8", text, (TextUnit(text),), tuple(segments))
-
-
-def _kinds(finder: StrayFinder, text: str) -> list[tuple[str, str, str]]:
+def _kinds(finder: StrayFinder, doc: Callable[[str], Document], text: str) -> list[tuple[str, str, str]]:
     """(kind, text, reason) of every foreign finding of ``text``."""
     out = []
-    for f in finder.find(text_document(text)):
+    for f in finder.find(doc(text)):
         if f.kind in (FindingKind.FOREIGN_TEXT, FindingKind.FOREIGN_INTENDED):
             out.append((f.kind.value, f.text, dict(f.details).get("reason", "")))
     return out
@@ -68,8 +59,10 @@ QUIET = [
 
 
 @pytest.mark.parametrize("text", QUIET)
-def test_no_warning_for_what_belongs_in_english(finder: StrayFinder, text: str) -> None:
-    found = _kinds(finder, text)
+def test_no_warning_for_what_belongs_in_english(
+    finder: StrayFinder, doc: Callable[[str], Document], text: str
+) -> None:
+    found = _kinds(finder, doc, text)
     assert not [f for f in found if f[0] == "foreign-text"], found
 
 
@@ -139,9 +132,9 @@ INTENDED = [
 
 @pytest.mark.parametrize(("text", "fragment", "reason"), INTENDED)
 def test_intended_foreign_text_is_info_with_its_reason(
-    finder: StrayFinder, text: str, fragment: str, reason: str
+    finder: StrayFinder, doc: Callable[[str], Document], text: str, fragment: str, reason: str
 ) -> None:
-    findings = [f for f in finder.find(text_document(text)) if f.kind is not FindingKind.UI_CHROME]
+    findings = [f for f in finder.find(doc(text)) if f.kind is not FindingKind.UI_CHROME]
     assert not [f for f in findings if f.kind is FindingKind.FOREIGN_TEXT], findings
     intended = [f for f in findings if f.kind is FindingKind.FOREIGN_INTENDED]
     if not intended:  # the first stage need not propose it at all; then nothing is reported, also fine
@@ -179,22 +172,26 @@ STRAY = [
 
 
 @pytest.mark.parametrize(("text", "fragment"), STRAY)
-def test_stray_text_stays_a_warning(finder: StrayFinder, text: str, fragment: str) -> None:
-    found = [f for f in finder.find(text_document(text)) if f.kind is FindingKind.FOREIGN_TEXT]
+def test_stray_text_stays_a_warning(
+    finder: StrayFinder, doc: Callable[[str], Document], text: str, fragment: str
+) -> None:
+    found = [f for f in finder.find(doc(text)) if f.kind is FindingKind.FOREIGN_TEXT]
     assert found, text
     assert all(f.severity is Severity.WARNING for f in found)
     assert any(fragment in f.text or f.text in fragment for f in found), found
 
 
-def test_tweet_span_is_tight_and_skips_handles(finder: StrayFinder) -> None:
+def test_tweet_span_is_tight_and_skips_handles(finder: StrayFinder, doc: Callable[[str], Document]) -> None:
     text = "Qué vergüenza lo que pasó hoy en el congreso https : //t.co/Zz9 — Ana ( @ ana_p ) May 4 , 2020"
-    found = [f for f in finder.find(text_document(text)) if f.kind is FindingKind.FOREIGN_TEXT]
+    found = [f for f in finder.find(doc(text)) if f.kind is FindingKind.FOREIGN_TEXT]
     assert [f.text for f in found] == ["Qué vergüenza lo que pasó hoy en el congreso"]
 
 
-def test_soft_hyphen_offsets_point_into_the_raw_text(finder: StrayFinder) -> None:
+def test_soft_hyphen_offsets_point_into_the_raw_text(
+    finder: StrayFinder, doc: Callable[[str], Document]
+) -> None:
     text = "Then she wrote: Die Regie\u00adrung hat die Wahl ver\u00adloren, sagte er."
-    found = [f for f in finder.find(text_document(text)) if f.kind is FindingKind.FOREIGN_TEXT]
+    found = [f for f in finder.find(doc(text)) if f.kind is FindingKind.FOREIGN_TEXT]
     assert found
     for f in found:
         assert text[f.start : f.end] == f.text
@@ -226,12 +223,14 @@ _TEXT = st.lists(_SCRIPTS.flatmap(lambda s: st.text(s, min_size=1, max_size=12))
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=_TEXT, data=st.data())
-def test_second_stage_never_raises(finder: StrayFinder, text: str, data: st.DataObject) -> None:
+def test_second_stage_never_raises(
+    finder: StrayFinder, doc: Callable[[str], Document], text: str, data: st.DataObject
+) -> None:
     if text:
         start = data.draw(st.integers(0, len(text) - 1))
         end = data.draw(st.integers(start + 1, len(text)))
         words = text[start:end].split() or [text[start:end]]
         judge_script(text, start, end, words)
         judge_latin(text, start, end, words, initial=start == 0)
-    for f in finder.find(text_document(text)):
+    for f in finder.find(doc(text)):
         assert text[f.start : f.end] == f.text
