@@ -14,8 +14,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.document import Severity
 from pipeline.errors import ConfigError
-from pipeline.models import Severity
 
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import __version__, reports
+from pipeline import __version__
+from pipeline.app.audit import audit_paths
+from pipeline.app.translate import TranslateRequest, translate_paths
 from pipeline.config import resolve
-from pipeline.models import AuditRun
+from pipeline.document import AuditRun
+from pipeline.render import audit as reports
 from pipeline.translation.fake import FakeTranslator
-from pipeline.workflows import TranslateRequest, audit_paths, translate_paths
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(p for p in (REPO / "samples").iterdir() if p.is_file())
@@ -53,7 +55,7 @@ def test_translate_golden(sample: Path, tmp_path: Path, update_golden: bool) -> 
     fake = FakeTranslator()
     run = translate_paths([sample], settings, TranslateRequest(output=out), translator=fake)
     _check(GOLDEN / "translate" / sample.name, out.read_bytes(), update_golden)
-    from pipeline.translate_reports import render_json
+    from pipeline.render.translate import render_json
 
     report = json.loads(render_json(run))
     for item in report["files"]:

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from pipeline.models import BlockKind, DocFormat, Document, Segment, TextUnit
-from pipeline.placeholders import is_paired, locate_codes, mask_codes, restore
-from pipeline.translating import plan_all, translate_jobs
+from pipeline.document import BlockKind, DocFormat, Document, Segment, TextUnit
+from pipeline.translation.layers import translate_jobs
+from pipeline.translation.placeholders import is_paired, locate_codes, mask_codes, restore
+from pipeline.translation.plan import plan_all
 
 CODES = ("<b>", "</b>", "2024")
 

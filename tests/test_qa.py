@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from pipeline.app.qa import QAContextBuilder
 from pipeline.cli import app
 from pipeline.config import resolve
-from pipeline.qa import Pair, check_pairs
-from pipeline.workflows import QAContextBuilder
+from pipeline.translation.qa import Pair, check_pairs
 
 runner = CliRunner()
 

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import pipeline.segmenting
-from pipeline.models import BlockKind, DocFormat, Document, Segment, TextUnit
-from pipeline.segmenting import MAX_SENTENCE, protected_spans, sentences, split_block
+import pipeline.text.sentences
+from pipeline.document import BlockKind, DocFormat, Document, Segment, TextUnit
+from pipeline.text.sentences import MAX_SENTENCE, sentences, split_block
+from pipeline.text.spans import protected_spans
 
 
 def _split(text: str, kind: BlockKind = BlockKind.LINE) -> list[str]:
@@ -24,7 +25,7 @@ def _protected(text: str) -> list[str]:
 
 
 def test_doctests() -> None:
-    result = doctest.testmod(pipeline.segmenting)
+    result = doctest.testmod(pipeline.text.sentences)
     assert result.failed == 0
     assert result.attempted > 0
 

@@ -40,8 +40,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.detection import AuditOptions, LangdetectDetector, StrayFinder  # noqa: E402
-from pipeline.models import BlockKind, DocFormat, Document, Segment, TextUnit  # noqa: E402
-from pipeline.segmenting import sentences  # noqa: E402
+from pipeline.document import BlockKind, DocFormat, Document, Segment, TextUnit  # noqa: E402
+from pipeline.text.sentences import sentences  # noqa: E402
 
 LANGS = (
     "ar",

@@ -39,11 +39,11 @@ TRUTH = Path(__file__).with_name("chrome-truth.tsv")
 def _finder(spans: bool):  # type: ignore[no-untyped-def]
     """The audit as ``glossa audit`` builds it; without ``spans``, chrome is whole segments only."""
     sys.path.insert(0, str(ROOT))
+    from pipeline.app.audit import AuditRequest, build_finder, interface_strings
     from pipeline.config import shipped_glossaries
     from pipeline.detection.chrome import ChromeIndex
     from pipeline.glossary.io import load_glossary
     from pipeline.glossary.match import chrome_phrases
-    from pipeline.workflows import AuditRequest, build_finder, interface_strings
 
     request = AuditRequest(
         expected_language="en",
@@ -63,8 +63,8 @@ def _finder(spans: bool):  # type: ignore[no-untyped-def]
 def worker(data: Path, chrome: bool) -> None:
     """Audit the file in this process; print findings (chrome only) and figures as JSON."""
     sys.path.insert(0, str(ROOT))
+    from pipeline.document import FindingKind
     from pipeline.formats import read_path
-    from pipeline.models import FindingKind
 
     doc = read_path(data, field="text")
     finder = _finder(chrome)

@@ -94,10 +94,10 @@ def match(
 
 
 def audit(articles: list[tuple[str, str]]) -> tuple[list[tuple[str, object]], float]:
+    from pipeline.app.audit import AuditRequest, build_finder
     from pipeline.config import shipped_glossaries
+    from pipeline.document import DocFormat
     from pipeline.formats import read_string
-    from pipeline.models import DocFormat
-    from pipeline.workflows import AuditRequest, build_finder
 
     finder = build_finder(
         AuditRequest(

@@ -234,9 +234,10 @@ _INLINE_MD = (
 def measure_markup(models: Path, work: Path, n: int) -> dict:
     """HTML and Markdown with inline markup through ``translate --scope all``: sentences sent whole,
     placeholders restored, and the QA pass's time per 1,000 segments."""
+    from pipeline.app.qa import QAContextBuilder
+    from pipeline.app.translate import TranslateRequest, translate_paths
     from pipeline.config import resolve
-    from pipeline.qa import Pair, check_pairs
-    from pipeline.workflows import QAContextBuilder, TranslateRequest, translate_paths
+    from pipeline.translation.qa import Pair, check_pairs
 
     os.environ["GLOSSA_HOME"] = str(work / "home")
     settings = resolve({"models_dir": models})

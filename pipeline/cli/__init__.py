@@ -1,4 +1,4 @@
-"""The ``glossa`` command: thin typer edges over :mod:`pipeline.workflows`.
+"""The ``glossa`` command: thin typer edges over :mod:`pipeline.app`.
 
 Exit codes (an API, see README "Exit codes"):
 

@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 
 from pipeline.config import Settings, resolve
+from pipeline.document import AuditRun
 from pipeline.errors import PipelineError
-from pipeline.models import AuditRun
 
 __all__ = [
     "FailOn",
@@ -114,7 +114,7 @@ def path_arg(value: str) -> Path:
 
 def say_error(text: str) -> None:
     """Print ``glossa: error: TEXT`` on stderr as one line, control characters and odd bytes escaped."""
-    from pipeline.names import printable
+    from pipeline.text.names import printable
 
     err_console.print(f"glossa: error: {printable(text)}", markup=False, highlight=False)
 
@@ -186,7 +186,7 @@ def progress_bar(description: str, *, enabled: bool) -> Iterator[Callable[[int, 
 
 def render_audit(run: AuditRun, output_format: OutputFormat) -> str:
     """Render an audit-shaped run (``audit``, ``glossary check``) in the chosen output format."""
-    from pipeline import reports
+    from pipeline.render import audit as reports
 
     if output_format is OutputFormat.json:
         return reports.render_json(run)

@@ -20,13 +20,13 @@ from pipeline.cli._common import (
     render_audit,
     show_progress,
 )
-from pipeline.models import AuditRun, Severity
+from pipeline.document import AuditRun, Severity
 
 
 def exit_code_for(run: AuditRun, fail_on: FailOn) -> int:
     """Return 2 when a file could not be read, 1 when a finding reaches ``fail_on``, else 0.
 
-    >>> from pipeline.models import AuditRun
+    >>> from pipeline.document import AuditRun
     >>> exit_code_for(AuditRun("en", ()), FailOn.warning)
     0
     """
@@ -85,7 +85,7 @@ def audit(
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 a file or setting could not be used.
     """
-    from pipeline import workflows
+    from pipeline.app import audit as workflows
 
     with pipeline_errors():
         settings = make_settings(

@@ -153,7 +153,7 @@ def list_(
     output_format: FormatOpt = Format.table,
 ) -> None:
     """List the concepts of the glossaries: id, category, English term, languages."""
-    from pipeline.glossary.workflow import load_glossaries
+    from pipeline.app.glossary import load_glossaries
 
     with pipeline_errors():
         glossaries = load_glossaries(_paths(ctx, glossary))
@@ -199,7 +199,7 @@ def show(
     output_format: FormatOpt = Format.table,
 ) -> None:
     """Show one concept with all its terms."""
-    from pipeline.glossary.workflow import load_glossaries
+    from pipeline.app.glossary import load_glossaries
 
     with pipeline_errors():
         glossaries = load_glossaries(_paths(ctx, glossary))
@@ -239,8 +239,8 @@ def lookup(
 
     The table shows the English rendering; --format json gives every language's.
     """
-    from pipeline.glossary.workflow import load_glossaries
-    from pipeline.glossary.workflow import lookup as find_terms
+    from pipeline.app.glossary import load_glossaries
+    from pipeline.app.glossary import lookup as find_terms
 
     with pipeline_errors():
         matches = find_terms(text, load_glossaries(_paths(ctx, glossary)), lang=lang)
@@ -393,9 +393,9 @@ def validate(
 
     Exit codes: 0 valid, 1 findings at or above --fail-on, 2 a file cannot be read or parsed.
     """
+    from pipeline.document import Severity
     from pipeline.glossary.checks import validate_glossary
     from pipeline.glossary.io import load_glossary
-    from pipeline.models import Severity
 
     glossaries = []
     failed: list[PipelineError] = []
@@ -597,9 +597,9 @@ def extract(
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output if it exists.")] = False,
 ) -> None:
     """Mine candidate terms not yet in the glossary into a reviewable CSV that `add --from-csv` takes."""
+    from pipeline.app.glossary import extract_paths, load_glossaries
     from pipeline.glossary.extract import candidates_csv
     from pipeline.glossary.io import write_text_atomic
-    from pipeline.glossary.workflow import extract_paths, load_glossaries
 
     with pipeline_errors():
         _check_output([*corpus, *_paths(ctx, glossary)], output)
@@ -641,8 +641,8 @@ def check(
 
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 a file or glossary could not be used.
     """
+    from pipeline.app.glossary import check_paths, load_glossaries
     from pipeline.cli.audit import exit_code_for
-    from pipeline.glossary.workflow import check_paths, load_glossaries
 
     with pipeline_errors():
         settings = make_settings(ctx)

@@ -17,7 +17,7 @@ from pipeline.cli._common import (
     out_console,
     pipeline_errors,
 )
-from pipeline.models import Severity
+from pipeline.document import Severity
 
 __all__ = ["qa"]
 
@@ -49,8 +49,9 @@ def qa(
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 a file or setting could not be used.
     """
-    from pipeline import __version__, workflows
-    from pipeline.qa import render_qa
+    from pipeline import __version__
+    from pipeline.app import qa as workflows
+    from pipeline.render.qa import render_qa
 
     with pipeline_errors():
         settings = make_settings(ctx, glossaries=tuple(glossary or ()))

@@ -20,7 +20,7 @@ from pipeline.cli._common import (
     say_error,
     show_progress,
 )
-from pipeline.translating import Scope
+from pipeline.document import Scope
 
 
 class ReportFormat(StrEnum):
@@ -81,9 +81,11 @@ def translate(
 
     Exit codes: 0 all translated, 1 something stayed untranslated or missed a required term, 2 errors.
     """
-    from pipeline import translate_reports, workflows
+    from pipeline.app import translate as workflows
     from pipeline.config import language_code
     from pipeline.errors import ConfigError
+    from pipeline.render import exit_codes
+    from pipeline.render import translate as translate_reports
 
     with pipeline_errors():
         if in_place and output is not None:
@@ -123,7 +125,7 @@ def translate(
         if item.error is not None:
             say_error(f"{item.path}: {item.error}")
     if run.xliff_root is not None:
-        from pipeline.names import printable
+        from pipeline.text.names import printable
 
         err_console.print(
             printable(
@@ -133,7 +135,7 @@ def translate(
             markup=False,
             highlight=False,
         )
-    raise typer.Exit(translate_reports.exit_code(run))
+    raise typer.Exit(exit_codes.exit_code(run))
 
 
 def apply(
@@ -178,8 +180,8 @@ def apply(
     The documents the XLIFF names must lie inside its folder (or --root). Exit codes: 0 applied, 2 the
     XLIFF or a document could not be used (nothing is written then).
     """
-    from pipeline import xliff
-    from pipeline.names import printable
+    from pipeline.app import review as xliff
+    from pipeline.text.names import printable
 
     with pipeline_errors():
         if root is not None and not root.is_dir():

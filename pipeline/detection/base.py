@@ -13,8 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from pipeline.document import Detection
 from pipeline.errors import BackendError
-from pipeline.models import Detection
 
 __all__ = ["CODE_ALIASES", "Detector", "LangdetectDetector", "normalise_code"]
 

@@ -64,8 +64,8 @@ from pipeline.detection.scripts import (
     script_language,
     script_of,
 )
-from pipeline.models import BlockKind, Document, Finding, FindingKind, Segment, Severity, TextUnit
-from pipeline.segmenting import split_block
+from pipeline.document import BlockKind, Document, Finding, FindingKind, Segment, Severity, TextUnit
+from pipeline.text.sentences import split_block
 
 __all__ = ["AuditOptions", "StrayFinder"]
 
@@ -261,7 +261,7 @@ def harmonise_cyrillic(findings: list[Finding], expected: str) -> list[Finding]:
     Cyrillic fragments are (by length) mostly one language of the group and a fragment carries none of its
     own language's distinguishing letters, it takes the document's language. Pure and order-preserving.
 
-    >>> from pipeline.models import FindingKind, Severity
+    >>> from pipeline.document import FindingKind, Severity
     >>> def f(text, lang):
     ...     return Finding(FindingKind.FOREIGN_TEXT, Severity.WARNING, 0, len(text), 1, 1, text,
     ...                    f"text in {lang} where en is expected; translate it", language=lang)

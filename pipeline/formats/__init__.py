@@ -27,13 +27,13 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from pipeline.config import DEFAULT_MAX_FILE_SIZE
+from pipeline.document import DocFormat, Document
 from pipeline.errors import InputError, PipelineError
 from pipeline.formats.encoding import decode, encode, fit_encoding
 from pipeline.formats.html import read_html, write_html
 from pipeline.formats.jsonl import read_jsonl, write_jsonl
 from pipeline.formats.markdown import read_markdown, write_markdown
 from pipeline.formats.text import read_text, write_text
-from pipeline.models import DocFormat, Document
 
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",

@@ -21,9 +21,9 @@ from functools import partial
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
+from pipeline.document import BlockKind, DocFormat, Document, Segment, TextUnit
 from pipeline.errors import FormatError
 from pipeline.formats._splice import line_starts, merge_spans, offset_of, splice, url_spans
-from pipeline.models import BlockKind, DocFormat, Document, Segment, TextUnit
 
 if TYPE_CHECKING:
     from pipeline.formats import Edit

@@ -1,6 +1,6 @@
 """JSON Lines: one JSON object per line; one field of each record holds the text.
 
-Each record's field is a :class:`~pipeline.models.TextUnit` of its own (``line`` = ``record`` = the 1-based
+Each record's field is a :class:`~pipeline.document.TextUnit` of its own (``line`` = ``record`` = the 1-based
 line number); its non-blank lines, trimmed, are ``FIELD`` segments with offsets inside the field's string.
 Broken records (not JSON, not an object, no such field, not a string) go to ``Document.errors`` and are
 skipped; blank lines are skipped silently.
@@ -19,10 +19,10 @@ from collections.abc import Iterator, Sequence
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public, untyped
 from typing import TYPE_CHECKING, Any
 
+from pipeline.document import BlockKind, DocFormat, Document, Segment, TextUnit
 from pipeline.errors import FormatError
 from pipeline.formats._splice import splice
 from pipeline.formats.text import line_segments
-from pipeline.models import BlockKind, DocFormat, Document, Segment, TextUnit
 
 if TYPE_CHECKING:
     from pipeline.formats import Edit

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from pipeline.document import BlockKind, DocFormat, Document, Segment, TextUnit
 from pipeline.formats._splice import line_starts, merge_spans, splice, url_spans
-from pipeline.models import BlockKind, DocFormat, Document, Segment, TextUnit
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from pipeline.document import BlockKind, DocFormat, Document, Segment, TextUnit
 from pipeline.formats._splice import splice, url_spans
-from pipeline.models import BlockKind, DocFormat, Document, Segment, TextUnit
 
 if TYPE_CHECKING:
     from pipeline.formats import Edit

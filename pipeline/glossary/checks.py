@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from pipeline.document import Finding, FindingKind, Severity
 from pipeline.glossary.match import TermMatch
 from pipeline.glossary.model import NUMBER, Glossary
-from pipeline.models import Finding, FindingKind, Severity, line_col
+from pipeline.text.spans import line_col
 
 __all__ = [
     "CHECKS",

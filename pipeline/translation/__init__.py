@@ -27,23 +27,6 @@ if TYPE_CHECKING:
     from pipeline.translation.fake import FakeTranslator
     from pipeline.translation.memory import CachedTranslator, MemoryEntry, TranslationMemory
 
-_HOME = {
-    "ArgosCT2Translator": "ctranslate",
-    "CachedTranslator": "memory",
-    "DecodeOptions": "base",
-    "FakeTranslator": "fake",
-    "Hypothesis": "base",
-    "HypothesisTranslator": "base",
-    "MemoryEntry": "memory",
-    "Provenance": "base",
-    "Translation": "base",
-    "TranslationMemory": "memory",
-    "Translator": "base",
-    "choose_hypothesis": "base",
-    "model_id_of": "base",
-    "provenance_of_model": "base",
-}
-
 __all__ = [
     "ArgosCT2Translator",
     "CachedTranslator",
@@ -60,6 +43,24 @@ __all__ = [
     "model_id_of",
     "provenance_of_model",
 ]
+
+
+_HOME = {
+    "ArgosCT2Translator": "ctranslate",
+    "CachedTranslator": "memory",
+    "DecodeOptions": "base",
+    "FakeTranslator": "fake",
+    "Hypothesis": "base",
+    "HypothesisTranslator": "base",
+    "MemoryEntry": "memory",
+    "Provenance": "base",
+    "Translation": "base",
+    "TranslationMemory": "memory",
+    "Translator": "base",
+    "choose_hypothesis": "base",
+    "model_id_of": "base",
+    "provenance_of_model": "base",
+}
 
 
 def __getattr__(name: str) -> Any:

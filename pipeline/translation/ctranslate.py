@@ -22,7 +22,10 @@ from pipeline.translation.sentences import split_sentences
 
 __all__ = ["ArgosCT2Translator", "decoding_cap", "install_hint"]
 
+
 PIVOT = "en"
+
+
 T = TypeVar("T")
 
 

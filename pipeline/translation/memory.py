@@ -36,9 +36,14 @@ __all__ = [
     "render_tmx",
 ]
 
+
 #: Model / glossary version of entries that serve any model (imported or human-reviewed translations).
 ANY = "*"
+
+
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
     source TEXT NOT NULL,
@@ -274,9 +279,6 @@ class CachedTranslator:
             else:
                 results.append(Translation(text, produced[text], provenance_of_model(model), model))
         return results
-
-
-# --- TMX 1.4b -------------------------------------------------------------------------------------------
 
 
 def _lang(code: str) -> str:

@@ -46,12 +46,19 @@ __all__ = [
     "verify_packages",
 ]
 
+
 _REQUIRED_METADATA = ("from_code", "to_code", "package_version")
+
+
 #: A language code in ``metadata.json``: two or three ASCII letters (Argos uses ISO 639-1 plus a few codes
 #: of its own, such as ``zt`` and ``pb``). Anything else could name a path (``../../x``) and never be removed.
 _CODE = re.compile(r"[a-z]{2,3}")
+
+
 #: Members smaller than this are not held to the ratio limit (a JSON file of spaces compresses 100x).
 _RATIO_FLOOR = 1024 * 1024
+
+
 _CHUNK = 1024 * 1024
 
 

@@ -17,6 +17,7 @@ import re
 
 __all__ = ["split_sentences"]
 
+
 _ABBREVIATIONS = frozenset(
     {
         # Russian / Ukrainian
@@ -29,7 +30,10 @@ _ABBREVIATIONS = frozenset(
     }
 )  # fmt: skip
 
+
 _BOUNDARY = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s+[\"'«“(\[\-—–]?[\d\w])")
+
+
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from pipeline.detection import AuditOptions, ChromeIndex, StrayFinder
-from pipeline.models import BlockKind, DocFormat, Document, Segment, TextUnit
+from pipeline.document import BlockKind, DocFormat, Document, Segment, TextUnit
 
 CHROME = (
     ("ru", "Заголовок открываемого материала", "Title of the opened material"),

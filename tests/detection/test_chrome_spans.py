@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.app.audit import interface_strings
 from pipeline.config import shipped_glossaries
 from pipeline.detection import AuditOptions, ChromeIndex, StrayFinder
 from pipeline.detection.chrome import quoted_ranges
+from pipeline.document import Document, FindingKind, Severity
 from pipeline.glossary.io import load_glossary
 from pipeline.glossary.match import chrome_phrases
-from pipeline.models import Document, FindingKind, Severity
-from pipeline.workflows import interface_strings
 
 Doc = Callable[[str], Document]
 

@@ -35,7 +35,7 @@ def test_doctests(module: object) -> None:
 
 def test_importing_detection_loads_no_heavy_module() -> None:
     code = (
-        "import sys, pipeline.detection, pipeline.segmenting; "
+        "import sys, pipeline.detection, pipeline.text.sentences; "
         "print(sorted(m for m in ('langdetect', 'wordfreq', 'lingua', 'torch') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.detection import AuditOptions, StrayFinder
-from pipeline.models import BlockKind, DocFormat, Document, FindingKind, Segment, Severity, TextUnit
+from pipeline.document import BlockKind, DocFormat, Document, FindingKind, Segment, Severity, TextUnit
 
 Doc = Callable[[str], Document]
 

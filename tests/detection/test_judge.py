@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from pipeline.detection import StrayFinder
 from pipeline.detection.judge import Verdict, judge_latin, judge_script
-from pipeline.models import Document, FindingKind, Severity
+from pipeline.document import Document, FindingKind, Severity
 
 
 def _kinds(finder: StrayFinder, doc: Callable[[str], Document], text: str) -> list[tuple[str, str, str]]:

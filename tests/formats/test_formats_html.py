@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.document import BlockKind, Document
 from pipeline.formats import Edit, read_html, write_html
-from pipeline.models import BlockKind, Document, blank_protected
+from pipeline.text.spans import blank_protected
 
 PAGE = """<!DOCTYPE html>
 <html lang="ru"><head><meta charset="utf-8">

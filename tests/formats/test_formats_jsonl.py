@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from pipeline.document import BlockKind
 from pipeline.errors import FormatError
 from pipeline.formats import Edit, read_jsonl, write_jsonl
-from pipeline.models import BlockKind
 
 FEED = (
     '{"id": 1, "text": "First story\\n\\n  Второй абзац  ", "meta": {"title": "Заголовок"}}\n'

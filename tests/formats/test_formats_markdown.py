@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pipeline.document import BlockKind, Document, Segment
 from pipeline.formats import Edit, read_markdown, write_markdown
-from pipeline.models import BlockKind, Document, Segment
 
 ARTICLE = """\
 ---
@@ -126,7 +126,7 @@ def test_code_blocks_html_blocks_and_definitions_are_never_prose() -> None:
 
 def test_prose_never_contains_code_or_link_targets() -> None:
     """Blanking protected spans leaves no inline code, URL or markup in what is sent on."""
-    from pipeline.models import blank_protected
+    from pipeline.text.spans import blank_protected
 
     doc = read_markdown(ARTICLE, source="a.md")
     prose = " ".join(blank_protected(doc.text, s) for s in doc.segments)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.document import BlockKind, DocFormat
 from pipeline.formats import Edit, read_text, write_text
-from pipeline.models import BlockKind, DocFormat
 
 
 def test_one_trimmed_segment_per_non_blank_line() -> None:

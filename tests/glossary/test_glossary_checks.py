@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.document import FindingKind, Severity
 from pipeline.glossary.checks import check_text, validate_glossary
 from pipeline.glossary.io import load_glossary, loads_glossary
 from pipeline.glossary.match import TermMatcher
-from pipeline.models import FindingKind, Severity
 
 DATA = Path(__file__).resolve().parent / "data"
 SPACE = Path(__file__).resolve().parents[2] / "glossaries" / "space.toml"

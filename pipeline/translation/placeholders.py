@@ -41,10 +41,19 @@ __all__ = [
     "restore",
 ]
 
+
 PLACEHOLDER = re.compile(r"⟦\s*(\d+)\s*⟧?|⟦?\s*(\d+)\s*⟧")
+
+
 _STRICT = re.compile(r"⟦(\d+)⟧")
+
+
 _TAG = re.compile(r"</?([A-Za-z][\w-]*)\b[^>]*>\Z", re.S)
+
+
 _VOID = frozenset({"img", "br", "wbr", "hr", "input", "area", "col", "embed", "source", "track"})
+
+
 _TRAILING = re.compile(r"[\s.!?…:;,。！？\"'”’»)\]]*\Z")
 
 

@@ -33,9 +33,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.models import Severity
+from pipeline.document import Severity
 
-__all__ = ["CHECKS", "QA_SCHEMA", "Pair", "QAContext", "QAFinding", "check_pairs", "qa_to_dicts", "render_qa"]
+__all__ = ["CHECKS", "Pair", "QAContext", "QAFinding", "check_pairs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +92,19 @@ class QAContext:
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
 _PLACEHOLDER = re.compile(r"⟦\d+⟧|</?[A-Za-z][\w-]*\b[^<>]*>|\{\w*\}|%\d*\$?[sd]")
+
+
 _LINK = re.compile(
     r"(?:https?://|ftp://|www\.)[^\s<>\"'«»]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w&])[@#][^\W_]\w*"
 )
+
+
 _WORD = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
+
+
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("“", "”"))
 
 
@@ -173,7 +181,7 @@ def check_untranslated(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
 
 def _script_share(text: str, source: str, target: str) -> float:
     """The share of ``text``'s letters in ``source``'s script, when ``target`` writes another script."""
-    from pipeline.translating import _has_script_of
+    from pipeline.translation.plan import _has_script_of
 
     letters = [c for c in text if c.isalpha()]
     if not letters or not _has_script_of(text, source, target):
@@ -292,110 +300,3 @@ def check_pairs(pairs: Sequence[Pair], context: QAContext | None = None) -> list
             out.extend(check(pair, context))
     out.extend(_consistency([p for p in pairs if p.target]))
     return out
-
-
-QA_SCHEMA = "glossa.qa/1"
-
-
-def qa_to_dicts(findings: Iterable[QAFinding]) -> list[dict[str, str]]:
-    """JSON objects of findings (schema ``glossa.qa/1``)."""
-    return [
-        {
-            "check": f.check,
-            "severity": f.severity.value,
-            "id": f.id,
-            "source": f.source,
-            "target": f.target,
-            "message": f.message,
-        }
-        for f in findings
-    ]
-
-
-def render_qa(findings: Sequence[QAFinding], output_format: str, *, pairs: int, version: str) -> str:
-    """``table``, ``json`` or ``sarif`` (2.1.0; checks are rules, info -> note)."""
-    import json
-
-    if output_format == "json":
-        summary: dict[str, object] = {"pairs": pairs, "findings": len(findings), "by_check": {}}
-        by_check: dict[str, int] = {}
-        for f in findings:
-            by_check[f.check] = by_check.get(f.check, 0) + 1
-        summary["by_check"] = dict(sorted(by_check.items()))
-        data = {
-            "schema": QA_SCHEMA,
-            "tool": {"name": "glossa", "version": version},
-            "findings": qa_to_dicts(findings),
-            "summary": summary,
-        }
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if output_format == "sarif":
-        rules = sorted({f.check for f in findings})
-        level = {Severity.INFO: "note", Severity.WARNING: "warning", Severity.ERROR: "error"}
-        results = []
-        for f in findings:
-            path, _, unit = f.id.partition("#")
-            results.append(
-                {
-                    "ruleId": f.check,
-                    "level": level[f.severity],
-                    "message": {"text": f"{f.message}: {f.target}"},
-                    "locations": [
-                        {
-                            "physicalLocation": {"artifactLocation": {"uri": path}},
-                            "logicalLocations": [{"name": unit or f.id}],
-                        }
-                    ],
-                }
-            )
-        log = {
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [
-                {
-                    "tool": {
-                        "driver": {
-                            "name": "glossa",
-                            "version": version,
-                            "rules": [{"id": r, "shortDescription": {"text": _TITLES[r]}} for r in rules],
-                        }
-                    },
-                    "results": results,
-                }
-            ],
-        }
-        return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
-    from io import StringIO
-
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    buffer = StringIO()
-    console = Console(file=buffer, width=120, color_system=None, highlight=False)
-    if findings:
-        table = Table(pad_edge=False, expand=True, box=box.SIMPLE_HEAD)
-        for name in ("Unit", "Check", "Severity", "Message", "Target"):
-            table.add_column(name, overflow="fold")
-        for f in findings:
-            table.add_row(
-                Text(f.id), Text(f.check), Text(f.severity.value), Text(f.message), Text(f.target[:80])
-            )
-        console.print(table)
-    console.print(Text(f"{pairs} unit(s) checked: {len(findings)} QA finding(s)"))
-    return buffer.getvalue()
-
-
-_TITLES = {
-    "numbers": "Numbers and dates kept",
-    "placeholders": "Placeholders and tags kept, in order",
-    "urls": "URLs, e-mail addresses and handles kept",
-    "untranslated": "Target is translated",
-    "terms": "Required terms present, forbidden variants absent",
-    "inconsistent-target": "One source, one translation",
-    "inconsistent-source": "One target, one source",
-    "length": "Length ratio in range",
-    "doubled": "No doubled words or spaces",
-    "brackets": "Brackets and quotes paired",
-}

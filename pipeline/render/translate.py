@@ -1,4 +1,4 @@
-"""Render what ``glossa translate`` did: a table for people, JSON for machines; pick the exit code."""
+"""Render what ``glossa translate`` did: a table for people, JSON (``glossa.translate/1``) for machines."""
 
 from __future__ import annotations
 
@@ -12,21 +12,13 @@ from rich.table import Table
 from rich.text import Text
 
 from pipeline import __version__
-from pipeline.names import path_text, printable
-from pipeline.translating import Change, Status
-from pipeline.workflows import FileTranslation, TranslateRun
+from pipeline.document import Change, FileTranslation, Status, TranslateRun
+from pipeline.text.names import path_text, printable
 
-__all__ = ["TRANSLATE_SCHEMA", "change_to_dict", "exit_code", "render_json", "render_table"]
+__all__ = ["TRANSLATE_SCHEMA", "change_to_dict", "render_json", "render_table"]
+
 
 TRANSLATE_SCHEMA = "glossa.translate/1"
-
-
-def exit_code(run: TranslateRun) -> int:
-    """2 when a file failed, 1 when a span stayed untranslated or missed a required term, else 0."""
-    if any(f.error is not None for f in run.files):
-        return 2
-    bad = (Status.UNTRANSLATED, Status.TERM_MISSED)
-    return 1 if any(c.status in bad for f in run.files for c in f.changes) else 0
 
 
 def change_to_dict(change: Change, place: tuple[int, int], record: int | None) -> dict[str, Any]:
@@ -56,7 +48,7 @@ def change_to_dict(change: Change, place: tuple[int, int], record: int | None) -
 
 
 def _file_dict(item: FileTranslation) -> dict[str, Any]:
-    from pipeline.qa import qa_to_dicts
+    from pipeline.render.qa import qa_to_dicts
 
     return {
         "path": path_text(item.path),

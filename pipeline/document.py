@@ -9,21 +9,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
 
 __all__ = [
+    "AuditRun",
     "BlockKind",
+    "Change",
     "Detection",
     "DocFormat",
     "Document",
-    "AuditRun",
     "FileReport",
+    "FileTranslation",
     "Finding",
     "FindingKind",
-    "Severity",
+    "Job",
+    "Scope",
     "Segment",
+    "Severity",
+    "Status",
+    "TermUse",
     "TextUnit",
-    "blank_protected",
-    "line_col",
+    "TranslateRun",
 ]
 
 
@@ -194,39 +203,6 @@ class Finding:
     details: tuple[tuple[str, str], ...] = ()
 
 
-def blank_protected(text: str, segment: Segment) -> str:
-    """Return the segment's text with every protected span replaced by spaces (same length).
-
-    Offsets into the result equal offsets into the unit's text minus ``segment.start``.
-
-    >>> t = "see `code` here"
-    >>> blank_protected(t, Segment(0, 0, len(t), BlockKind.LINE, ((4, 10),)))
-    'see        here'
-    """
-    chars = list(text[segment.start : segment.end])
-    for start, end in segment.protected:
-        for i in range(max(start, segment.start), min(end, segment.end)):
-            chars[i - segment.start] = " "
-    return "".join(chars)
-
-
-def line_col(text: str, offset: int, *, first_line: int = 1) -> tuple[int, int]:
-    """Return the 1-based ``(line, column)`` of ``offset`` in ``text``.
-
-    Lines end at ``\\n``, ``\\r\\n`` (one line end) or a lone ``\\r``.
-
-    >>> line_col("ab\\ncd", 3)
-    (2, 1)
-    >>> line_col("ab\\ncd", 1, first_line=10)
-    (10, 2)
-    >>> line_col("ab\\rcd\\r\\nef", 7)
-    (3, 1)
-    """
-    line = text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset)
-    last = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset))
-    return first_line + line, offset - last
-
-
 @dataclass(frozen=True, slots=True)
 class FileReport:
     """What a run found in one file.
@@ -262,3 +238,169 @@ class AuditRun:
     def failed_files(self) -> tuple[FileReport, ...]:
         """Files that could not be read."""
         return tuple(r for r in self.files if r.error is not None)
+
+
+class Scope(StrEnum):
+    """What ``glossa translate`` translates."""
+
+    stray = "stray"
+    all = "all"
+
+
+class Status(StrEnum):
+    """The outcome for one span."""
+
+    TRANSLATED = "translated"
+    TERM_MISSED = "term-missed"
+    UNTRANSLATED = "untranslated"
+    KEPT = "kept"  # --scope all: the segment is already in the target language
+    REPLACED = "replaced"  # a homoglyph word respelled
+    DROPPED = "dropped"  # a ui-chrome line removed with --drop-chrome
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One span of one unit to translate.
+
+    Attributes:
+        unit: index into :attr:`Document.units`.
+        start: start offset in the unit's text.
+        end: end offset (exclusive).
+        text: the span's text.
+        source: its language (ISO 639-1).
+        reason: why it is translated: ``foreign-text``, ``ui-chrome`` or ``scope-all``.
+        codes: absolute ``(start, end)`` spans inside the job that are inline codes (sent as placeholders).
+        before: a few characters of the unit text before the job (context for the name rule).
+        after: a few characters after it.
+    """
+
+    unit: int
+    start: int
+    end: int
+    text: str
+    source: str
+    reason: str
+    codes: tuple[tuple[int, int], ...] = ()
+    before: str = ""
+    after: str = ""
+
+    def code_texts(self) -> tuple[str, ...]:
+        """The inline codes' text, in order."""
+        return tuple(self.text[a - self.start : b - self.start] for a, b in self.codes)
+
+    def relative_codes(self) -> list[tuple[int, int]]:
+        """The codes' spans relative to :attr:`text`."""
+        return [(a - self.start, b - self.start) for a, b in self.codes]
+
+
+@dataclass(frozen=True, slots=True)
+class TermUse:
+    """A glossary term the source span contained, and whether the output honours it.
+
+    Attributes:
+        concept: glossary concept id.
+        source: the source text that matched.
+        target: the required target rendering.
+        honoured: the output contains ``target``.
+    """
+
+    concept: str
+    source: str
+    target: str
+    honoured: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What happened to one span.
+
+    Attributes:
+        unit: index into :attr:`Document.units`.
+        start: start offset in the unit's text.
+        end: end offset (exclusive).
+        source_text: the original span.
+        target_text: what replaces it (equal to ``source_text`` when untranslated).
+        source_lang: language of the span.
+        target_lang: target language.
+        provenance: ``phrasebook``, ``glossary``, ``memory``, ``argos:<model>``, ``homoglyph``, ``dropped`` or
+            ``untranslated``.
+        status: the outcome.
+        terms: glossary terms in the span and whether they were honoured.
+        note: one sentence for people (e.g. the command that installs a missing model).
+        codes: the span's inline codes, in source order (tags, entities, numbers...: kept verbatim).
+        sent: what the model was sent (placeholders and renderings in place), or ``""`` when no model ran.
+        repairs: placeholder repairs the model's output needed (see :mod:`pipeline.translation.placeholders`).
+    """
+
+    unit: int
+    start: int
+    end: int
+    source_text: str
+    target_text: str
+    source_lang: str
+    target_lang: str
+    provenance: str
+    status: Status
+    terms: tuple[TermUse, ...] = ()
+    note: str = ""
+    codes: tuple[str, ...] = ()
+    sent: str = ""
+    repairs: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """Whether the document changes at this span."""
+        return self.target_text != self.source_text
+
+
+@dataclass(frozen=True, slots=True)
+class FileTranslation:
+    """The outcome for one input file.
+
+    Attributes:
+        path: the input file.
+        output: where the result was written (None when the file could not be read).
+        error: why the file could not be translated, or None.
+        changes: what happened to each span, in document order.
+        places: 1-based ``(line, column)`` of each change's start.
+        records: JSON Lines record of each change (None for other formats).
+        note: how the output had to differ from the input's encoding, or None (see
+            :func:`pipeline.formats.fit_encoding`).
+        qa: :class:`~pipeline.translation.qa.QAFinding` of the translated spans (ids are ``path:line:col``).
+        output_sha256: SHA-256 of the bytes written to ``output`` (None when nothing was written), so
+            ``glossa apply`` can tell whether someone edited the output since.
+    """
+
+    path: str
+    output: str | None
+    error: str | None
+    changes: tuple[Any, ...] = ()
+    places: tuple[tuple[int, int], ...] = ()
+    records: tuple[int | None, ...] = ()
+    note: str | None = None
+    qa: tuple[Any, ...] = ()
+    output_sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TranslateRun:
+    """The result of translating a set of files.
+
+    ``xliff_root`` is the folder the XLIFF's paths are relative to when it is not the XLIFF's own folder
+    (the documents lie outside it): ``glossa apply`` then needs ``--root`` with that folder.
+    """
+
+    target: str
+    scope: str
+    files: tuple[FileTranslation, ...]
+    glossary_version: str = ""
+    xliff_root: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QARun:
+    """The result of ``glossa qa``: pairs checked, findings, and files that could not be read."""
+
+    pairs: int
+    findings: tuple[Any, ...]
+    errors: tuple[tuple[str, str], ...] = ()

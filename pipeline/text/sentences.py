@@ -1,6 +1,6 @@
 """Split a Document's prose blocks into sentences and mark what is not prose.
 
-Pure: text in, :class:`~pipeline.models.Segment` values out. The rules, each tested in
+Pure: text in, :class:`~pipeline.document.Segment` values out. The rules, each tested in
 ``tests/test_segmenting.py``:
 
 1. Every block segment (line, paragraph, heading, list item, cell, text run, field) is split on its own;
@@ -30,31 +30,17 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
-from pipeline.models import BlockKind, Document, Segment
+from pipeline.document import BlockKind, Document, Segment
+from pipeline.text.spans import _merge, protected_spans
 
-__all__ = ["MAX_SENTENCE", "protected_spans", "sentences", "split_block"]
+__all__ = ["MAX_SENTENCE", "sentences", "split_block"]
+
 
 MAX_SENTENCE = 1000
 
+
 _SOFT_WRAP = frozenset({BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE})
 
-_UNITS = (
-    r"km/h|km²|km|kg|mg|g|m/s|m²|m³|m|cm|mm|µm|μm|nm|mi|ft|lb|lbs|oz|%|°C|°F|°|K|Hz|kHz|MHz|GHz|"
-    r"KB|MB|GB|TB|kW|MW|GW|kWh|W|V|mA|A|s|ms|min|h|hrs|bn|mln|million|billion|trillion|st|nd|rd|th|s"
-)
-_TLDS = (
-    "com|org|net|gov|edu|mil|int|info|biz|io|co|ru|su|ua|by|kz|de|uk|fr|es|it|cn|jp|us|eu|ca|au|in|br|nl|se|"
-    "pl|cz|tr|il|tv|me|ly|gl|be|ch|at|dk|no|fi|pt|gr|kr|tw|hk|sg|mx|ar|za|nz|ie|app|dev|news|space"
-)
-_PROTECT = re.compile(
-    r"(?P<url>(?<![\w@])(?:https?://|ftp://|www\.)[^\s<>\"'«»]+)"
-    r"|(?P<email>(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
-    r"|(?P<domain>(?<![\w@.-])(?:[A-Za-z0-9-]+\.)+(?i:" + _TLDS + r")\b(?:/[^\s<>\"']*)?)"
-    r"|(?P<tag>(?<![\w#&@])[#@][^\W_][\w]*)"
-    r"|(?P<code>(?<![\w-])[A-Za-z]{1,12}-?\d[\w-]*)"
-    r"|(?P<number>(?<![\w.,])[-+−]?\d+(?:[.,:/\-–]\d+)*(?:[ \u00a0]?(?:" + _UNITS + r")(?![^\W\d_]))?)"
-)
-_URL_TRAIL = ".,;:!?)]}'\"”’»"
 
 _ABBREVIATIONS = frozenset(
     {
@@ -121,43 +107,13 @@ _ABBREVIATIONS = frozenset(
         "ca",
     }
 )
+
+
 # A Latin-style terminator (with closing quotes) followed by whitespace, or a CJK terminator.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？]+[\"'”’」』)）]*")
+
+
 _LOWER_START = re.compile(r"\s*[\"'“‘«(]*([^\W\d_])")
-
-
-def protected_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Return the URL, e-mail, hashtag, handle, number and code spans in ``text``, shifted by ``offset``.
-
-    >>> t = "See https://nasa.gov/iss. Mail a@b.org, #space @nasa: MS-07 flew 12.5 km in 2024-2026."
-    >>> [t[s:e] for s, e in protected_spans(t)]
-    ['https://nasa.gov/iss', 'a@b.org', '#space', '@nasa', 'MS-07', '12.5 km', '2024-2026']
-    >>> t = "Buy at FabriPaint.Com or ria.ru/news/1.html, e.g. today."
-    >>> [t[s:e] for s, e in protected_spans(t)]
-    ['FabriPaint.Com', 'ria.ru/news/1.html']
-    """
-    spans: list[tuple[int, int]] = []
-    for match in _PROTECT.finditer(text):
-        start, end = match.span()
-        if match.lastgroup in ("url", "domain"):
-            while end > start and text[end - 1] in _URL_TRAIL:
-                end -= 1
-        spans.append((start + offset, end + offset))
-    return spans
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -202,7 +158,7 @@ def _lines(text: str, start: int, end: int, soft_wrap: bool) -> Iterator[tuple[i
 def split_block(text: str, segment: Segment) -> list[Segment]:
     """Split one block segment of a unit's ``text`` into sentence segments (see the module rules).
 
-    >>> from pipeline.models import BlockKind, Segment
+    >>> from pipeline.document import BlockKind, Segment
     >>> t = "Dr. Smith arrived. Then he left! 天气很好。好的"
     >>> [t[s.start:s.end] for s in split_block(t, Segment(0, 0, len(t), BlockKind.LINE))]
     ['Dr. Smith arrived.', 'Then he left!', '天气很好。', '好的']

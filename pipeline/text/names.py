@@ -20,10 +20,16 @@ import re
 
 __all__ = ["path_text", "printable"]
 
+
 _SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 # C0 controls but tab, DEL and C1 controls; bidi embeddings, overrides and isolates (Trojan Source).
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
 
 _NAMED = {"\n": "\\n", "\r": "\\r"}
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from pipeline.document import AuditRun, Document, FileReport, Finding
 from pipeline.errors import GlossaryError, InputError
 from pipeline.formats import DEFAULT_MAX_FILE_SIZE
 from pipeline.glossary.checks import check_text
@@ -16,7 +17,7 @@ from pipeline.glossary.extract import Candidate, extract_candidates
 from pipeline.glossary.io import load_glossary
 from pipeline.glossary.match import TermMatch, TermMatcher, known_terms
 from pipeline.glossary.model import Glossary
-from pipeline.models import AuditRun, Document, FileReport, Finding, blank_protected
+from pipeline.text.spans import blank_protected
 
 __all__ = ["check_paths", "document_texts", "extract_paths", "load_glossaries", "lookup"]
 

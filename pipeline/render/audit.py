@@ -1,6 +1,6 @@
 """Render audit results: a rich table for people, JSON / JSON Lines / SARIF 2.1.0 for machines.
 
-Every renderer is a pure function of an :class:`~pipeline.models.AuditRun` and returns a string, so the same
+Every renderer is a pure function of an :class:`~pipeline.document.AuditRun` and returns a string, so the same
 run always renders to the same bytes. JSON keys keep a fixed order; confidences are rounded to 3 decimals.
 """
 
@@ -20,8 +20,8 @@ from rich.table import Table
 from rich.text import Text
 
 from pipeline import __version__
-from pipeline.models import AuditRun, FileReport, Finding, FindingKind, Severity
-from pipeline.names import path_text, printable
+from pipeline.document import AuditRun, FileReport, Finding, FindingKind, Severity
+from pipeline.text.names import path_text, printable
 
 __all__ = [
     "AUDIT_SCHEMA",
@@ -33,8 +33,13 @@ __all__ = [
     "summary",
 ]
 
+
 AUDIT_SCHEMA = "glossa.audit/1"
+
+
 _INFO_URI = "https://github.com/glossa/glossa#readme"
+
+
 _RULE_HELP = {
     FindingKind.FOREIGN_TEXT: "Text in a language other than the expected one.",
     FindingKind.FOREIGN_INTENDED: (
@@ -46,6 +51,8 @@ _RULE_HELP = {
     FindingKind.INCONSISTENT_TERM: "One concept spelled in several ways in one document.",
     FindingKind.GLOSSARY_INVALID: "A glossary entry that fails validation.",
 }
+
+
 _SARIF_LEVEL = {Severity.INFO: "note", Severity.WARNING: "warning", Severity.ERROR: "error"}
 
 
@@ -56,7 +63,7 @@ def _conf(value: float | None) -> float | None:
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
     """Return the JSON object of one finding (schema ``glossa.audit/1``).
 
-    >>> from pipeline.models import Finding, FindingKind, Severity
+    >>> from pipeline.document import Finding, FindingKind, Severity
     >>> f = Finding(FindingKind.FOREIGN_TEXT, Severity.WARNING, 3, 8, 1, 4, "Привет", "m",
     ...             "translate", "ru", 0.98765)
     >>> finding_to_dict(f)["confidence"], finding_to_dict(f)["language"]

@@ -18,9 +18,9 @@ Leading and trailing whitespace of a span never goes through a layer: it is kept
 
 **A unit is a whole sentence.** Its inline codes (HTML tags and entities, Markdown emphasis, link brackets
 and targets, images, inline code, URLs, e-mail addresses, handles, numbers, codes) are sent as placeholders
-``⟦k⟧`` and put back in order (:mod:`pipeline.placeholders`: the form, and the deterministic repair of a
-placeholder a model dropped, duplicated or reordered, reported in :attr:`Change.repairs`). What the model
-was sent is kept in :attr:`Change.sent`.
+``⟦k⟧`` and put back in order (:mod:`pipeline.translation.placeholders`: the form, and the deterministic
+repair of a placeholder a model dropped, duplicated or reordered, reported in :attr:`Change.repairs`).
+What the model was sent is kept in :attr:`Change.sent`.
 
 **Terms keep the author's punctuation and names.**
 
@@ -41,146 +41,19 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from pipeline.document import Change, Job, Status, TermUse
 from pipeline.errors import ModelNotInstalled
-from pipeline.models import Document, Finding, FindingKind, Segment, line_col
+from pipeline.translation.phrasebook import Phrasebook
+from pipeline.translation.plan import _CYRILLIC_LANGS
 
 if TYPE_CHECKING:
-    from pipeline.detection.chrome import ChromeIndex
     from pipeline.glossary.match import TermMatch, TermMatcher
     from pipeline.translation.base import Translator
     from pipeline.translation.memory import MemoryEntry
 
-__all__ = [
-    "Change",
-    "document_codes",
-    "Job",
-    "Memory",
-    "Phrasebook",
-    "Scope",
-    "Status",
-    "TermUse",
-    "plan_all",
-    "plan_stray",
-    "same_script",
-    "translate_jobs",
-]
-
-
-class Scope(StrEnum):
-    """What ``glossa translate`` translates."""
-
-    stray = "stray"
-    all = "all"
-
-
-class Status(StrEnum):
-    """The outcome for one span."""
-
-    TRANSLATED = "translated"
-    TERM_MISSED = "term-missed"
-    UNTRANSLATED = "untranslated"
-    KEPT = "kept"  # --scope all: the segment is already in the target language
-    REPLACED = "replaced"  # a homoglyph word respelled
-    DROPPED = "dropped"  # a ui-chrome line removed with --drop-chrome
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """One span of one unit to translate.
-
-    Attributes:
-        unit: index into :attr:`Document.units`.
-        start: start offset in the unit's text.
-        end: end offset (exclusive).
-        text: the span's text.
-        source: its language (ISO 639-1).
-        reason: why it is translated: ``foreign-text``, ``ui-chrome`` or ``scope-all``.
-        codes: absolute ``(start, end)`` spans inside the job that are inline codes (sent as placeholders).
-        before: a few characters of the unit text before the job (context for the name rule).
-        after: a few characters after it.
-    """
-
-    unit: int
-    start: int
-    end: int
-    text: str
-    source: str
-    reason: str
-    codes: tuple[tuple[int, int], ...] = ()
-    before: str = ""
-    after: str = ""
-
-    def code_texts(self) -> tuple[str, ...]:
-        """The inline codes' text, in order."""
-        return tuple(self.text[a - self.start : b - self.start] for a, b in self.codes)
-
-    def relative_codes(self) -> list[tuple[int, int]]:
-        """The codes' spans relative to :attr:`text`."""
-        return [(a - self.start, b - self.start) for a, b in self.codes]
-
-
-@dataclass(frozen=True, slots=True)
-class TermUse:
-    """A glossary term the source span contained, and whether the output honours it.
-
-    Attributes:
-        concept: glossary concept id.
-        source: the source text that matched.
-        target: the required target rendering.
-        honoured: the output contains ``target``.
-    """
-
-    concept: str
-    source: str
-    target: str
-    honoured: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """What happened to one span.
-
-    Attributes:
-        unit: index into :attr:`Document.units`.
-        start: start offset in the unit's text.
-        end: end offset (exclusive).
-        source_text: the original span.
-        target_text: what replaces it (equal to ``source_text`` when untranslated).
-        source_lang: language of the span.
-        target_lang: target language.
-        provenance: ``phrasebook``, ``glossary``, ``memory``, ``argos:<model>``, ``homoglyph``, ``dropped`` or
-            ``untranslated``.
-        status: the outcome.
-        terms: glossary terms in the span and whether they were honoured.
-        note: one sentence for people (e.g. the command that installs a missing model).
-        codes: the span's inline codes, in source order (tags, entities, numbers...: kept verbatim).
-        sent: what the model was sent (placeholders and renderings in place), or ``""`` when no model ran.
-        repairs: placeholder repairs the model's output needed (see :mod:`pipeline.placeholders`).
-    """
-
-    unit: int
-    start: int
-    end: int
-    source_text: str
-    target_text: str
-    source_lang: str
-    target_lang: str
-    provenance: str
-    status: Status
-    terms: tuple[TermUse, ...] = ()
-    note: str = ""
-    codes: tuple[str, ...] = ()
-    sent: str = ""
-    repairs: tuple[str, ...] = ()
-
-    @property
-    def changed(self) -> bool:
-        """Whether the document changes at this span."""
-        return self.target_text != self.source_text
+__all__ = ["Memory", "translate_jobs"]
 
 
 class Memory(Protocol):
@@ -197,343 +70,6 @@ class Memory(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class Phrasebook:
-    """Interface strings and glossary renderings used as a translation memory.
-
-    Attributes:
-        chrome: index of interface phrases (any language) to their English rendering.
-        renderings: normalised phrase -> ``(language, rendering)`` pairs, for targets other than English.
-    """
-
-    chrome: ChromeIndex | None
-    renderings: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-
-    def lookup(self, text: str, target: str) -> str | None:
-        """Return the target rendering of a whole interface string, or None.
-
-        The rendering takes the segment's own trailing punctuation and case (see the module docstring).
-        """
-        if self.chrome is None:
-            return None
-        entry = self.chrome.match(text)
-        if entry is None:
-            return None
-        if target == "en":
-            return fit_phrase(text, entry.english)
-        from pipeline.detection.chrome import normalise_chrome
-
-        for lang, rendering in self.renderings.get(normalise_chrome(entry.phrase), ()):
-            if lang == target:
-                return fit_phrase(text, rendering)
-        return None
-
-
-_END_PUNCT = ".!?…:;,。！？"
-_ASCII_PUNCT = {"。": ".", "！": "!", "？": "?", "：": ":", "；": ";", "，": ","}
-
-
-def fit_phrase(source: str, rendering: str) -> str:
-    """``rendering`` with the trailing punctuation and the case of ``source``.
-
-    >>> fit_phrase("Все права защищены.", "All rights reserved")
-    'All rights reserved.'
-    >>> fit_phrase("ПОДПИСАТЬСЯ", "Subscribe"), fit_phrase("подписаться", "Subscribe")
-    ('SUBSCRIBE', 'subscribe')
-    >>> fit_phrase("Читать далее…", "Read more")
-    'Read more…'
-    """
-    body = rendering.rstrip(_END_PUNCT + " ")
-    trail = source[len(source.rstrip(_END_PUNCT)) :]
-    letters = [c for c in source if c.isalpha()]
-    if letters and len(letters) > 1 and all(c.isupper() for c in letters):
-        body = body.upper()
-    elif letters and letters[0].islower() and body[:1].isupper() and not body[1:2].isupper():
-        body = body[0].lower() + body[1:]
-    elif letters and letters[0].isupper():
-        body = body[:1].upper() + body[1:]
-    wide = any(ord(c) >= 0x2E80 for c in body)  # a CJK rendering keeps CJK punctuation
-    return body + "".join(c if wide else _ASCII_PUNCT.get(c, c) for c in trail)
-
-
-def _unit_of(doc: Document, finding: Finding) -> int:
-    if finding.record is None:
-        return 0
-    for index, unit in enumerate(doc.units):
-        if unit.record == finding.record:
-            return index
-    raise ValueError(f"finding for record {finding.record} has no unit")
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _line_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The whole line(s) holding ``[start, end)``, with its line end."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    return line_start, len(text) if line_end < 0 else line_end + 1
-
-
-def plan_stray(
-    doc: Document, findings: Sequence[Finding], *, target: str, drop_chrome: bool = False
-) -> tuple[list[Job], list[Change]]:
-    """Turn audit findings into translation jobs and direct changes.
-
-    ``foreign-text`` findings become jobs; ``ui-chrome`` findings in a language other than ``target`` become
-    jobs (the phrasebook usually answers them), or, with ``drop_chrome``, whole-line removals (any language);
-    ``homoglyph`` findings with a replacement are respelled directly.
-
-    Returns:
-        ``(jobs, changes)`` in document order.
-    """
-    jobs: list[Job] = []
-    changes: list[Change] = []
-    for f in findings:
-        unit = _unit_of(doc, f)
-        text = doc.units[unit].text
-        if f.kind is FindingKind.HOMOGLYPH and f.replacement:
-            changes.append(
-                Change(
-                    unit,
-                    f.start,
-                    f.end,
-                    f.text,
-                    f.replacement,
-                    f.language or target,
-                    target,
-                    "homoglyph",
-                    Status.REPLACED,
-                    note="respelled with the letters of its script",
-                )
-            )
-        elif f.kind is FindingKind.UI_CHROME and drop_chrome:
-            start, end = _line_span(text, f.start, f.end)
-            if text[start:end].strip() == text[f.start : f.end].strip():
-                changes.append(
-                    Change(
-                        unit,
-                        start,
-                        end,
-                        text[start:end],
-                        "",
-                        f.language or target,
-                        target,
-                        "dropped",
-                        Status.DROPPED,
-                        note="site interface text removed (--drop-chrome)",
-                    )
-                )
-            else:  # the chrome shares its line with other text: remove just the span
-                changes.append(
-                    Change(
-                        unit,
-                        f.start,
-                        f.end,
-                        f.text,
-                        "",
-                        f.language or target,
-                        target,
-                        "dropped",
-                        Status.DROPPED,
-                        note="site interface text removed (--drop-chrome)",
-                    )
-                )
-        elif f.kind in (FindingKind.FOREIGN_TEXT, FindingKind.UI_CHROME):
-            if not f.language or f.language == target:
-                continue
-            start, end = _strip(text, f.start, f.end)
-            if start < end:
-                jobs.append(Job(unit, start, end, text[start:end], f.language, f.kind.value))
-    return split_protected(doc, jobs), changes
-
-
-def split_protected(doc: Document, jobs: Sequence[Job]) -> list[Job]:
-    """Give each job the protected spans of the document's segments inside it as inline codes.
-
-    A protected span the job only partly covers is cut off the job's edge (markup is never half sent); a
-    job with no prose left is dropped.
-    """
-    import bisect
-
-    from pipeline.segmenting import protected_spans
-
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for seg in doc.segments:
-        found = protected_spans(doc.units[seg.unit].text[seg.start : seg.end], seg.start)
-        spans.setdefault(seg.unit, []).extend(_merge_spans([*seg.protected, *found]))
-    for unit_spans in spans.values():
-        unit_spans.sort()
-    out: list[Job] = []
-    for job in jobs:
-        unit_spans = spans.get(job.unit, [])
-        first = max(0, bisect.bisect_left(unit_spans, (job.start, job.start)) - 1)
-        start, end = job.start, job.end
-        inside: list[tuple[int, int]] = []
-        for a, b in unit_spans[first:]:
-            if a >= end:
-                break
-            if b <= start:
-                continue
-            if a < start:  # starts before the job: cut it off the front
-                start = b
-            elif b > end:  # runs past the job's end
-                end = a
-            else:
-                inside.append((a, b))
-        made = _job(doc.units[job.unit].text, job, start, end, inside)
-        if made is not None:
-            out.append(made)
-    return out
-
-
-def document_codes(doc: Document, unit: int, start: int, end: int) -> tuple[str, ...]:
-    """The inline codes inside ``[start, end)`` of a unit (what a writer puts back verbatim), in order."""
-    from pipeline.segmenting import protected_spans
-
-    spans: list[tuple[int, int]] = []
-    for seg in doc.segments:
-        if seg.unit == unit and seg.start < end and seg.end > start:
-            found = protected_spans(doc.units[unit].text[seg.start : seg.end], seg.start)
-            spans.extend(_merge_spans([*seg.protected, *found]))
-    text = doc.units[unit].text
-    return tuple(text[a:b] for a, b in _merge_spans(spans) if start <= a and b <= end)
-
-
-def _merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted spans with overlapping ones merged.
-
-    >>> _merge_spans([(5, 8), (0, 2), (6, 9)])
-    [(0, 2), (5, 9)]
-    """
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if out and a < out[-1][1]:
-            out[-1] = (out[-1][0], max(b, out[-1][1]))
-        else:
-            out.append((a, b))
-    return out
-
-
-def _context(text: str, start: int, end: int) -> tuple[str, str]:
-    """Up to 12 characters of the unit text either side of a job, on its line (for the name rule)."""
-    before = text[max(0, start - 12) : start]
-    after = text[end : end + 12]
-    return before[before.rfind("\n") + 1 :], after.split("\n", 1)[0]
-
-
-def _job(text: str, job: Job, start: int, end: int, codes: Sequence[tuple[int, int]]) -> Job | None:
-    """``job`` narrowed to ``[start, end)`` (trimmed) with the codes inside it; None without prose."""
-    start, end = _strip(text, start, end)
-    kept = tuple((a, b) for a, b in sorted(set(codes)) if start <= a and b <= end and a < b)
-    # Codes at the edges stay out of the unit: nothing to translate around them.
-    while kept and kept[0][0] == start:
-        start = kept[0][1]
-        start, end = _strip(text, start, end)
-        kept = kept[1:]
-    while kept and kept[-1][1] == end:
-        end = kept[-1][0]
-        start, end = _strip(text, start, end)
-        kept = kept[:-1]
-    if start >= end:
-        return None
-    prose, cursor = [], start
-    for a, b in kept:
-        prose.append(text[cursor:a])
-        cursor = b
-    prose.append(text[cursor:end])
-    if not any(c.isalpha() for c in "".join(prose)):
-        return None
-    before, after = _context(text, start, end)
-    return replace(job, start=start, end=end, text=text[start:end], codes=kept, before=before, after=after)
-
-
-def plan_all(
-    doc: Document,
-    segments: Iterable[Segment],
-    *,
-    source: str,
-    target: str | None = None,
-    findings: Sequence[Finding] | None = None,
-) -> tuple[list[Job], list[Change]]:
-    """Make one job of every sentence, its protected spans as inline codes (never sent as text).
-
-    With ``target`` and the audit ``findings`` (made with ``target`` as the expected language), a sentence
-    already in the target language is left alone: no finding of another language overlaps it and it holds no
-    letter of the source's script when the two scripts differ. It gets a ``kept`` change.
-
-    Returns:
-        ``(jobs, kept)`` in document order.
-    """
-    foreign: dict[int, list[tuple[int, int]]] = {}
-    for f in findings or ():
-        if f.kind in (FindingKind.FOREIGN_TEXT, FindingKind.UI_CHROME) and f.language != target:
-            foreign.setdefault(_unit_of(doc, f), []).append((f.start, f.end))
-    jobs: list[Job] = []
-    kept: list[Change] = []
-    for seg in segments:
-        text = doc.units[seg.unit].text
-        base = Job(seg.unit, seg.start, seg.end, text[seg.start : seg.end], source, "scope-all")
-        job = _job(text, base, seg.start, seg.end, seg.protected)
-        if job is None:
-            continue
-        job = replace(job, before="", after="")  # a sentence starts where it starts
-        if target is not None and findings is not None and target != source:
-            overlaps = any(a < job.end and b > job.start for a, b in foreign.get(seg.unit, ()))
-            if not overlaps and not _has_script_of(job.text, source, target):
-                kept.append(
-                    Change(
-                        job.unit,
-                        job.start,
-                        job.end,
-                        job.text,
-                        job.text,
-                        source,
-                        target,
-                        "kept",
-                        Status.KEPT,
-                        note=f"already in the target language ({target}); not sent",
-                    )
-                )
-                continue
-        jobs.append(job)
-    return jobs, kept
-
-
-_CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "mn", "tg"})
-
-
-def _script(lang: str) -> str:
-    if lang in _CYRILLIC_LANGS:
-        return "CYRILLIC"
-    return {"el": "GREEK", "ja": "CJK", "zh": "CJK", "ko": "HANGUL", "ar": "ARABIC", "he": "HEBREW"}.get(
-        lang, "LATIN"
-    )
-
-
-def same_script(source: str, target: str) -> bool:
-    """Whether two languages write the same script (``de``/``en`` yes, ``ru``/``en`` no).
-
-    >>> same_script("de", "en"), same_script("ru", "en")
-    (True, False)
-    """
-    return _script(source) == _script(target)
-
-
-def _has_script_of(text: str, source: str, target: str) -> bool:
-    """Whether ``text`` holds a letter of ``source``'s script while ``target`` writes another script."""
-    script = _script(source)
-    if script == _script(target):
-        return False
-    names = {"CJK": ("CJK", "HIRAGANA", "KATAKANA")}.get(script, (script,))
-    return any(c.isalpha() and unicodedata.name(c, "").startswith(names) for c in text)
-
-
 def _casefold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
@@ -544,7 +80,11 @@ def _rendering(matcher: TermMatcher | None, match: TermMatch, target: str) -> st
 
 
 _OPEN_MARKS = "«“„‘‹「『([{"
+
+
 _CLOSE_MARKS = "»”“’›」』)]}"
+
+
 _QUOTE_MARKS = "\"'"
 
 
@@ -629,7 +169,7 @@ def _mask_job(
     Returns:
         ``(sent, used terms as (concept, source, target), codes, notes)``.
     """
-    from pipeline.placeholders import placeholder
+    from pipeline.translation.placeholders import placeholder
 
     text = job.text
     codes = job.relative_codes()
@@ -705,7 +245,7 @@ def _only_run(job: Job) -> tuple[int, int] | None:
 
 def _is_token(code: str) -> bool:
     """A standalone code (number, URL, handle, entity...), as opposed to markup around words."""
-    from pipeline.placeholders import is_paired
+    from pipeline.translation.placeholders import is_paired
 
     return not is_paired(code) and not code.startswith("<")
 
@@ -868,7 +408,7 @@ def translate_jobs(
         forbidden = (
             _forbidden_for(matcher, {c for used in required for c, _, _ in used}, target) if matcher else {}
         )
-        from pipeline.placeholders import PLACEHOLDER, restore
+        from pipeline.translation.placeholders import PLACEHOLDER, restore
 
         bare = [k for k, text in enumerate(masked) if not any(c.isalpha() for c in PLACEHOLDER.sub("", text))]
         for k in bare:  # nothing left for a model (a name, terms only): written as masked
@@ -984,23 +524,3 @@ def _untranslated(job: Job, target: str, note: str) -> Change:
         Status.UNTRANSLATED,
         note=note,
     )
-
-
-def locate(doc: Document, change: Change) -> tuple[int, int]:
-    """Return the 1-based ``(line, column)`` of a change's start in its file."""
-    unit = doc.units[change.unit]
-    if unit.record is not None:
-        return unit.line, change.start + 1
-    return line_col(unit.text, change.start, first_line=unit.line)
-
-
-def merge_changes(changes: Iterable[Change]) -> list[Change]:
-    """Sort changes by place and drop any that overlaps an earlier one (first wins)."""
-    out: list[Change] = []
-    last: dict[int, int] = {}
-    for change in sorted(changes, key=lambda c: (c.unit, c.start, -c.end)):
-        if change.start < last.get(change.unit, -1):
-            continue
-        out.append(change)
-        last[change.unit] = max(change.end, change.start + (change.end == change.start))
-    return out

@@ -1,0 +1,180 @@
+"""``glossa qa`` as one function over plain values: read XLIFF and TMX pairs, run the checks, return a QARun.
+
+The checks themselves are pure (:mod:`pipeline.translation.qa`); this module gives them Glossa's detector and
+glossary (:class:`QAContextBuilder`, also used by translate) and reads the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.app.audit import AuditRequest, build_finder, terminology
+from pipeline.config import Settings
+from pipeline.document import QARun
+from pipeline.errors import InputError
+
+if TYPE_CHECKING:
+    from pipeline.detection import StrayFinder
+
+
+class QAContextBuilder:
+    """Glossa's detector and glossary as a :class:`~pipeline.translation.qa.QAContext` (per target)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        matcher: Any | None = None,
+        finders: dict[str, StrayFinder] | None = None,
+    ) -> None:
+        from pipeline.glossary.io import load_glossary
+        from pipeline.glossary.match import TermMatcher
+
+        self.settings = settings
+        if matcher is None:  # translate passes its own: one matcher and one finder per run
+            glossaries = [load_glossary(p) for p in settings.glossaries]
+            matcher = TermMatcher([terminology(g) for g in glossaries])
+        self.matcher = matcher
+        self._finders: dict[str, StrayFinder] = dict(finders or {})
+
+    def _finder(self, target: str) -> StrayFinder:
+        if target not in self._finders:
+            self._finders[target] = build_finder(
+                AuditRequest(
+                    expected_language=target,
+                    min_chars=self.settings.min_chars,
+                    min_confidence=self.settings.min_confidence,
+                    glossaries=self.settings.glossaries,
+                    jsonl_field=self.settings.jsonl_field,
+                )
+            )
+        return self._finders[target]
+
+    def language_of(self, text: str, target: str) -> str | None:
+        """The language most of ``text``'s letters are in, when it is not ``target`` (else None)."""
+        from pipeline.document import BlockKind, DocFormat, Document, FindingKind, Segment, TextUnit
+
+        doc = Document(
+            "<qa>",
+            DocFormat.TEXT,
+            "utf-8",
+            text,
+            (TextUnit(text),),
+            (Segment(0, 0, len(text), BlockKind.LINE),),
+        )
+        letters = sum(c.isalpha() for c in text) or 1
+        covered: dict[str, int] = {}
+        for f in self._finder(target).find(doc):
+            if f.kind is FindingKind.FOREIGN_TEXT and f.language and f.language != target:
+                covered[f.language] = covered.get(f.language, 0) + sum(c.isalpha() for c in f.text)
+        best = max(sorted(covered), key=lambda lang: covered[lang], default=None)
+        return best if best is not None and covered[best] * 2 >= letters else None
+
+    def required(self, source: str, source_lang: str, target_lang: str) -> list[tuple[str, str, list[str]]]:
+        """``(source term, required rendering, forbidden variants)`` of the glossary terms in ``source``."""
+        from pipeline.translation.layers import _balanced
+
+        out = []
+        for m in self.matcher.find(source, lang=source_lang):
+            rendering = self.matcher.rendering(m, target_lang)
+            if rendering is None or not _balanced(m.text):
+                continue
+            entry = self.matcher.concept(m).term(target_lang)
+            forbidden = [b for b in (entry.forbidden if entry else ()) if "{n}" not in b]
+            out.append((m.text, rendering, forbidden))
+        return out
+
+    def context(self) -> Any:
+        from pipeline.translation.qa import QAContext
+
+        return QAContext(language_of=self.language_of, required=self.required)
+
+
+def read_pairs(path: Path) -> list[Any]:
+    """The translated pairs of an XLIFF (1.2 or 2.0) or TMX file.
+
+    Raises:
+        InputError: unreadable, or not XLIFF/TMX.
+    """
+    from pipeline.translation.qa import Pair
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}; check the path", path=str(path)) from exc
+    suffix = path.suffix.lower()
+    if suffix == ".tmx":
+        from pipeline.translation.memory import parse_tmx
+
+        entries = parse_tmx(data, source=str(path))
+        return [
+            Pair(f"{path}#tu{i}", e.source, e.target, e.source_lang, e.target_lang)
+            for i, e in enumerate(entries, start=1)
+        ]
+    if suffix not in (".xlf", ".xliff"):
+        raise InputError("not an XLIFF (.xlf/.xliff) or TMX (.tmx) file; pass one of those", path=str(path))
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import ElementTree as SafeET
+    from defusedxml.common import DefusedXmlException
+
+    from pipeline.errors import FormatError
+
+    try:
+        root = SafeET.fromstring(data)
+    except (ParseError, DefusedXmlException) as exc:
+        raise FormatError(
+            f"not well-formed, safe XML ({exc}); repair or re-export it", path=str(path)
+        ) from exc
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    pairs = []
+    source_lang = root.get("srcLang", "")
+    target_lang = root.get("trgLang", "en")
+    for element in root.iter():
+        name = local(element.tag)
+        if name == "file" and element.get("source-language"):  # XLIFF 1.2
+            source_lang = element.get("source-language", "")
+            target_lang = element.get("target-language", target_lang)
+        if name not in ("unit", "trans-unit"):
+            continue
+        notes = {n.get("category"): n.text or "" for n in element.iter() if local(n.tag) == "note"}
+        lang = notes.get("source-language") or source_lang
+        for holder in [s for s in element.iter() if local(s.tag) == "segment"] or [element]:
+            src = next((c for c in holder if local(c.tag) == "source"), None)
+            tgt = next((c for c in holder if local(c.tag) == "target"), None)
+            if src is None or tgt is None:
+                continue
+            pairs.append(
+                Pair(
+                    f"{path}#{element.get('id', '')}",
+                    "".join(src.itertext()),
+                    "".join(tgt.itertext()),
+                    "" if lang == "mul" else lang,
+                    target_lang,
+                )
+            )
+    return pairs
+
+
+def qa_paths(paths: Sequence[Path], settings: Settings) -> QARun:
+    """Check the translations in XLIFF and TMX files (:mod:`pipeline.translation.qa`).
+
+    Raises:
+        GlossaryError: a glossary in force is invalid.
+    """
+    from pipeline.translation.qa import check_pairs
+
+    builder = QAContextBuilder(settings)
+    pairs: list[Any] = []
+    errors: list[tuple[str, str]] = []
+    for path in paths:
+        try:
+            pairs.extend(read_pairs(path))
+        except InputError as exc:  # reported per file; the others are still checked
+            errors.append((str(path), exc.message))
+    return QARun(len(pairs), tuple(check_pairs(pairs, builder.context())), tuple(errors))

@@ -1,0 +1,105 @@
+"""Spans inside a text: the protected ones (URLs, e-mail, handles, numbers, codes), blanking, line and column.
+
+Pure. Offsets are half-open ``[start, end)`` code-point indices, as everywhere in :mod:`pipeline.document`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.document import Segment
+
+__all__ = ["blank_protected", "line_col", "protected_spans"]
+
+
+def blank_protected(text: str, segment: Segment) -> str:
+    """Return the segment's text with every protected span replaced by spaces (same length).
+
+    Offsets into the result equal offsets into the unit's text minus ``segment.start``.
+
+    >>> from pipeline.document import BlockKind
+    >>> t = "see `code` here"
+    >>> blank_protected(t, Segment(0, 0, len(t), BlockKind.LINE, ((4, 10),)))
+    'see        here'
+    """
+    chars = list(text[segment.start : segment.end])
+    for start, end in segment.protected:
+        for i in range(max(start, segment.start), min(end, segment.end)):
+            chars[i - segment.start] = " "
+    return "".join(chars)
+
+
+def line_col(text: str, offset: int, *, first_line: int = 1) -> tuple[int, int]:
+    """Return the 1-based ``(line, column)`` of ``offset`` in ``text``.
+
+    Lines end at ``\\n``, ``\\r\\n`` (one line end) or a lone ``\\r``.
+
+    >>> line_col("ab\\ncd", 3)
+    (2, 1)
+    >>> line_col("ab\\ncd", 1, first_line=10)
+    (10, 2)
+    >>> line_col("ab\\rcd\\r\\nef", 7)
+    (3, 1)
+    """
+    line = text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset)
+    last = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset))
+    return first_line + line, offset - last
+
+
+_UNITS = (
+    r"km/h|km²|km|kg|mg|g|m/s|m²|m³|m|cm|mm|µm|μm|nm|mi|ft|lb|lbs|oz|%|°C|°F|°|K|Hz|kHz|MHz|GHz|"
+    r"KB|MB|GB|TB|kW|MW|GW|kWh|W|V|mA|A|s|ms|min|h|hrs|bn|mln|million|billion|trillion|st|nd|rd|th|s"
+)
+
+
+_TLDS = (
+    "com|org|net|gov|edu|mil|int|info|biz|io|co|ru|su|ua|by|kz|de|uk|fr|es|it|cn|jp|us|eu|ca|au|in|br|nl|se|"
+    "pl|cz|tr|il|tv|me|ly|gl|be|ch|at|dk|no|fi|pt|gr|kr|tw|hk|sg|mx|ar|za|nz|ie|app|dev|news|space"
+)
+
+
+_PROTECT = re.compile(
+    r"(?P<url>(?<![\w@])(?:https?://|ftp://|www\.)[^\s<>\"'«»]+)"
+    r"|(?P<email>(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<domain>(?<![\w@.-])(?:[A-Za-z0-9-]+\.)+(?i:" + _TLDS + r")\b(?:/[^\s<>\"']*)?)"
+    r"|(?P<tag>(?<![\w#&@])[#@][^\W_][\w]*)"
+    r"|(?P<code>(?<![\w-])[A-Za-z]{1,12}-?\d[\w-]*)"
+    r"|(?P<number>(?<![\w.,])[-+−]?\d+(?:[.,:/\-–]\d+)*(?:[ \u00a0]?(?:" + _UNITS + r")(?![^\W\d_]))?)"
+)
+
+
+_URL_TRAIL = ".,;:!?)]}'\"”’»"
+
+
+def protected_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Return the URL, e-mail, hashtag, handle, number and code spans in ``text``, shifted by ``offset``.
+
+    >>> t = "See https://nasa.gov/iss. Mail a@b.org, #space @nasa: MS-07 flew 12.5 km in 2024-2026."
+    >>> [t[s:e] for s, e in protected_spans(t)]
+    ['https://nasa.gov/iss', 'a@b.org', '#space', '@nasa', 'MS-07', '12.5 km', '2024-2026']
+    >>> t = "Buy at FabriPaint.Com or ria.ru/news/1.html, e.g. today."
+    >>> [t[s:e] for s, e in protected_spans(t)]
+    ['FabriPaint.Com', 'ria.ru/news/1.html']
+    """
+    spans: list[tuple[int, int]] = []
+    for match in _PROTECT.finditer(text):
+        start, end = match.span()
+        if match.lastgroup in ("url", "domain"):
+            while end > start and text[end - 1] in _URL_TRAIL:
+                end -= 1
+        spans.append((start + offset, end + offset))
+    return spans
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged

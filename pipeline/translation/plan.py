@@ -1,0 +1,321 @@
+"""Which spans of a document become translation jobs, and where changes land.
+
+Pure. :func:`plan_stray` turns audit findings into jobs (``foreign-text``, foreign ``ui-chrome``) and direct
+changes (homoglyph respellings, ``--drop-chrome`` removals); :func:`plan_all` makes one job of every sentence
+(``--scope all``) and keeps the sentences already in the target language. Every job's protected spans and
+inline markup are its codes (sent as placeholders, never as text). :func:`merge_changes` orders the changes
+and drops overlaps (first wins); :func:`locate` gives a change's line and column.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from pipeline.document import Change, Document, Finding, FindingKind, Job, Segment, Status
+from pipeline.text.spans import line_col
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["document_codes", "plan_all", "plan_stray", "same_script"]
+
+
+def _unit_of(doc: Document, finding: Finding) -> int:
+    if finding.record is None:
+        return 0
+    for index, unit in enumerate(doc.units):
+        if unit.record == finding.record:
+            return index
+    raise ValueError(f"finding for record {finding.record} has no unit")
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _line_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole line(s) holding ``[start, end)``, with its line end."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return line_start, len(text) if line_end < 0 else line_end + 1
+
+
+def plan_stray(
+    doc: Document, findings: Sequence[Finding], *, target: str, drop_chrome: bool = False
+) -> tuple[list[Job], list[Change]]:
+    """Turn audit findings into translation jobs and direct changes.
+
+    ``foreign-text`` findings become jobs; ``ui-chrome`` findings in a language other than ``target`` become
+    jobs (the phrasebook usually answers them), or, with ``drop_chrome``, whole-line removals (any language);
+    ``homoglyph`` findings with a replacement are respelled directly.
+
+    Returns:
+        ``(jobs, changes)`` in document order.
+    """
+    jobs: list[Job] = []
+    changes: list[Change] = []
+    for f in findings:
+        unit = _unit_of(doc, f)
+        text = doc.units[unit].text
+        if f.kind is FindingKind.HOMOGLYPH and f.replacement:
+            changes.append(
+                Change(
+                    unit,
+                    f.start,
+                    f.end,
+                    f.text,
+                    f.replacement,
+                    f.language or target,
+                    target,
+                    "homoglyph",
+                    Status.REPLACED,
+                    note="respelled with the letters of its script",
+                )
+            )
+        elif f.kind is FindingKind.UI_CHROME and drop_chrome:
+            start, end = _line_span(text, f.start, f.end)
+            if text[start:end].strip() == text[f.start : f.end].strip():
+                changes.append(
+                    Change(
+                        unit,
+                        start,
+                        end,
+                        text[start:end],
+                        "",
+                        f.language or target,
+                        target,
+                        "dropped",
+                        Status.DROPPED,
+                        note="site interface text removed (--drop-chrome)",
+                    )
+                )
+            else:  # the chrome shares its line with other text: remove just the span
+                changes.append(
+                    Change(
+                        unit,
+                        f.start,
+                        f.end,
+                        f.text,
+                        "",
+                        f.language or target,
+                        target,
+                        "dropped",
+                        Status.DROPPED,
+                        note="site interface text removed (--drop-chrome)",
+                    )
+                )
+        elif f.kind in (FindingKind.FOREIGN_TEXT, FindingKind.UI_CHROME):
+            if not f.language or f.language == target:
+                continue
+            start, end = _strip(text, f.start, f.end)
+            if start < end:
+                jobs.append(Job(unit, start, end, text[start:end], f.language, f.kind.value))
+    return split_protected(doc, jobs), changes
+
+
+def split_protected(doc: Document, jobs: Sequence[Job]) -> list[Job]:
+    """Give each job the protected spans of the document's segments inside it as inline codes.
+
+    A protected span the job only partly covers is cut off the job's edge (markup is never half sent); a
+    job with no prose left is dropped.
+    """
+    import bisect
+
+    from pipeline.text.spans import protected_spans
+
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for seg in doc.segments:
+        found = protected_spans(doc.units[seg.unit].text[seg.start : seg.end], seg.start)
+        spans.setdefault(seg.unit, []).extend(_merge_spans([*seg.protected, *found]))
+    for unit_spans in spans.values():
+        unit_spans.sort()
+    out: list[Job] = []
+    for job in jobs:
+        unit_spans = spans.get(job.unit, [])
+        first = max(0, bisect.bisect_left(unit_spans, (job.start, job.start)) - 1)
+        start, end = job.start, job.end
+        inside: list[tuple[int, int]] = []
+        for a, b in unit_spans[first:]:
+            if a >= end:
+                break
+            if b <= start:
+                continue
+            if a < start:  # starts before the job: cut it off the front
+                start = b
+            elif b > end:  # runs past the job's end
+                end = a
+            else:
+                inside.append((a, b))
+        made = _job(doc.units[job.unit].text, job, start, end, inside)
+        if made is not None:
+            out.append(made)
+    return out
+
+
+def document_codes(doc: Document, unit: int, start: int, end: int) -> tuple[str, ...]:
+    """The inline codes inside ``[start, end)`` of a unit (what a writer puts back verbatim), in order."""
+    from pipeline.text.spans import protected_spans
+
+    spans: list[tuple[int, int]] = []
+    for seg in doc.segments:
+        if seg.unit == unit and seg.start < end and seg.end > start:
+            found = protected_spans(doc.units[unit].text[seg.start : seg.end], seg.start)
+            spans.extend(_merge_spans([*seg.protected, *found]))
+    text = doc.units[unit].text
+    return tuple(text[a:b] for a, b in _merge_spans(spans) if start <= a and b <= end)
+
+
+def _merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping ones merged.
+
+    >>> _merge_spans([(5, 8), (0, 2), (6, 9)])
+    [(0, 2), (5, 9)]
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _context(text: str, start: int, end: int) -> tuple[str, str]:
+    """Up to 12 characters of the unit text either side of a job, on its line (for the name rule)."""
+    before = text[max(0, start - 12) : start]
+    after = text[end : end + 12]
+    return before[before.rfind("\n") + 1 :], after.split("\n", 1)[0]
+
+
+def _job(text: str, job: Job, start: int, end: int, codes: Sequence[tuple[int, int]]) -> Job | None:
+    """``job`` narrowed to ``[start, end)`` (trimmed) with the codes inside it; None without prose."""
+    start, end = _strip(text, start, end)
+    kept = tuple((a, b) for a, b in sorted(set(codes)) if start <= a and b <= end and a < b)
+    # Codes at the edges stay out of the unit: nothing to translate around them.
+    while kept and kept[0][0] == start:
+        start = kept[0][1]
+        start, end = _strip(text, start, end)
+        kept = kept[1:]
+    while kept and kept[-1][1] == end:
+        end = kept[-1][0]
+        start, end = _strip(text, start, end)
+        kept = kept[:-1]
+    if start >= end:
+        return None
+    prose, cursor = [], start
+    for a, b in kept:
+        prose.append(text[cursor:a])
+        cursor = b
+    prose.append(text[cursor:end])
+    if not any(c.isalpha() for c in "".join(prose)):
+        return None
+    before, after = _context(text, start, end)
+    return replace(job, start=start, end=end, text=text[start:end], codes=kept, before=before, after=after)
+
+
+def plan_all(
+    doc: Document,
+    segments: Iterable[Segment],
+    *,
+    source: str,
+    target: str | None = None,
+    findings: Sequence[Finding] | None = None,
+) -> tuple[list[Job], list[Change]]:
+    """Make one job of every sentence, its protected spans as inline codes (never sent as text).
+
+    With ``target`` and the audit ``findings`` (made with ``target`` as the expected language), a sentence
+    already in the target language is left alone: no finding of another language overlaps it and it holds no
+    letter of the source's script when the two scripts differ. It gets a ``kept`` change.
+
+    Returns:
+        ``(jobs, kept)`` in document order.
+    """
+    foreign: dict[int, list[tuple[int, int]]] = {}
+    for f in findings or ():
+        if f.kind in (FindingKind.FOREIGN_TEXT, FindingKind.UI_CHROME) and f.language != target:
+            foreign.setdefault(_unit_of(doc, f), []).append((f.start, f.end))
+    jobs: list[Job] = []
+    kept: list[Change] = []
+    for seg in segments:
+        text = doc.units[seg.unit].text
+        base = Job(seg.unit, seg.start, seg.end, text[seg.start : seg.end], source, "scope-all")
+        job = _job(text, base, seg.start, seg.end, seg.protected)
+        if job is None:
+            continue
+        job = replace(job, before="", after="")  # a sentence starts where it starts
+        if target is not None and findings is not None and target != source:
+            overlaps = any(a < job.end and b > job.start for a, b in foreign.get(seg.unit, ()))
+            if not overlaps and not _has_script_of(job.text, source, target):
+                kept.append(
+                    Change(
+                        job.unit,
+                        job.start,
+                        job.end,
+                        job.text,
+                        job.text,
+                        source,
+                        target,
+                        "kept",
+                        Status.KEPT,
+                        note=f"already in the target language ({target}); not sent",
+                    )
+                )
+                continue
+        jobs.append(job)
+    return jobs, kept
+
+
+_CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "mn", "tg"})
+
+
+def _script(lang: str) -> str:
+    if lang in _CYRILLIC_LANGS:
+        return "CYRILLIC"
+    return {"el": "GREEK", "ja": "CJK", "zh": "CJK", "ko": "HANGUL", "ar": "ARABIC", "he": "HEBREW"}.get(
+        lang, "LATIN"
+    )
+
+
+def same_script(source: str, target: str) -> bool:
+    """Whether two languages write the same script (``de``/``en`` yes, ``ru``/``en`` no).
+
+    >>> same_script("de", "en"), same_script("ru", "en")
+    (True, False)
+    """
+    return _script(source) == _script(target)
+
+
+def _has_script_of(text: str, source: str, target: str) -> bool:
+    """Whether ``text`` holds a letter of ``source``'s script while ``target`` writes another script."""
+    script = _script(source)
+    if script == _script(target):
+        return False
+    names = {"CJK": ("CJK", "HIRAGANA", "KATAKANA")}.get(script, (script,))
+    return any(c.isalpha() and unicodedata.name(c, "").startswith(names) for c in text)
+
+
+def locate(doc: Document, change: Change) -> tuple[int, int]:
+    """Return the 1-based ``(line, column)`` of a change's start in its file."""
+    unit = doc.units[change.unit]
+    if unit.record is not None:
+        return unit.line, change.start + 1
+    return line_col(unit.text, change.start, first_line=unit.line)
+
+
+def merge_changes(changes: Iterable[Change]) -> list[Change]:
+    """Sort changes by place and drop any that overlaps an earlier one (first wins)."""
+    out: list[Change] = []
+    last: dict[int, int] = {}
+    for change in sorted(changes, key=lambda c: (c.unit, c.start, -c.end)):
+        if change.start < last.get(change.unit, -1):
+            continue
+        out.append(change)
+        last[change.unit] = max(change.end, change.start + (change.end == change.start))
+    return out
