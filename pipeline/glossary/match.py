@@ -25,7 +25,6 @@ Offsets are Python string indices into the text given to :meth:`TermMatcher.find
 
 from __future__ import annotations
 
-import gc
 import itertools
 import operator
 import re
@@ -342,13 +341,7 @@ class TermMatcher:
         """The automaton of ``lang`` (None when no string of the language has keys), built once."""
         if lang in self._automata:
             return self._automata[lang]
-        collecting = gc.isenabled()
-        gc.disable()  # building makes many small objects and no cycles; collections would only slow it down
-        try:
-            automaton = self._build(lang)
-        finally:
-            if collecting:
-                gc.enable()
+        automaton = self._build(lang)
         self._automata[lang] = automaton
         return automaton
 
@@ -419,16 +412,10 @@ class TermMatcher:
         langs = self.languages if lang is None else tuple(x for x in self.languages if x == lang)
         out: list[TermMatch] = []
         base = 0
-        collecting = gc.isenabled()
-        gc.disable()  # no cycles are made here; a full collection would walk every record and cache entry
-        try:
-            while base < len(text):
-                end = len(text) if len(text) - base <= _CHUNK else self._cut(text, base + _CHUNK)
-                out += self._find_chunk(text[base:end], base, langs)
-                base = end
-        finally:
-            if collecting:
-                gc.enable()
+        while base < len(text):
+            end = len(text) if len(text) - base <= _CHUNK else self._cut(text, base + _CHUNK)
+            out += self._find_chunk(text[base:end], base, langs)
+            base = end
         return out
 
     @staticmethod
