@@ -7,6 +7,7 @@ config file, else ``$GLOSSA_HOME/models``. A folder that ``argospm`` filled can 
 from __future__ import annotations
 
 import json
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,7 @@ from rich.table import Table
 from pipeline.cli._common import err_console, make_settings, out_console, pipeline_errors, state_of
 from pipeline.translation.packages import (
     ArchiveLimits,
+    argos_packages_dir,
     install_package,
     list_packages,
     remove_package,
@@ -126,16 +128,22 @@ def list_(
         typer.echo(json.dumps([p.to_json() for p in packages], ensure_ascii=False, indent=2))
         return
     if not packages:
-        err_console.print(
-            f"no models installed in {settings.models_dir}; run `glossa models install FILE.argosmodel`",
-            markup=False,
-            soft_wrap=True,
-        )
+        err_console.print(_none_installed(settings.models_dir), markup=False, soft_wrap=True)
         return
     table = Table("pair", "version", "size", "path", box=None)
     for p in packages:
         table.add_row(p.pair, p.package_version, _human(p.size), str(p.path))
     out_console.print(table)
+
+
+def _none_installed(models_dir: Path) -> str:
+    """The hint for an empty models folder; it names argospm's folder when that one holds packages."""
+    hint = f"no models installed in {models_dir}; run `glossa models install FILE.argosmodel`"
+    argos = argos_packages_dir(os.environ, Path.home())
+    found = list_packages(argos, with_size=False) if argos != models_dir else ()
+    if found:
+        hint += f" (argospm's folder {argos} holds {len(found)}: pass --models-dir {argos} to use them)"
+    return hint
 
 
 @app.command("remove")

@@ -11,8 +11,10 @@ moves it into place with one rename; ``replace`` keeps the old package until the
 install leaves the models folder as it was.
 
 The layout is argostranslate's own (``models/<zip folder>/metadata.json`` ...), so folders ``argospm``
-filled elsewhere can be used as they are: point the models folder at them. The package index is never
-consulted and argostranslate is not imported.
+filled elsewhere can be used as they are: point the models folder at them (:func:`argos_packages_dir` says
+where argospm puts them). The package index is never consulted, argostranslate is not imported (it is not
+even a dependency: the ``argos`` extra), and nothing here reads or changes the process's environment,
+modules or settings beyond the arguments it is given.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import stat
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -36,6 +39,7 @@ __all__ = [
     "ArchiveInfo",
     "ArchiveLimits",
     "InstalledPackage",
+    "argos_packages_dir",
     "VerifyResult",
     "find_package",
     "inspect_archive",
@@ -200,6 +204,40 @@ def parse_pair(pair: str) -> tuple[str, str]:
             if left.isalpha() and right.isalpha():
                 return left, right
     raise ModelNotInstalled(f"{pair!r} is not a language pair; write it as FROM-TO, e.g. ru-en")
+
+
+def argos_packages_dir(env: Mapping[str, str], home: Path) -> Path:
+    """Where ``argospm`` installs packages, worked out as argostranslate 1.11's settings module does.
+
+    Importing ``argostranslate.settings`` creates its data, config and cache folders, so its rules are
+    restated here: ``$ARGOS_PACKAGES_DIR``, else the ``ARGOS_PACKAGES_DIR`` key of
+    ``$XDG_CONFIG_HOME/argos-translate/settings.json`` (default ``~/.config``), else
+    ``$XDG_DATA_HOME/argos-translate/packages`` (default ``~/.local/share``). Under snap, ``home`` is
+    ``$SNAP_USER_DATA``. As there, a variable set to an empty string counts as set. Nothing is created.
+
+    Args:
+        env: the environment to read (the caller passes ``os.environ``).
+        home: the user's home folder (the caller passes ``Path.home()``).
+
+    >>> argos_packages_dir({}, Path("/home/u"))
+    PosixPath('/home/u/.local/share/argos-translate/packages')
+    >>> argos_packages_dir({"XDG_DATA_HOME": "/d"}, Path("/home/u"))
+    PosixPath('/d/argos-translate/packages')
+    >>> argos_packages_dir({"ARGOS_PACKAGES_DIR": "/p", "XDG_DATA_HOME": "/d"}, Path("/home/u"))
+    PosixPath('/p')
+    """
+    if "SNAP" in env:
+        home = Path(env["SNAP_USER_DATA"])
+    override = env.get("ARGOS_PACKAGES_DIR")
+    if override is None:
+        config = Path(env.get("XDG_CONFIG_HOME", home / ".config")) / "argos-translate" / "settings.json"
+        with contextlib.suppress(OSError, UnicodeDecodeError, json.JSONDecodeError):
+            saved = json.loads(config.read_text(encoding="utf-8"))
+            if isinstance(saved, dict) and saved.get("ARGOS_PACKAGES_DIR") is not None:
+                override = str(saved["ARGOS_PACKAGES_DIR"])
+    if override is not None:
+        return Path(override)
+    return Path(env.get("XDG_DATA_HOME", home / ".local" / "share")) / "argos-translate" / "packages"
 
 
 def _member_problem(info: zipfile.ZipInfo) -> str | None:
