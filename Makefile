@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# torch is only needed by argostranslate's own translator (stanza), which Glossa never imports at run time;
-# pin the CPU build so pip does not pull a multi-GB CUDA build. On machines without a local wheel use
+ARGOS  := $(VENV)/.installed-argos
+# torch is only needed by argostranslate's own translator (Stanza), which only bench/translate/run.py uses
+# (the `argos` extra, installed by `make bench` alone); pin the CPU build so pip does not pull a multi-GB
+# CUDA build. On machines without a local wheel use
 # TORCH="torch==2.13.0 --extra-index-url https://download.pytorch.org/whl/cpu".
 TORCH  ?= torch==2.13.0
 
@@ -15,8 +17,12 @@ TORCH  ?= torch==2.13.0
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip==25.3
-	$(BIN)/python -m pip install -q --disable-pip-version-check $(TORCH) -e '.[dev]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
+
+$(ARGOS): $(STAMP)
+	$(BIN)/python -m pip install -q --disable-pip-version-check $(TORCH) -e '.[dev,argos]'
+	touch $(ARGOS)
 
 install: $(STAMP)
 
@@ -32,7 +38,7 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest
 
-bench: $(STAMP)
+bench: $(ARGOS)
 	$(BIN)/python bench/detect/run.py --quick
 	$(BIN)/python bench/glossary/run.py --quick
 	$(BIN)/python bench/translate/run.py --quick
