@@ -19,7 +19,6 @@ A file with another suffix is read as plain text when named explicitly and skipp
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from pipeline.config import DEFAULT_MAX_FILE_SIZE
 from pipeline.document import DocFormat, Document
 from pipeline.errors import InputError, PipelineError
 from pipeline.formats.encoding import decode, encode, fit_encoding
+from pipeline.formats.files import create_beside, keep_mode
 from pipeline.formats.html import read_html, write_html
 from pipeline.formats.jsonl import read_jsonl, write_jsonl
 from pipeline.formats.markdown import read_markdown, write_markdown
@@ -373,9 +373,8 @@ def write_path(path: Path, text: str, codec: str, *, overwrite: bool = False) ->
     if not overwrite and os.path.lexists(path):
         raise PipelineError("already exists; choose another output or pass --overwrite", path=target)
     folder = path.parent
-    temp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:
-        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        descriptor, temp = create_beside(path)
     except FileNotFoundError as exc:
         raise PipelineError(f"folder {folder} does not exist; create it first", path=target) from exc
     except NotADirectoryError as exc:
@@ -389,8 +388,8 @@ def write_path(path: Path, text: str, codec: str, *, overwrite: bool = False) ->
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if overwrite and path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o7777)
+        if overwrite:
+            keep_mode(temp, path)
         if not overwrite and os.path.lexists(path):
             raise PipelineError("already exists; choose another output or pass --overwrite", path=target)
         os.replace(temp, path)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -499,15 +498,14 @@ def write_text_atomic(path: Path, text: str) -> None:
         InputError: the file cannot be written (the message names the path and the reason).
     """
     from pipeline.formats import check_output_target
+    from pipeline.formats.files import create_beside, keep_mode
 
-    folder = path.parent if str(path.parent) else Path(".")
     try:
         check_output_target(path)
     except PipelineError as exc:
         raise InputError(exc.message, path=str(path)) from None
     try:
-        mode = path.stat().st_mode & 0o777 if path.exists() else None
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = create_beside(path)
     except OSError as exc:
         raise InputError(f"cannot write here: {exc.strerror}", path=str(path)) from None
     try:
@@ -515,8 +513,7 @@ def write_text_atomic(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        keep_mode(tmp, path)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
