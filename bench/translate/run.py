@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import random
@@ -289,6 +290,11 @@ def main() -> None:
     if args.worker:
         worker(args.worker, args.models, args.corpus, args.memory)
         return
+    if importlib.util.find_spec("argostranslate") is None:
+        sys.exit(
+            "bench/translate/run.py compares against argostranslate, the `argos` extra: run `make bench`, "
+            "or pip install torch==2.13.0 -e '.[argos]'"
+        )
 
     from argos_fixture import build_argos_package
 

@@ -2,8 +2,9 @@
 
 Names are imported on first use (PEP 562), so ``import pipeline.translation.ctranslate`` does not also load
 SQLite and the TMX code of :mod:`pipeline.translation.memory`. Nothing heavy is imported either way:
-CTranslate2 and SentencePiece load inside :mod:`pipeline.translation.ctranslate` when a model is first used,
-argostranslate inside :mod:`pipeline.translation.packages` when one is installed.
+CTranslate2 and SentencePiece load inside :mod:`pipeline.translation.ctranslate` when a model is first used.
+argostranslate is never imported (it is the ``argos`` extra, for the comparison benchmark only):
+:mod:`pipeline.translation.packages` installs packages itself.
 """
 
 from __future__ import annotations
