@@ -381,6 +381,7 @@ def test_xliff_refuses_a_name_it_cannot_record_before_writing(odd_names: Path) -
 _TARGETS = ["a.txt", "./a.txt", "b.txt", "sub/../b.txt", "link.txt", "out.txt", "out", "r.xlf", "out.txt"]
 
 
+@pytest.mark.slow  # 40 whole translate runs: 15-40 s on a shared 2-core machine
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     inputs=st.lists(st.sampled_from(["a.txt", "b.txt", "."]), min_size=1, max_size=3),
