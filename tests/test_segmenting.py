@@ -1,15 +1,13 @@
-"""The segmentation rules of pipeline/segmenting.py, one by one."""
+"""The segmentation rules of pipeline/text/sentences.py, one by one."""
 
 from __future__ import annotations
 
-import doctest
 import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import pipeline.text.sentences
 from pipeline.document import BlockKind, DocFormat, Document, Segment, TextUnit
 from pipeline.text.sentences import MAX_SENTENCE, sentences, split_block
 from pipeline.text.spans import protected_spans
@@ -22,12 +20,6 @@ def _split(text: str, kind: BlockKind = BlockKind.LINE) -> list[str]:
 def _protected(text: str) -> list[str]:
     (segment,) = split_block(text, Segment(0, 0, len(text), BlockKind.LINE))
     return [text[s:e] for s, e in segment.protected]
-
-
-def test_doctests() -> None:
-    result = doctest.testmod(pipeline.text.sentences)
-    assert result.failed == 0
-    assert result.attempted > 0
 
 
 @pytest.mark.parametrize(

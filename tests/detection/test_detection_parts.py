@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import doctest
 import subprocess
 import sys
 
 import pytest
 
-import pipeline.detection.base
-import pipeline.detection.chrome
-import pipeline.detection.lexicon
-import pipeline.detection.scripts
 from pipeline.detection import ChromeIndex, LangdetectDetector, normalise_code
 from pipeline.detection.lexicon import lexicon_for
 from pipeline.detection.scripts import cyrillic_language, fix_homoglyphs, script_language
 from pipeline.detection.stray import _viterbi
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        pipeline.detection.base,
-        pipeline.detection.chrome,
-        pipeline.detection.lexicon,
-        pipeline.detection.scripts,
-    ],
-    ids=lambda m: m.__name__,
-)
-def test_doctests(module: object) -> None:
-    result = doctest.testmod(module)  # type: ignore[arg-type]
-    assert result.failed == 0
 
 
 def test_importing_detection_loads_no_heavy_module() -> None:
