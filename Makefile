@@ -12,7 +12,7 @@ ARGOS  := $(VENV)/.installed-argos
 # TORCH="torch==2.13.0 --extra-index-url https://download.pytorch.org/whl/cpu".
 TORCH  ?= torch==2.13.0
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# Daily work: the same as `make test` without the tests marked slow (CI runs `make test`, every test).
+test-fast: lint
+	$(BIN)/pytest -m "not slow"
 
 bench: $(ARGOS)
 	$(BIN)/python bench/detect/run.py --quick
