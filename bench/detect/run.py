@@ -43,29 +43,19 @@ from pipeline.detection import AuditOptions, LangdetectDetector, StrayFinder  # 
 from pipeline.document import BlockKind, DocFormat, Document, Segment, TextUnit  # noqa: E402
 from pipeline.text.sentences import sentences  # noqa: E402
 
-LANGS = (
-    "ar",
-    "be",
-    "bg",
-    "cs",
-    "de",
-    "es",
-    "fr",
-    "it",
-    "ja",
-    "mk",
-    "nl",
-    "pl",
-    "pt",
-    "ru",
-    "sr",
-    "sv",
-    "tr",
-    "uk",
-    "zh",
-)
+#: The 19 languages of the first benchmark (lingua's 20-language subset less English).
+LANGS_V1 = (
+    "ar", "be", "bg", "cs", "de", "es", "fr", "it", "ja", "mk", "nl", "pl", "pt", "ru", "sr", "sv", "tr",
+    "uk", "zh",
+)  # fmt: skip
+#: Added with issue 13: languages real English news quotes (Latin, Catalan, Romanian, Hungarian, Indonesian,
+#: Norwegian, Danish, Greek, Hebrew, Korean...) and the ones the detector already claimed untested.
+LANGS_ADDED = (
+    "la", "ca", "ro", "hu", "id", "nb", "da", "el", "he", "ko", "fi", "sk", "sl", "fa", "hi",
+)  # fmt: skip
+LANGS = (*LANGS_V1, *LANGS_ADDED)
 METHODS = ("glossa", "langdetect-sentence", "lingua-multiple")
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "langid"
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "langid75"
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
@@ -127,8 +117,10 @@ def fragment(rng: random.Random, lang: str, data: Path, cache: dict[str, list[st
         return frag
 
 
-def build(seed: int, data: Path, n_docs: int) -> tuple[list[Mixed], list[str]]:
-    """Mixed documents and the clean host sentences for ``seed``."""
+def build(
+    seed: int, data: Path, n_docs: int, langs: tuple[str, ...] = LANGS
+) -> tuple[list[Mixed], list[str]]:
+    """Mixed documents and the clean host sentences for ``seed`` (fragments drawn from ``langs``)."""
     rng = random.Random(seed)
     english = _read(data / "sentences" / "en.txt")
     half = english[:500] if seed % 2 == 1 else english[500:1000]
@@ -147,7 +139,7 @@ def build(seed: int, data: Path, n_docs: int) -> tuple[list[Mixed], list[str]]:
         for _para in range(8):
             hosts = [rng.choice(half) for _ in range(rng.randint(1, 4))]
             mode = rng.choice(("none", "line", "sentence", "span"))
-            lang = rng.choice(LANGS)
+            lang = rng.choice(langs)
             frag = fragment(rng, lang, data, cache, vocab) if mode != "none" else ""
             if mode == "line":
                 truth.append((pos[0], pos[0] + len(frag), lang))
@@ -186,7 +178,7 @@ def build(seed: int, data: Path, n_docs: int) -> tuple[list[Mixed], list[str]]:
 
 
 def predict(
-    method: str, texts: list[str], min_confidence: float
+    method: str, texts: list[str], min_confidence: float, langs: tuple[str, ...] = LANGS
 ) -> tuple[list[list[tuple[int, int, str, float]]], tuple[float, float]]:
     """Predicted foreign spans per text, and the detection time as (wall seconds, CPU seconds)."""
     out: list[list[tuple[int, int, str, float]]] = []
@@ -219,7 +211,7 @@ def predict(
     if method == "lingua-multiple":
         from lingua import Language, LanguageDetectorBuilder
 
-        wanted = {*LANGS, "en"}
+        wanted = {*langs, "en"}
         languages = [lang for lang in Language.all() if lang.iso_code_639_1.name.lower() in wanted]
         detector = LanguageDetectorBuilder.from_languages(*languages).build()
         detector.detect_language_of("warm up")
@@ -253,13 +245,18 @@ def score(docs: list[Mixed], preds: list[list[tuple[int, int, str, float]]]) -> 
     n_pred = 0
     lang_ok = 0
     calib: list[tuple[float, int]] = []
+    per_language: dict[str, list[int]] = {}  # language -> [fragments, found, named right]
     for doc, pred in zip(docs, preds, strict=True):
         n_truth += len(doc.truth)
         for t0, t1, lang in doc.truth:
             hits = [p for p in pred if _overlap((t0, t1), (p[0], p[1])) * 2 >= t1 - t0]
+            row = per_language.setdefault(lang, [0, 0, 0])
+            row[0] += 1
             if hits:
                 tp_truth += 1
                 lang_ok += hits[0][2] == lang
+                row[1] += 1
+                row[2] += hits[0][2] == lang
         for p in pred:
             n_pred += 1
             ok = any(_overlap((t0, t1), (p[0], p[1])) * 2 >= t1 - t0 for t0, t1, _ in doc.truth)
@@ -275,6 +272,14 @@ def score(docs: list[Mixed], preds: list[list[tuple[int, int, str, float]]]) -> 
         "recall": round(recall, 4),
         "f1": round(f1, 4),
         "language_accuracy": round(lang_ok / tp_truth, 4) if tp_truth else 0.0,
+        "per_language": {  # type: ignore[dict-item]
+            lang: {
+                "fragments": n,
+                "recall": round(found / n, 3),
+                "named": round(named / found, 3) if found else 0.0,
+            }
+            for lang, (n, found, named) in sorted(per_language.items())
+        },
         "_calibration": calib,  # type: ignore[dict-item]
     }
 
@@ -282,10 +287,11 @@ def score(docs: list[Mixed], preds: list[list[tuple[int, int, str, float]]]) -> 
 def worker(args: argparse.Namespace) -> None:
     """Run one method in this (fresh) process and print its numbers as JSON."""
     n_docs = 40 if args.quick else 160
-    docs, clean = build(args.seed, args.data, n_docs)
+    langs = tuple(args.langs.split(","))
+    docs, clean = build(args.seed, args.data, n_docs, langs)
     texts = [d.text for d in docs]
     clean_text = "\n".join(clean)
-    preds, (wall, cpu) = predict(args.worker, [*texts, clean_text], args.min_confidence)
+    preds, (wall, cpu) = predict(args.worker, [*texts, clean_text], args.min_confidence, langs)
     result = score(docs, preds[:-1])
     false_alarms = len(preds[-1])
     size = sum(len(t.encode("utf-8")) for t in [*texts, clean_text])
@@ -351,10 +357,17 @@ def main() -> None:
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--min-confidence", type=float, default=0.5)
     parser.add_argument("--dump-misses", action="store_true")
+    parser.add_argument(
+        "--langs",
+        default=",".join(LANGS),
+        help="fragment languages, comma-separated (default: all 34; 'v1': the first benchmark's 19)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not (args.data / "sentences" / "en.txt").is_file():
         raise SystemExit(f"{args.data}: no langid test data here; pass --data DIR (see the module docstring)")
+    if args.langs == "v1":
+        args.langs = ",".join(LANGS_V1)
     if args.worker:
         worker(args)
         return
@@ -371,6 +384,8 @@ def main() -> None:
             str(args.seed),
             "--data",
             str(args.data),
+            "--langs",
+            args.langs,
         ]
         cmd += ["--min-confidence", str(0.0 if args.tune else args.min_confidence)]
         if args.quick:
@@ -411,6 +426,11 @@ def main() -> None:
                 gv, bv = float(g[key]), float(b[key])  # type: ignore[arg-type]
                 cells.append(f"{key}={gv / bv:.2f}x" if bv else f"{key}=inf (baseline 0)")
             print(f"  vs {m}: " + ", ".join(cells))
+    per = results.get("glossa", {}).get("per_language")
+    if isinstance(per, dict):
+        print("\nper language (glossa): fragments, recall, named right among found")
+        for lang, row in per.items():
+            print(f"  {lang:4} {row['fragments']:5} {row['recall']:7.3f} {row['named']:7.3f}")
     if calib:
         print("\nreliability (glossa): confidence bin, spans, observed precision")
         for row in reliability(calib):  # type: ignore[arg-type]
