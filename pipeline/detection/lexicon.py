@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+from pipeline.detection.latin import latin_table, latin_zipf
 from pipeline.detection.scripts import language_script
 
 __all__ = [
@@ -22,11 +23,12 @@ __all__ = [
     "single_lexicon",
 ]
 
-# Languages the lexicon test knows, by script group. Every one has a wordfreq list.
+# Languages the lexicon test knows, by script group. Every one has a wordfreq list, except Latin (la), whose
+# list is Glossa's own (:mod:`pipeline.detection.latin`).
 CANDIDATES: dict[str, tuple[str, ...]] = {
     "Latin": (
         "en", "de", "es", "fr", "it", "nl", "pt", "pl", "cs", "sv", "tr",
-        "da", "nb", "fi", "hu", "ro", "ca", "id", "sk", "sl",
+        "da", "nb", "fi", "hu", "ro", "ca", "id", "sk", "sl", "la",
     ),
     "Cyrillic": ("ru", "uk", "bg", "mk"),
 }  # fmt: skip
@@ -56,6 +58,7 @@ _ALPHABETS = {
     "id": "é",
     "sk": "áäčďéíĺľňóôŕšťúýž",
     "sl": "čšžćđ",
+    "la": "æœāēīōūȳăĕĭŏŭëï",  # ligatures, macrons and breves of editions, diaeresis (poëta, aër)
     "ru": "",
     "uk": "",
     "bg": "",
@@ -537,6 +540,9 @@ class Lexicon:
             large = wordfreq.available_languages(wordlist="large")
             dicts: list[dict[str, int]] = []
             for i, lang in enumerate(self.languages):
+                if lang == "la":  # no wordfreq list: Glossa's own (pipeline/detection/latin.py)
+                    dicts.append(latin_table())
+                    continue
                 if lang not in small:
                     dicts.append({})
                     continue
@@ -577,6 +583,8 @@ class Lexicon:
                 elided = [head, *(p for p in tail.replace("-", "'").split("'") if p)]
         for lang, table in zip(self.languages, dicts, strict=True):
             zipf10 = table.get(key, 0)
+            if lang == "la":
+                zipf10 = latin_zipf(key, zipf10)
             # wordfreq splits elisions (d'un -> d, un) in the languages that have them; English keeps
             # contractions whole, so an unlisted apostrophe word is simply unknown there.
             parts = elided if (elided and lang in _ELIDING) else hyphen

@@ -127,6 +127,8 @@ _EMBED = regex.compile(
     regex.IGNORECASE,
 )
 _CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "sr", "mk")
+#: Lexicon languages langdetect has no profile for: its n-gram likelihoods say nothing about them.
+_NGRAM_BLIND = frozenset({"la"})
 CYRILLIC_CUE_WEIGHT = 2.0
 BELARUSIAN_MARGIN = 3.0
 RUSSIAN_PRIOR = 1.0  # most Cyrillic on the web is Russian: it wins ties (one word like "Орбита")
@@ -674,7 +676,8 @@ class StrayFinder:
             if probs:
                 top_p = max(probs.values())
                 for lang in languages:
-                    totals[lang] += max(-6.0, math.log((probs.get(lang, 0.0) + 1e-3) / (top_p + 1e-3)))
+                    if lang not in _NGRAM_BLIND:
+                        totals[lang] += max(-6.0, math.log((probs.get(lang, 0.0) + 1e-3) / (top_p + 1e-3)))
         if group == "Cyrillic":
             _, cues = cyrillic_language(span)
             totals["sr"] = self._serbian(words, lexicon)
@@ -788,7 +791,7 @@ class StrayFinder:
                 value += ALPHABET_BONUS
             if z_expected <= 0 and len(key) >= LONG_WORD:
                 value += LONG_UNKNOWN_BONUS
-            if ngram:
+            if ngram and lang not in _NGRAM_BLIND:
                 ratio = math.log((ngram.get(lang, 0.0) + 0.02) / (ngram.get(self.expected, 0.0) + 0.02))
                 value += UNKNOWN_NGRAM_WEIGHT * max(-3.0, min(3.0, ratio))
             values.append(value)
