@@ -22,7 +22,8 @@ this stage sees only those spans and the text around them, and decides what each
    span the sentence calls a motto, slogan, chant, catchphrase or rallying cry: intended, reason
    ``quotation``.
 7. **Name.** A Latin-script span that reads as a proper name: a single capitalised word (a person:
-   not reported), a binomial species name (``Eumetopias jubatus``: intended, reason ``name``), or
+   not reported), a binomial species name (``Eumetopias jubatus``: intended, reason ``name``; ASCII
+   words that are not, on average, common words of a living language: ``Kepada bagaimana`` is Indonesian), or
    capitalised words joined by particles and function words (``Ursula von der Leyen``, ``Place de la
    République``, ``Jamaat al-Islam wal-Muslimin``: intended, reason ``name``). Capitalised words alone are
    names and were never reported.
@@ -68,6 +69,7 @@ class Judgement:
 STRAY = Judgement(Verdict.STRAY)
 WINDOW = 80  # characters of context either side that the rules read
 NAME_SIMILARITY = 0.7
+MODERN_ZIPF = 4.5  # mean Zipf in a living language's list above which a binomial-shaped span is not a species
 
 LANGUAGE_NAMES = [
     "afrikaans",
@@ -453,6 +455,23 @@ def _english_words(text: str) -> bool:
     return all(lexicon.zipf(w)[0] >= 3.0 for w in words)
 
 
+def _modern_words(words: list[str]) -> bool:
+    """Whether ``words`` are, on average, common words of some modern language (not a species name).
+
+    ``Kepada bagaimana`` (Indonesian) and ``Ministro rivolta`` (Italian) have the shape of a binomial, but
+    their words are frequent in a living language's list; ``Sus scrofa`` and ``Bos taurus`` are not.
+    """
+    from pipeline.detection.lexicon import lexicon_for
+
+    lexicon = lexicon_for("en")  # the lists the first stage loaded (a second set would cost 80 MB)
+    modern = [i for i, lang in enumerate(lexicon.languages) if lang not in ("en", "la")]
+    total = 0.0
+    for word in words:
+        zipf = lexicon.zipf(word)
+        total += max(zipf[i] for i in modern)
+    return total / len(words) >= MODERN_ZIPF
+
+
 def judge_script(text: str, start: int, end: int, words: list[str]) -> Judgement:
     """Judge a run of another script (Cyrillic, CJK, Arabic...) in an English text.
 
@@ -541,8 +560,10 @@ def judge_latin(
         len(words) in (2, 3)
         and words[0][:1].isupper()
         and words[0][1:].islower()
+        and all(w.isascii() for w in words)  # scientific names carry no diacritics
         and all(w.islower() and w.endswith(_LATIN_ENDINGS) for w in words[1:])
         and words[0].casefold().endswith(_LATIN_ENDINGS + ("on", "os", "er", "x", "o"))
+        and not _modern_words(words)
     ):
         return Judgement(Verdict.INTENDED, "name")  # a binomial species name: Eumetopias jubatus
     if capitalised(words[0]) and capitalised(words[-1]) and len(words) >= 2:
