@@ -36,8 +36,10 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 import regex  # type: ignore[import-untyped]
 
@@ -331,10 +333,27 @@ FAMOUS_QUOTATIONS = (
     "героям слава",
 )
 _FAMOUS = frozenset(" ".join(regex.findall(r"[\p{L}']+", q.casefold())) for q in FAMOUS_QUOTATIONS)
+_FAMOUS_PREFIXES = tuple(sorted(_FAMOUS))  # for str.startswith and bisection
+_LETTER_RUN = regex.compile(r"[\p{L}\p{M}']+")
+_WORD_RUN = regex.compile(r"[\p{L}']+")
+_NAME_BEFORE = regex.compile(r"(\p{Lu}\p{Ll}+[\s\-]+){1,3}\p{Lu}[\p{L}\-]+[\s,:(\[]*$")
+_NAME_AFTER = regex.compile(r"^[\s)\]]*[,(\[–—-]?\s*(\p{Lu}\p{Ll}+[\s\-]+)\p{Lu}\p{Ll}+")
 
 
 def _letters_key(text: str) -> str:
-    return " ".join(regex.findall(r"[\p{L}\p{M}']+", text.casefold().replace("’", "'")))
+    return " ".join(_LETTER_RUN.findall(text.casefold().replace("’", "'")))
+
+
+def _famous(key: str) -> bool:
+    """Whether ``key`` is a famous quotation, or (10 letters or more) starts one or is started by one."""
+    if key in _FAMOUS:
+        return True
+    if len(key) < 10:
+        return False
+    if key.startswith(_FAMOUS_PREFIXES):
+        return True
+    at = bisect_left(_FAMOUS_PREFIXES, key)  # quotations that start with key sort right after it
+    return at < len(_FAMOUS_PREFIXES) and _FAMOUS_PREFIXES[at].startswith(key)
 
 
 def _skeleton(text: str) -> str:
@@ -366,6 +385,19 @@ def _capitalised_runs(context: str) -> list[str]:
     return runs
 
 
+def _similar(a: str, b: str, threshold: float) -> bool:
+    """``SequenceMatcher(None, a, b).ratio() >= threshold``, its cheap upper bounds tried first."""
+    total = len(a) + len(b)
+    if total and 2.0 * min(len(a), len(b)) / total < threshold:  # real_quick_ratio, without the matcher
+        return False
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return (
+        matcher.real_quick_ratio() >= threshold
+        and matcher.quick_ratio() >= threshold
+        and matcher.ratio() >= threshold
+    )
+
+
 def _matches_latin(span: str, context: str) -> bool:
     """Whether the transliteration of ``span`` is close to some capitalised Latin words of ``context``."""
     latin = _transliterate(span)
@@ -381,12 +413,10 @@ def _matches_latin(span: str, context: str) -> bool:
                 cand = "".join(c for c in "".join(words[i:j]).lower() if c.isalpha())
                 if not cand:
                     continue
-                if difflib.SequenceMatcher(None, target, cand).ratio() >= NAME_SIMILARITY and len(cand) >= 4:
+                if len(cand) >= 4 and _similar(target, cand, NAME_SIMILARITY):
                     return True
-                cand_skel = _skeleton(" ".join(words[i:j]))
-                if (
-                    len(skeleton) >= 4
-                    and difflib.SequenceMatcher(None, skeleton, cand_skel).ratio() >= NAME_SIMILARITY + 0.15
+                if len(skeleton) >= 4 and _similar(
+                    skeleton, _skeleton(" ".join(words[i:j])), NAME_SIMILARITY + 0.15
                 ):
                     return True
     return False
@@ -427,7 +457,7 @@ def _common(text: str, start: int, end: int) -> Judgement | None:
     """Rules shared by both kinds of span: citation, gloss, quotation."""
     span = text[start:end]
     line = _line(text, start, end)
-    if len(line) <= 1000 and sum(1 for cue in _CITATION_CUES if cue.search(line)) >= 2:
+    if len(line) <= 1000 and _citation(line):
         return Judgement(Verdict.INTENDED, "citation")
     after = text[end : end + WINDOW]
     before = text[max(0, start - WINDOW) : start]
@@ -437,18 +467,30 @@ def _common(text: str, start: int, end: int) -> Judgement | None:
     if bracket and _english_words(bracket.group(1)):
         return Judgement(Verdict.INTENDED, "gloss")
     key = _letters_key(span)
-    if key in _FAMOUS or any(key.startswith(q) or q.startswith(key) for q in _FAMOUS if len(key) >= 10):
+    if _famous(key):
         return Judgement(Verdict.INTENDED, "quotation")
     if _QUOTE_CUE.search(_sentence_around(text, start, end)):
         return Judgement(Verdict.INTENDED, "quotation")
     return None
 
 
+@lru_cache(maxsize=256)
+def _citation(line: str) -> bool:
+    """Whether a line carries two citation cues or more (lines are judged once for all their spans)."""
+    hits = 0
+    for cue in _CITATION_CUES:
+        if cue.search(line):
+            hits += 1
+            if hits >= 2:
+                return True
+    return False
+
+
 def _english_words(text: str) -> bool:
     """Whether ``text`` is a few words that are all common English (a gloss in brackets)."""
     from pipeline.detection.lexicon import lexicon_for
 
-    words = regex.findall(r"[\p{L}']+", text)
+    words = _WORD_RUN.findall(text)
     if not words or len(words) > 12 or not any(w.islower() for w in words):
         return False  # "(NGOs)" is an abbreviation, not a gloss
     lexicon = lexicon_for("en")
@@ -506,8 +548,8 @@ def judge_script(text: str, start: int, end: int, words: list[str]) -> Judgement
         after = text[end : end + 2 * WINDOW]
         if _matches_latin(text[start:end], before + " " + after):
             return Judgement(Verdict.INTENDED, "original-script name")
-        near_before = regex.search(r"(\p{Lu}\p{Ll}+[\s\-]+){1,3}\p{Lu}[\p{L}\-]+[\s,:(\[]*$", before[-60:])
-        near_after = regex.match(r"^[\s)\]]*[,(\[–—-]?\s*(\p{Lu}\p{Ll}+[\s\-]+)\p{Lu}\p{Ll}+", after)
+        near_before = _NAME_BEFORE.search(before[-60:])
+        near_after = _NAME_AFTER.match(after)
         short = letters <= 4 if not cased else len(words) <= 4  # a CJK name is two to four characters
         if (near_before or near_after) and short:
             return Judgement(Verdict.INTENDED, "original-script name")

@@ -769,7 +769,8 @@ class StrayFinder:
             weight = WEIGHT_RARE
         else:
             weight = 1.0
-        expected_alpha = alphabet_allows(self.expected, key)
+        accented = not key.isascii()  # alphabet_allows is None (no evidence) for all-ASCII words
+        expected_alpha = alphabet_allows(self.expected, key) if accented else None
         ngram: dict[str, float] = {}
         if len(key) >= UNKNOWN_NGRAM_LETTERS and not any(zipf):
             # No list knows it: ask the character n-gram detector, among the lexicon's languages only.
@@ -784,7 +785,7 @@ class StrayFinder:
         for lang, z in zip(lexicon.others, zipf[1:], strict=True):
             other_eff = z if z > 0 else FLOOR_OTHER
             value = (other_eff - expected_eff) * weight * LN10
-            allowed = alphabet_allows(lang, key)
+            allowed = alphabet_allows(lang, key) if accented else None
             if allowed is False:
                 value -= 4.0
             elif allowed is True and z_expected <= 0 and expected_alpha is not True:
