@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.detection import StrayFinder
 from pipeline.detection.latin import latin_zipf
-from pipeline.models import Document, FindingKind
+from pipeline.document import Document, FindingKind
 
 Doc = Callable[[str], Document]
 
