@@ -12,7 +12,8 @@ How a sentence is judged (each step measured by ``bench/detect/run.py``):
    script group, except that Latin, Cyrillic and Greek stay together so that mixes can be seen.
 3. **Homoglyphs.** A word mixing Latin with Cyrillic or Greek letters, where every intruder has a look-alike
    in the word's real script, is a ``homoglyph`` finding with the intruding characters and the corrected
-   word; it takes no further part (a mix without look-alikes, like ``Δv``, is notation and is skipped).
+   word; it takes no further part (a mix without look-alikes, like ``Δv``, is notation and is skipped),
+   except that a word whose real script is a foreign one joins the foreign passage around it as corrected.
 4. **Script.** Words in a script other than the expected language's are foreign by script. Neighbouring
    ones (with only punctuation, digits or at most two capitalised names between them) form one span; its
    language comes from the script (CJK, Arabic, Hebrew, Greek...) or, for Cyrillic, from letters only some
@@ -546,6 +547,10 @@ class StrayFinder:
                     out.append(
                         self._homoglyph(text, token, fix.script, fix.intruders, fix.replacement, lines)
                     )
+                    if fix.script != self.native and fix.script in ("Cyrillic", "Greek"):
+                        # a Belarusian word typed with a Latin i is still part of the Belarusian passage
+                        tokens[i] = _Token(token.start, token.end, fix.replacement, fix.script)
+                        foreign.append(i)
                     continue
             if token.group == "Mixed":
                 continue
@@ -640,6 +645,11 @@ class StrayFinder:
             if judgement.verdict is Verdict.IGNORE:
                 continue
             span = text[head.start : tail.end]
+            for i in reversed(run):  # name the passage as corrected (homoglyph words read in their script)
+                t = tokens[i]
+                if text[t.start : t.end] != t.word and len(t.word) == t.end - t.start:
+                    offset = t.start - head.start
+                    span = span[:offset] + t.word + span[offset + len(t.word) :]
             language = self._script_language(group, span, words)
             confidence = round(1.0 - 0.5 ** (letters + 2), 4) if group != "Latin" else 0.9
             if confidence < self.options.min_confidence:

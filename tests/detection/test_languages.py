@@ -101,3 +101,12 @@ def test_latin_endings_and_enclitic() -> None:
     assert latin_zipf("populusque", 0) > 0  # -que on a listed word
     assert latin_zipf("unique", 0) == latin_zipf("clique", 0) == 0  # -que on no Latin word
     assert latin_zipf("table", 0) == 0
+
+
+def test_cyrillic_word_typed_with_a_latin_letter_stays_in_its_passage(finder: StrayFinder, doc: Doc) -> None:
+    text = "The caption read Гэта беларускi горад на мяжы and nothing more."  # Latin i in беларускi
+    found = finder.find(doc(text))
+    homoglyphs = [f.text for f in found if f.kind is FindingKind.HOMOGLYPH]
+    foreign = [(f.text, f.language) for f in found if f.kind is FindingKind.FOREIGN_TEXT]
+    assert homoglyphs == ["беларускi"]
+    assert foreign == [("Гэта беларускi горад на мяжы", "be")]
