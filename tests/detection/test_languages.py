@@ -51,6 +51,7 @@ STRAY = [
 NOT_STRAY = [
     ("la", "The committee met ad hoc and the results were, per se, a matter of the status quo."),
     ("la", "The agreement holds mutatis mutandis, and the court ruled ultra vires on Tuesday."),
+    ("la", "It was a tu quoque reply from a doctor honoris causa, primus inter pares among them."),
     ("ca", "Barcelona's mayor Ada Colau spoke at the Generalitat on Tuesday."),
     ("ro", "Prime minister Ludovic Orban met officials in Timișoara and Cluj-Napoca."),
     ("hu", "Viktor Orbán gave a speech in Debrecen before flying to Budapest."),
