@@ -154,13 +154,15 @@ def script_language(group: str, text: str) -> str | None:
 
     >>> script_language("Arabic", "گزارش"), script_language("Arabic", "قناة")
     ('fa', 'ar')
+    >>> script_language("Arabic", "این است")
+    'fa'
     """
     if group == "CJK":
         return "ja" if any(script_of(c) in ("Hiragana", "Katakana") for c in text) else "zh"
     if group == "Arabic":
         if any(c in "ٹڈڑںےھ" for c in text):
             return "ur"
-        if any(c in "پچژگک" for c in text):
+        if any(c in "پچژگکی" for c in text):  # ی (U+06CC, Farsi yeh) and ک (keheh): Arabic writes ي and ك
             return "fa"
         return "ar"
     if group == "Hebrew" and any(c in "ײױװ" for c in text):
