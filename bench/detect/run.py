@@ -2,17 +2,19 @@
 
 Usage::
 
-    python bench/detect/run.py [--quick] [--seed 2] [--data ../shared/data/langid] [--json OUT]
+    python bench/detect/run.py [--quick] [--seed 2] [--data ../shared/data/langid75] [--json OUT] [--langs v1]
     python bench/detect/run.py --tune          # tuning seed 1 + calibration fit (report seed is 2)
 
-Data: ``../shared/data/langid`` (lingua-py's ``language-testdata``, Apache-2.0; see its README.md).
+Data: ``../shared/data/langid75`` (lingua-py's ``language-testdata``, 75 languages, Apache-2.0; see its
+README.md).
 
 How documents are built (fixed seed): English host sentences come from ``sentences/en.txt`` (seed 1 uses its
 first half, seed 2 its second half, so tuning never sees the reported hosts); paragraphs are lines of 1 to 4
 host sentences. Into them go foreign fragments of 1 to 8 words (CJK: 2 characters per "word") taken from the
-``sentences`` and ``word-pairs`` files of the 19 other languages, as a whole line, as a sentence of its own
-inside a paragraph, or as a span inside an English sentence. A fragment made only of words that occur in the
-English test data (any of the three en files), of digits, or a lone capitalised word (a name) is not used.
+``sentences`` and ``word-pairs`` files of the 34 languages of :data:`LANGS`, as a whole line, as a sentence of
+its own inside a paragraph, or as a span inside an English sentence. A fragment made only of words that
+occur in the English test data (any of the three en files), of digits, or a lone capitalised word (a name) is
+not used.
 
 Metrics: a true fragment is found when one predicted span overlaps at least half of it; a predicted span is
 correct when it overlaps at least half of some true fragment. False alarms: predicted spans on the clean host
