@@ -523,6 +523,7 @@ LOAN_PHRASES: dict[str, tuple[str, ...]] = {
         "loc cit",
         "passim",
         "viz",
+        "sic",  # the editor's [sic]
         # English dialect, interjections and spoken forms the word lists spell differently.
         "y'all",
         "ya'll",

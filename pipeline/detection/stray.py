@@ -128,8 +128,21 @@ _EMBED = regex.compile(
     regex.IGNORECASE,
 )
 _CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "sr", "mk")
-#: Lexicon languages langdetect has no profile for: its n-gram likelihoods say nothing about them.
-_NGRAM_BLIND = frozenset({"la"})
+#: Lexicon languages langdetect has no profile for, and the profiled languages whose n-grams stand in for
+#: them (the best of them, less a margin): Latin spelling reads like a Romance language's, and Welsh or
+#: Tagalog words, which look like none of them, are then not claimed by Latin by default.
+_NGRAM_PROXY = {"la": ("it", "es", "pt", "fr", "ro", "ca")}
+NGRAM_PROXY_MARGIN = 1.5
+
+
+def _proxied(probs: dict[str, float], lang: str, smooth: float) -> float:
+    """``log(probs[lang] + smooth)``, through its stand-ins for a language without a profile."""
+    proxies = _NGRAM_PROXY.get(lang)
+    if proxies is None:
+        return math.log(probs.get(lang, 0.0) + smooth)
+    return max(math.log(probs.get(p, 0.0) + smooth) for p in proxies) - NGRAM_PROXY_MARGIN
+
+
 CYRILLIC_CUE_WEIGHT = 2.0
 BELARUSIAN_MARGIN = 3.0
 RUSSIAN_PRIOR = 1.0  # most Cyrillic on the web is Russian: it wins ties (one word like "Орбита")
@@ -686,8 +699,7 @@ class StrayFinder:
             if probs:
                 top_p = max(probs.values())
                 for lang in languages:
-                    if lang not in _NGRAM_BLIND:
-                        totals[lang] += max(-6.0, math.log((probs.get(lang, 0.0) + 1e-3) / (top_p + 1e-3)))
+                    totals[lang] += max(-6.0, _proxied(probs, lang, 1e-3) - math.log(top_p + 1e-3))
         if group == "Cyrillic":
             _, cues = cyrillic_language(span)
             totals["sr"] = self._serbian(words, lexicon)
@@ -802,8 +814,8 @@ class StrayFinder:
                 value += ALPHABET_BONUS
             if z_expected <= 0 and len(key) >= LONG_WORD:
                 value += LONG_UNKNOWN_BONUS
-            if ngram and lang not in _NGRAM_BLIND:
-                ratio = math.log((ngram.get(lang, 0.0) + 0.02) / (ngram.get(self.expected, 0.0) + 0.02))
+            if ngram:
+                ratio = _proxied(ngram, lang, 0.02) - math.log(ngram.get(self.expected, 0.0) + 0.02)
                 value += UNKNOWN_NGRAM_WEIGHT * max(-3.0, min(3.0, ratio))
             values.append(value)
         result = tuple(values)
