@@ -36,6 +36,18 @@ class AuditRequest:
     jsonl_field: str
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
+    @classmethod
+    def of(cls, settings: Settings, expected_language: str | None = None) -> AuditRequest:
+        """The request ``settings`` make, expecting ``expected_language`` (default: the settings' own)."""
+        return cls(
+            expected_language=settings.expected_language if expected_language is None else expected_language,
+            min_chars=settings.min_chars,
+            min_confidence=settings.min_confidence,
+            glossaries=settings.glossaries,
+            jsonl_field=settings.jsonl_field,
+            max_file_size=settings.max_file_size,
+        )
+
 
 def interface_strings(glossary: Glossary) -> Glossary:
     """The glossary's site-interface concepts only (``category = "ui-chrome"``): the web phrasebook."""
@@ -131,14 +143,7 @@ def audit_paths(
     files = discover(paths, include=settings.include, exclude=settings.exclude)
     if output is not None:
         check_outputs([*files, *settings.glossaries], [Planned(output, "-o")])
-    request = AuditRequest(
-        expected_language=settings.expected_language,
-        min_chars=settings.min_chars,
-        min_confidence=settings.min_confidence,
-        glossaries=settings.glossaries,
-        jsonl_field=settings.jsonl_field,
-        max_file_size=settings.max_file_size,
-    )
+    request = AuditRequest.of(settings)
     reports: list[FileReport] = []
     total = len(files)
     jobs = min(settings.jobs, total, os.cpu_count() or 1)

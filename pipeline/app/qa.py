@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pipeline.app.audit import AuditRequest, build_finder, terminology
 from pipeline.config import Settings
@@ -17,6 +17,10 @@ from pipeline.errors import InputError
 
 if TYPE_CHECKING:
     from pipeline.detection import StrayFinder
+    from pipeline.glossary.match import TermMatcher
+    from pipeline.translation.qa import Pair, QAContext
+
+__all__ = ["QAContextBuilder", "qa_paths", "read_pairs"]
 
 
 class QAContextBuilder:
@@ -26,7 +30,7 @@ class QAContextBuilder:
         self,
         settings: Settings,
         *,
-        matcher: Any | None = None,
+        matcher: TermMatcher | None = None,
         finders: dict[str, StrayFinder] | None = None,
     ) -> None:
         from pipeline.glossary.io import load_glossary
@@ -41,15 +45,7 @@ class QAContextBuilder:
 
     def _finder(self, target: str) -> StrayFinder:
         if target not in self._finders:
-            self._finders[target] = build_finder(
-                AuditRequest(
-                    expected_language=target,
-                    min_chars=self.settings.min_chars,
-                    min_confidence=self.settings.min_confidence,
-                    glossaries=self.settings.glossaries,
-                    jsonl_field=self.settings.jsonl_field,
-                )
-            )
+            self._finders[target] = build_finder(AuditRequest.of(self.settings, target))
         return self._finders[target]
 
     def language_of(self, text: str, target: str) -> str | None:
@@ -86,13 +82,14 @@ class QAContextBuilder:
             out.append((m.text, rendering, forbidden))
         return out
 
-    def context(self) -> Any:
+    def context(self) -> QAContext:
+        """The checks' context: this detector and glossary."""
         from pipeline.translation.qa import QAContext
 
         return QAContext(language_of=self.language_of, required=self.required)
 
 
-def read_pairs(path: Path) -> list[Any]:
+def read_pairs(path: Path) -> list[Pair]:
     """The translated pairs of an XLIFF (1.2 or 2.0) or TMX file.
 
     Raises:
@@ -132,7 +129,7 @@ def read_pairs(path: Path) -> list[Any]:
     def local(tag: str) -> str:
         return tag.rsplit("}", 1)[-1]
 
-    pairs = []
+    pairs: list[Pair] = []
     source_lang = root.get("srcLang", "")
     target_lang = root.get("trgLang", "en")
     for element in root.iter():
@@ -170,7 +167,7 @@ def qa_paths(paths: Sequence[Path], settings: Settings) -> QARun:
     from pipeline.translation.qa import check_pairs
 
     builder = QAContextBuilder(settings)
-    pairs: list[Any] = []
+    pairs: list[Pair] = []
     errors: list[tuple[str, str]] = []
     for path in paths:
         try:

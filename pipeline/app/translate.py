@@ -1,9 +1,12 @@
 """``glossa translate`` as one function over plain values: plan, translate layer by layer, write, report.
 
-Every planned output is checked before the first write (:mod:`pipeline.formats.targets`); documents are
-read through :mod:`pipeline.formats`, translated by :mod:`pipeline.translation.layers` with the project
-memory and the installed models, and written atomically. Returns a :class:`~pipeline.document.TranslateRun`;
-nothing here prints.
+The run in steps, each a function here: plan where every output goes (:func:`plan_outputs`), check them all
+against the inputs before the first write (:func:`check_translate_outputs`, :mod:`pipeline.formats.targets`),
+build the stages once (:func:`load_stages`: glossary, detector, phrasebook, model, memory, QA), then for each
+file read, plan, translate (:mod:`pipeline.translation.layers`), write and check (:func:`translate_file`), and
+last write the XLIFF (:func:`write_xliff`). Every write is atomic; on Ctrl-C the run says which files it
+had written (:class:`TranslateInterrupted`). Returns a :class:`~pipeline.document.TranslateRun`; nothing
+here prints.
 """
 
 from __future__ import annotations
@@ -13,19 +16,38 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pipeline.app import Progress
 from pipeline.app.audit import AuditRequest, build_finder, terminology
 from pipeline.app.qa import QAContextBuilder
 from pipeline.config import Settings
 from pipeline.document import FileTranslation, TranslateRun
-from pipeline.errors import InputError
+from pipeline.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
-    pass
+    from pipeline.detection import StrayFinder
+    from pipeline.document import Change, Document, Job
+    from pipeline.glossary.match import TermMatcher
+    from pipeline.glossary.model import Glossary
+    from pipeline.translation.base import Translator
+    from pipeline.translation.memory import TranslationMemory
+    from pipeline.translation.phrasebook import Phrasebook
+    from pipeline.translation.qa import QAContext, QAFinding
 
-__all__ = ["TranslateRequest", "output_path_for", "translate_paths"]
+__all__ = [
+    "Stages",
+    "TranslateInterrupted",
+    "TranslateRequest",
+    "check_translate_outputs",
+    "load_stages",
+    "output_path_for",
+    "plan_outputs",
+    "translate_file",
+    "translate_paths",
+    "translate_request",
+    "write_xliff",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +62,97 @@ class TranslateRequest:
     output: Path | None = None
     output_is_folder: bool = False  # ``-o out/``: a folder even for one input (pathlib drops the slash)
     xliff: Path | None = None
+
+
+def translate_request(
+    scope: str,
+    source: str | None,
+    target: str,
+    *,
+    output: str | None = None,
+    in_place: bool = False,
+    drop_chrome: bool = False,
+    xliff: Path | None = None,
+) -> TranslateRequest:
+    """The request the command line's options make, checked.
+
+    ``scope``, ``source`` and ``target`` are ``--scope``, ``--from`` and ``--to``; ``output`` is the ``-o``
+    text as typed: a trailing slash makes it a folder even for one input.
+
+    Raises:
+        ConfigError: ``--in-place`` with ``--output``; ``--to`` or ``--from`` is not an ISO 639-1 code.
+    """
+    from pipeline.config import language_code
+
+    if in_place and output is not None:
+        raise ConfigError("--in-place and --output exclude each other; pick one")
+    for option, code in (("--to", target), ("--from", source)):
+        if code is not None:
+            try:
+                language_code(code)
+            except ValueError as exc:
+                raise ConfigError(f"{option}: {exc}") from None
+    return TranslateRequest(
+        scope=scope,
+        source=source,
+        target=target.lower(),
+        drop_chrome=drop_chrome,
+        in_place=in_place,
+        output=Path(output) if output is not None else None,
+        output_is_folder=output is not None and output.endswith(("/", os.sep)),
+        xliff=xliff,
+    )
+
+
+class TranslateInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a translate run, with the files it had written: each whole, since every write is atomic.
+
+    A :class:`KeyboardInterrupt`, so whoever catches those still does; :attr:`message` says what is on disk.
+    """
+
+    def __init__(self, written: Sequence[Path]) -> None:
+        super().__init__(len(written))
+        self.written = tuple(written)
+
+    @property
+    def message(self) -> str:
+        """``interrupted; ...``: what was written before the interrupt."""
+        if not self.written:
+            return "interrupted; no output was written"
+        count = len(self.written)
+        return (
+            f"interrupted after writing {count} file{'' if count == 1 else 's'}, each complete "
+            f"(the last: {self.written[-1]}); no other output was written"
+        )
+
+
+class _Writes:
+    """Writes a run's files atomically and lists those on disk, for :class:`TranslateInterrupted`."""
+
+    def __init__(self) -> None:
+        self.done: list[Path] = []
+
+    def write(self, path: Path, text: str, codec: str) -> None:
+        from pipeline.formats import encode, write_path
+
+        finished = False
+        try:
+            write_path(path, text, codec, overwrite=True)
+            finished = True
+        except KeyboardInterrupt:
+            finished = _holds(path, encode(text, codec))  # Ctrl-C may come after the rename
+            raise
+        finally:
+            if finished:
+                self.done.append(path)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` holds exactly ``data``."""
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def output_path_for(path: Path, root: Path | None, request: TranslateRequest, *, many: bool) -> Path:
@@ -68,12 +181,153 @@ def output_path_for(path: Path, root: Path | None, request: TranslateRequest, *,
     return out / relative
 
 
+def backup_of(path: Path) -> Path:
+    """The backup ``--in-place`` keeps of an input: ``NAME.bak`` beside it."""
+    return path.with_name(path.name + ".bak")
+
+
+def plan_outputs(
+    paths: Sequence[Path], settings: Settings, request: TranslateRequest
+) -> list[tuple[Path, Path]]:
+    """``(input, output)`` for every file the named paths hold, in discovery order.
+
+    Raises:
+        InputError: a named path does not exist.
+    """
+    from pipeline.formats import discover
+
+    files = discover(paths, include=settings.include, exclude=settings.exclude)
+    many = len(files) > 1 or any(p.is_dir() for p in paths)
+    roots = [p for p in paths if p.is_dir()]
+    return [
+        (
+            path,
+            output_path_for(
+                path, next((r for r in roots if path.is_relative_to(r)), None), request, many=many
+            ),
+        )
+        for path in files
+    ]
+
+
+def check_translate_outputs(
+    placed: Sequence[tuple[Path, Path]], settings: Settings, request: TranslateRequest
+) -> None:
+    """Every output of a translate run, checked against its inputs before the first write.
+
+    Raises:
+        ConfigError: an output is an input (not ``--in-place``), two outputs share a path, or ``--xliff``
+            cannot record a file name.
+    """
+    from pipeline.formats.targets import Planned, check_outputs
+
+    outputs: list[Planned] = []
+    for path, target in placed:
+        if request.in_place:
+            outputs.append(Planned(backup_of(path), "backup", of=path))
+            outputs.append(Planned(target, "--in-place", of=path, in_place=True))
+        else:
+            outputs.append(Planned(target, "-o" if request.output is not None else "output", of=path))
+    if request.xliff is not None:
+        outputs.append(Planned(request.xliff, "--xliff"))
+        _check_xliff_names(placed, request.xliff)
+    inputs = [path for path, _ in placed]
+    check_outputs([*inputs, *settings.glossaries, settings.memory_path], outputs, in_place_option=True)
+
+
+def _check_xliff_names(placed: Sequence[tuple[Path, Path]], xliff: Path) -> None:
+    """Refuse file names an XLIFF cannot record (not UTF-8)."""
+    from pipeline.text.names import path_text
+
+    names = (name for pair in placed for name in pair)
+    unrecordable = next((name for name in names if path_text(name) != str(name)), None)
+    if unrecordable is not None:
+        reason = f"cannot record the file name {path_text(unrecordable)} (not UTF-8)"
+        raise ConfigError(f"--xliff {reason}; rename it or translate without --xliff", path=str(xliff))
+
+
+@dataclass(frozen=True, slots=True)
+class Stages:
+    """The stages of a translate run, built once and used for every file.
+
+    Attributes:
+        finder: the audit's stray-text finder for the target language (what ``--scope stray`` translates).
+        matcher: the terms enforced inside sentences (the domain glossaries, without interface strings).
+        phrasebook: interface strings, matched as whole segments.
+        translator: the MT backend.
+        memory: the project translation memory (open; :func:`translate_paths` closes it).
+        qa: the QA checks' context (scripts, not the detector, tell untranslated text).
+        glossary_version: ``id@version`` of every glossary in force, joined with ``+``.
+    """
+
+    finder: StrayFinder
+    matcher: TermMatcher
+    phrasebook: Phrasebook
+    translator: Translator
+    memory: TranslationMemory
+    qa: QAContext
+    glossary_version: str
+
+
+def load_stages(
+    settings: Settings, request: TranslateRequest, translator: Translator | None = None
+) -> Stages:
+    """Load the glossaries, build the finder, phrasebook and matcher, and open the model and the memory.
+
+    Raises:
+        GlossaryError: a glossary in force is invalid.
+        InputError: the translation memory cannot be opened.
+    """
+    from pipeline.glossary.io import load_glossary
+    from pipeline.glossary.match import TermMatcher
+    from pipeline.translation.memory import TranslationMemory
+    from pipeline.translation.phrasebook import Phrasebook
+
+    glossaries = [load_glossary(p) for p in settings.glossaries]
+    # Terms are enforced from the domain glossaries; interface strings only ever match whole segments.
+    matcher = TermMatcher([terminology(g) for g in glossaries])
+    finder = build_finder(AuditRequest.of(settings, request.target))
+    phrasebook = Phrasebook(chrome=finder.chrome, renderings=_chrome_renderings(glossaries))
+    if translator is None:
+        from pipeline.translation.ctranslate import ArgosCT2Translator
+
+        # One CPU thread unless asked (-j): on Argos-size models CTranslate2's extra threads cost more than
+        # they give on small machines (2 vCPUs: 1.2-1.7x slower with 2), and a fixed thread count keeps the
+        # output the same from machine to machine.
+        translator = ArgosCT2Translator(settings.models_dir, intra_threads=settings.jobs)
+    memory = TranslationMemory(settings.memory_path)  # created on first use
+    # In translate reports the untranslated check reads scripts, not the detector (which would cost a
+    # model load per run); `glossa qa` uses the detector too.
+    qa = replace(
+        QAContextBuilder(settings, matcher=matcher, finders={request.target: finder}).context(),
+        language_of=None,
+    )
+    version = "+".join(f"{g.id}@{g.version}" for g in glossaries)
+    return Stages(finder, matcher, phrasebook, translator, memory, qa, version)
+
+
+def _chrome_renderings(glossaries: Sequence[Glossary]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Every form of every interface string (normalised) -> its ``(language, term)`` renderings."""
+    from pipeline.detection.chrome import normalise_chrome
+
+    renderings: dict[str, tuple[tuple[str, str], ...]] = {}
+    for g in glossaries:
+        for concept in g.concepts:
+            if concept.category != "ui-chrome":
+                continue
+            pairs = tuple((lang, entry.term) for lang, entry in concept.terms)
+            for _, entry in concept.terms:
+                for _, form in entry.forms():
+                    renderings.setdefault(normalise_chrome(form), pairs)
+    return renderings
+
+
 def translate_paths(
     paths: Sequence[Path],
     settings: Settings,
     request: TranslateRequest,
     *,
-    translator: Any | None = None,
+    translator: Translator | None = None,
     progress: Progress | None = None,
 ) -> TranslateRun:
     """Translate stray fragments (or whole documents) of files, offline, and write the results.
@@ -93,201 +347,159 @@ def translate_paths(
         GlossaryError: a glossary in force is invalid.
         ConfigError: ``--scope all`` without ``--from``; an output would overwrite an input or another
             output (checked for every file before anything is written, see :mod:`pipeline.formats.targets`).
+        TranslateInterrupted: Ctrl-C; it names the files written before it.
     """
-    from pipeline.detection.chrome import normalise_chrome
-    from pipeline.errors import ConfigError
-    from pipeline.formats import Edit, discover, encode, read_path, render_document, write_path
-    from pipeline.glossary.io import load_glossary
-    from pipeline.glossary.match import TermMatcher
-    from pipeline.text.sentences import sentences
-    from pipeline.translation.layers import translate_jobs
-    from pipeline.translation.phrasebook import Phrasebook
-    from pipeline.translation.placeholders import locate_codes
-    from pipeline.translation.plan import locate, merge_changes, plan_all, plan_stray, same_script
-
     if request.scope == "all" and not request.source:
         raise ConfigError("--scope all needs the documents' language: add --from LANG (e.g. --from ru)")
-    files = discover(paths, include=settings.include, exclude=settings.exclude)
-    many = len(files) > 1 or any(p.is_dir() for p in paths)
-    roots = [p for p in paths if p.is_dir()]
-    placed = [
-        (
-            path,
-            output_path_for(
-                path, next((r for r in roots if path.is_relative_to(r)), None), request, many=many
-            ),
-        )
-        for path in files
-    ]
-    _check_translate_outputs(placed, settings, request)
-
-    glossaries = [load_glossary(p) for p in settings.glossaries]
-    glossary_version = "+".join(f"{g.id}@{g.version}" for g in glossaries)
-    # Terms are enforced from the domain glossaries; interface strings only ever match whole segments.
-    matcher = TermMatcher([terminology(g) for g in glossaries])
-    finder = build_finder(
-        AuditRequest(
-            expected_language=request.target,
-            min_chars=settings.min_chars,
-            min_confidence=settings.min_confidence,
-            glossaries=settings.glossaries,
-            jsonl_field=settings.jsonl_field,
-        )
-    )
-    renderings: dict[str, tuple[tuple[str, str], ...]] = {}
-    for g in glossaries:
-        for concept in g.concepts:
-            if concept.category != "ui-chrome":
-                continue
-            pairs = tuple((lang, entry.term) for lang, entry in concept.terms)
-            for _, entry in concept.terms:
-                for _, form in entry.forms():
-                    renderings.setdefault(normalise_chrome(form), pairs)
-    phrasebook = Phrasebook(chrome=finder.chrome, renderings=renderings)
-    if translator is None:
-        from pipeline.translation.ctranslate import ArgosCT2Translator
-
-        # One CPU thread unless asked (-j): on Argos-size models CTranslate2's extra threads cost more than
-        # they give on small machines (2 vCPUs: 1.2-1.7x slower with 2), and a fixed thread count keeps the
-        # output the same from machine to machine.
-        translator = ArgosCT2Translator(settings.models_dir, intra_threads=settings.jobs)
-    memory = _open_memory(settings)
-    from pipeline.translation.qa import Pair, check_pairs
-
-    # In translate reports the untranslated check reads scripts, not the detector (which would cost a
-    # model load per run); `glossa qa` uses the detector too.
-    qa_context = replace(
-        QAContextBuilder(settings, matcher=matcher, finders={request.target: finder}).context(),
-        language_of=None,
-    )
-
+    placed = plan_outputs(paths, settings, request)
+    check_translate_outputs(placed, settings, request)
+    stages = load_stages(settings, request, translator)
+    writes = _Writes()
     results: list[FileTranslation] = []
     try:
         for path, target_path in placed:
-            try:
-                doc = read_path(path, field=settings.jsonl_field, max_bytes=settings.max_file_size)
-            except InputError as exc:
-                results.append(FileTranslation(str(path), None, exc.message))
-                continue
-            if request.scope == "all":
-                source = request.source or ""
-                # Different scripts (ru→en): the letters tell which sentences are already English, with
-                # no detector loaded; the same script (de→en): the audit's detector decides.
-                jobs, direct = plan_all(
-                    doc,
-                    sentences(doc),
-                    source=source,
-                    target=request.target,
-                    findings=finder.find(doc) if same_script(source, request.target) else [],
-                )
-            else:
-                jobs, direct = plan_stray(
-                    doc, finder.find(doc), target=request.target, drop_chrome=request.drop_chrome
-                )
-            changes = translate_jobs(
-                jobs,
-                target=request.target,
-                translator=translator,
-                phrasebook=phrasebook,
-                matcher=matcher,
-                memory=memory,
-                glossary_version=glossary_version,
-            )
-            merged = merge_changes([*direct, *changes])
-            edits = [
-                Edit(c.unit, c.start, c.end, c.target_text, locate_codes(c.target_text, c.codes))
-                for c in merged
-                if c.changed
-            ]
-            text, codec, note = render_document(doc, edits)
-            if request.in_place and edits:
-                backup = path.with_name(path.name + ".bak")
-                write_path(backup, doc.text, doc.encoding, overwrite=True)
-            output_sha256 = None
-            if edits or not request.in_place:
-                target_path.parent.mkdir(parents=True, exist_ok=True)
-                write_path(target_path, text, codec, overwrite=True)
-                output_sha256 = hashlib.sha256(encode(text, codec)).hexdigest()
-            error = "; ".join(f"line {line}: {message}" for line, message in doc.errors) or None
-            places = [locate(doc, c) for c in merged]
-            checked = [
-                Pair(f"{path}:{line}:{column}", c.source_text, c.target_text, c.source_lang, c.target_lang)
-                for c, (line, column) in zip(merged, places, strict=True)
-                if c.status.value in ("translated", "term-missed") and c.provenance != "phrasebook"
-            ]
-            results.append(
-                FileTranslation(
-                    path=str(path),
-                    output=str(target_path),
-                    error=error,
-                    changes=tuple(merged),
-                    places=tuple(places),
-                    records=tuple(doc.units[c.unit].record for c in merged),
-                    note=note,
-                    qa=tuple(check_pairs(checked, qa_context)),
-                    output_sha256=output_sha256,
-                )
-            )
+            results.append(translate_file(path, target_path, stages, settings, request, writes))
             if progress:
-                progress(len(results), len(files))
+                progress(len(results), len(placed))
+    except KeyboardInterrupt as exc:
+        raise TranslateInterrupted(writes.done) from exc
     finally:
-        memory.close()
+        stages.memory.close()
     run = TranslateRun(
-        target=request.target, scope=request.scope, files=tuple(results), glossary_version=glossary_version
+        target=request.target,
+        scope=request.scope,
+        files=tuple(results),
+        glossary_version=stages.glossary_version,
     )
-    if request.xliff is not None:
-        from pipeline.translation.xliff import dump_xliff, xliff_base
+    if request.xliff is None:
+        return run
+    try:
+        return write_xliff(run, request.xliff, writes)
+    except KeyboardInterrupt as exc:
+        raise TranslateInterrupted(writes.done) from exc
 
-        base = xliff_base(
-            request.xliff, [Path(p) for item in run.files for p in (item.path, item.output) if p]
-        )
-        write_path(request.xliff, dump_xliff(run, base=base), "utf-8", overwrite=True)
-        if not same_folder(base, request.xliff.parent):
-            run = replace(run, xliff_root=str(base))
+
+def translate_file(
+    path: Path,
+    target_path: Path,
+    stages: Stages,
+    settings: Settings,
+    request: TranslateRequest,
+    writes: _Writes | None = None,
+) -> FileTranslation:
+    """Read one file, translate what the request asks for, write the result to ``target_path``, check it.
+
+    A file that cannot be read comes back with its error (and nothing is written for it).
+    """
+    from pipeline.formats import read_path
+    from pipeline.translation.layers import translate_jobs
+    from pipeline.translation.plan import locate, merge_changes
+
+    try:
+        doc = read_path(path, field=settings.jsonl_field, max_bytes=settings.max_file_size)
+    except InputError as exc:
+        return FileTranslation(str(path), None, exc.message)
+    jobs, direct = _plan(doc, stages.finder, request)
+    changes = translate_jobs(
+        jobs,
+        target=request.target,
+        translator=stages.translator,
+        phrasebook=stages.phrasebook,
+        matcher=stages.matcher,
+        memory=stages.memory,
+        glossary_version=stages.glossary_version,
+    )
+    merged = merge_changes([*direct, *changes])
+    note, output_sha256 = _write(doc, merged, path, target_path, request, writes or _Writes())
+    places = [locate(doc, c) for c in merged]
+    return FileTranslation(
+        path=str(path),
+        output=str(target_path),
+        error="; ".join(f"line {line}: {message}" for line, message in doc.errors) or None,
+        changes=tuple(merged),
+        places=tuple(places),
+        records=tuple(doc.units[c.unit].record for c in merged),
+        note=note,
+        qa=_qa(path, merged, places, stages.qa),
+        output_sha256=output_sha256,
+    )
+
+
+def _plan(doc: Document, finder: StrayFinder, request: TranslateRequest) -> tuple[list[Job], list[Change]]:
+    """The jobs to translate in ``doc`` and the changes made without a model (``--drop-chrome``)."""
+    from pipeline.text.sentences import sentences
+    from pipeline.translation.plan import plan_all, plan_stray, same_script
+
+    if request.scope != "all":
+        return plan_stray(doc, finder.find(doc), target=request.target, drop_chrome=request.drop_chrome)
+    source = request.source or ""
+    # Different scripts (ru→en): the letters tell which sentences are already English, with no detector
+    # loaded; the same script (de→en): the audit's detector decides.
+    return plan_all(
+        doc,
+        sentences(doc),
+        source=source,
+        target=request.target,
+        findings=finder.find(doc) if same_script(source, request.target) else [],
+    )
+
+
+def _write(
+    doc: Document,
+    merged: Sequence[Change],
+    path: Path,
+    target_path: Path,
+    request: TranslateRequest,
+    writes: _Writes,
+) -> tuple[str | None, str | None]:
+    """Write the translated document (and the ``--in-place`` backup); return ``(encoding note, SHA-256)``.
+
+    ``--in-place`` leaves a file with nothing to change alone (SHA-256 None then).
+    """
+    from pipeline.formats import Edit, encode, render_document
+    from pipeline.translation.placeholders import locate_codes
+
+    edits = [
+        Edit(c.unit, c.start, c.end, c.target_text, locate_codes(c.target_text, c.codes))
+        for c in merged
+        if c.changed
+    ]
+    text, codec, note = render_document(doc, edits)
+    if request.in_place and not edits:
+        return note, None
+    if request.in_place:
+        writes.write(backup_of(path), doc.text, doc.encoding)
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    writes.write(target_path, text, codec)
+    return note, hashlib.sha256(encode(text, codec)).hexdigest()
+
+
+def _qa(
+    path: Path, merged: Sequence[Change], places: Sequence[tuple[int, int]], context: QAContext
+) -> tuple[QAFinding, ...]:
+    """The QA findings of the spans a model or the memory translated (ids ``path:line:column``)."""
+    from pipeline.translation.qa import Pair, check_pairs
+
+    checked = [
+        Pair(f"{path}:{line}:{column}", c.source_text, c.target_text, c.source_lang, c.target_lang)
+        for c, (line, column) in zip(merged, places, strict=True)
+        if c.status.value in ("translated", "term-missed") and c.provenance != "phrasebook"
+    ]
+    return tuple(check_pairs(checked, context))
+
+
+def write_xliff(run: TranslateRun, xliff: Path, writes: _Writes | None = None) -> TranslateRun:
+    """Write the run's changes as an XLIFF 2.0 file for review; record its paths' root when it is not the
+    XLIFF's own folder (``glossa apply`` then needs ``--root``)."""
+    from pipeline.translation.xliff import dump_xliff, xliff_base
+
+    base = xliff_base(xliff, [Path(p) for item in run.files for p in (item.path, item.output) if p])
+    (writes or _Writes()).write(xliff, dump_xliff(run, base=base), "utf-8")
+    if not same_folder(base, xliff.parent):
+        return replace(run, xliff_root=str(base))
     return run
 
 
 def same_folder(a: Path, b: Path) -> bool:
     """Whether two folders are one (resolved real paths)."""
     return os.path.realpath(a) == os.path.realpath(b)
-
-
-def _check_translate_outputs(
-    placed: Sequence[tuple[Path, Path]], settings: Settings, request: TranslateRequest
-) -> None:
-    """Every output of a translate run, checked against its inputs before the first write.
-
-    Raises:
-        ConfigError: an output is an input (not ``--in-place``), or two outputs share a path.
-    """
-    from pipeline.errors import ConfigError
-    from pipeline.formats.targets import Planned, check_outputs
-
-    outputs: list[Planned] = []
-    for path, target in placed:
-        if request.in_place:
-            outputs.append(Planned(path.with_name(path.name + ".bak"), "backup", of=path))
-            outputs.append(Planned(target, "--in-place", of=path, in_place=True))
-        else:
-            outputs.append(Planned(target, "-o" if request.output is not None else "output", of=path))
-    if request.xliff is not None:
-        outputs.append(Planned(request.xliff, "--xliff"))
-        from pipeline.text.names import path_text
-
-        for path, target in placed:
-            for name in (path, target):
-                if path_text(name) != str(name):
-                    raise ConfigError(
-                        f"--xliff cannot record the file name {path_text(name)} (not UTF-8); rename it or "
-                        "translate without --xliff",
-                        path=str(request.xliff),
-                    )
-    inputs = [path for path, _ in placed]
-    check_outputs([*inputs, *settings.glossaries, settings.memory_path], outputs, in_place_option=True)
-
-
-def _open_memory(settings: Settings) -> Any:
-    """Open the project translation memory (created on first use)."""
-    from pipeline.translation.memory import TranslationMemory
-
-    return TranslationMemory(settings.memory_path)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -30,91 +29,93 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+def _output_arg(value: str) -> str:
+    """``-o`` as typed (a trailing slash names a folder); ``""`` is a usage error, as for every path."""
+    path_arg(value)
+    return value
+
+
+def _path_option(*names: str, help: str, metavar: str = "<path>") -> Any:
+    """An optional path option: ``""`` is a usage error (:func:`path_arg`)."""
+    return typer.Option(*names, help=help, parser=path_arg, metavar=metavar)
+
+
+_Paths = Annotated[
+    list[Path], typer.Argument(help="Files or folders to translate.", show_default=False, parser=path_arg)
+]
+_Output = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Output file (one input) or folder, OUT/ for a folder (default: NAME.<to>.EXT beside it).",
+        metavar="<path>",
+        parser=_output_arg,
+    ),
+]
+_ScopeOption = Annotated[
+    Scope, typer.Option("--scope", help="stray: only what the audit finds; all: whole documents.")
+]
+_DropChrome = Annotated[
+    bool, typer.Option("--drop-chrome", help="Remove site UI lines instead of translating them.")
+]
+_InPlace = Annotated[
+    bool, typer.Option("--in-place", help="Overwrite the inputs (a NAME.bak backup is kept).")
+]
+_Xliff = Annotated[
+    Path | None, _path_option("--xliff", help="Also write an XLIFF 2.0 file of every change for review.")
+]
+_Field = Annotated[str | None, typer.Option("--field", help="JSON Lines field holding the text.")]
+_ModelsDir = Annotated[Path | None, typer.Option("--models-dir", help="Folder of installed Argos packages.")]
+_Format = Annotated[ReportFormat, typer.Option("--format", "-f", help="Change report: table or json.")]
+_Jobs = Annotated[
+    int | None, typer.Option("--jobs", "-j", min=1, help="CPU threads for the model (default 1).")
+]
+
+
 def translate(
     ctx: typer.Context,
-    paths: Annotated[
-        list[Path],
-        typer.Argument(help="Files or folders to translate.", show_default=False, parser=path_arg),
-    ],
-    output: Annotated[
-        str | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Output file (one input) or folder, OUT/ for a folder (default: NAME.<to>.EXT beside it).",
-            metavar="<path>",
-        ),
-    ] = None,
-    scope: Annotated[
-        Scope, typer.Option("--scope", help="stray: only what the audit finds; all: whole documents.")
-    ] = Scope.stray,
+    paths: _Paths,
+    output: _Output = None,
+    scope: _ScopeOption = Scope.stray,
     source: Annotated[str | None, typer.Option("--from", help="Source language for --scope all.")] = None,
     target: Annotated[str, typer.Option("--to", help="Target language (ISO 639-1).")] = "en",
     glossary: GlossaryOption = None,
-    drop_chrome: Annotated[
-        bool, typer.Option("--drop-chrome", help="Remove site UI lines instead of translating them.")
-    ] = False,
-    in_place: Annotated[
-        bool, typer.Option("--in-place", help="Overwrite the inputs (a NAME.bak backup is kept).")
-    ] = False,
-    xliff: Annotated[
-        Path | None,
-        typer.Option(
-            "--xliff",
-            help="Also write an XLIFF 2.0 file of every change for review.",
-            parser=path_arg,
-            metavar="<path>",
-        ),
-    ] = None,
-    field: Annotated[str | None, typer.Option("--field", help="JSON Lines field holding the text.")] = None,
-    models_dir: Annotated[
-        Path | None, typer.Option("--models-dir", help="Folder of installed Argos packages.")
-    ] = None,
-    report_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Change report: table or json.")
-    ] = ReportFormat.table,
-    jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="CPU threads for the model (default 1).")
-    ] = None,
+    drop_chrome: _DropChrome = False,
+    in_place: _InPlace = False,
+    xliff: _Xliff = None,
+    field: _Field = None,
+    models_dir: _ModelsDir = None,
+    report_format: _Format = ReportFormat.table,
+    jobs: _Jobs = None,
 ) -> None:
     """Translate stray fragments (or whole documents) offline: memory, then Argos models, under the glossary.
 
     Exit codes: 0 all translated, 1 something stayed untranslated or missed a required term, 2 errors.
     """
     from pipeline.app import translate as workflows
-    from pipeline.config import language_code
-    from pipeline.errors import ConfigError
     from pipeline.render import exit_codes
     from pipeline.render import translate as translate_reports
 
     with pipeline_errors():
-        if in_place and output is not None:
-            raise ConfigError("--in-place and --output exclude each other; pick one")
-        for option, code in (("--to", target), ("--from", source)):
-            if code is not None:
-                try:
-                    language_code(code)
-                except ValueError as exc:
-                    raise ConfigError(f"{option}: {exc}") from None
-        settings = make_settings(
-            ctx,
-            glossaries=tuple(glossary or ()),
-            jsonl_field=field,
-            models_dir=models_dir,
-            jobs=jobs,
-        )
-        request = workflows.TranslateRequest(
-            scope=scope.value,
-            source=source,
-            target=target.lower(),
-            drop_chrome=drop_chrome,
+        request = workflows.translate_request(
+            scope.value,
+            source,
+            target,
+            output=output,
             in_place=in_place,
-            output=path_arg(output) if output is not None else None,
-            output_is_folder=output is not None and output.endswith(("/", os.sep)),
+            drop_chrome=drop_chrome,
             xliff=xliff,
         )
-        with progress_bar("Translating", enabled=show_progress(ctx)) as advance:
-            run = workflows.translate_paths(paths, settings, request, progress=advance)
+        settings = make_settings(
+            ctx, glossaries=tuple(glossary or ()), jsonl_field=field, models_dir=models_dir, jobs=jobs
+        )
+        try:
+            with progress_bar("Translating", enabled=show_progress(ctx)) as advance:
+                run = workflows.translate_paths(paths, settings, request, progress=advance)
+        except workflows.TranslateInterrupted as interrupted:
+            _say(f"glossa: {interrupted.message}")
+            raise typer.Exit(130) from None
         if report_format is ReportFormat.json:
             text = translate_reports.render_json(run)
         else:
@@ -125,17 +126,18 @@ def translate(
         if item.error is not None:
             say_error(f"{item.path}: {item.error}")
     if run.xliff_root is not None:
-        from pipeline.text.names import printable
-
-        err_console.print(
-            printable(
-                f"glossa: note: the documents lie outside the XLIFF's folder; its paths are relative to "
-                f"{run.xliff_root}: apply it with `glossa apply {xliff} --root {run.xliff_root}`"
-            ),
-            markup=False,
-            highlight=False,
+        _say(
+            f"glossa: note: the documents lie outside the XLIFF's folder; its paths are relative to "
+            f"{run.xliff_root}: apply it with `glossa apply {xliff} --root {run.xliff_root}`"
         )
     raise typer.Exit(exit_codes.exit_code(run))
+
+
+def _say(text: str) -> None:
+    """One line on stderr, control characters and odd bytes escaped."""
+    from pipeline.text.names import printable
+
+    err_console.print(printable(text), markup=False, highlight=False)
 
 
 def apply(
@@ -148,25 +150,20 @@ def apply(
     ],
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Output file or folder (default: the translation it was made from).",
-            parser=path_arg,
-            metavar="<path>",
+        _path_option(
+            "--output", "-o", help="Output file or folder (default: the translation it was made from)."
         ),
     ] = None,
     in_place: Annotated[
         bool,
         typer.Option("--in-place", help="Write into the original documents (a NAME.bak backup is kept)."),
     ] = False,
-    field: Annotated[str | None, typer.Option("--field", help="JSON Lines field holding the text.")] = None,
+    field: _Field = None,
     root: Annotated[
         Path | None,
-        typer.Option(
+        _path_option(
             "--root",
             help="Folder the XLIFF's document paths are relative to (default: the XLIFF's folder).",
-            parser=path_arg,
             metavar="<dir>",
         ),
     ] = None,
