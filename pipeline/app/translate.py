@@ -39,6 +39,7 @@ __all__ = [
     "Stages",
     "TranslateInterrupted",
     "TranslateRequest",
+    "Writes",
     "check_translate_outputs",
     "load_stages",
     "output_path_for",
@@ -126,13 +127,14 @@ class TranslateInterrupted(KeyboardInterrupt):
         )
 
 
-class _Writes:
+class Writes:
     """Writes a run's files atomically and lists those on disk, for :class:`TranslateInterrupted`."""
 
     def __init__(self) -> None:
-        self.done: list[Path] = []
+        self.done: list[Path] = []  # in the order written
 
     def write(self, path: Path, text: str, codec: str) -> None:
+        """Write ``text`` to ``path`` (replacing it) and, once it is there, add ``path`` to :attr:`done`."""
         from pipeline.formats import encode, write_path
 
         finished = False
@@ -354,7 +356,7 @@ def translate_paths(
     placed = plan_outputs(paths, settings, request)
     check_translate_outputs(placed, settings, request)
     stages = load_stages(settings, request, translator)
-    writes = _Writes()
+    writes = Writes()
     results: list[FileTranslation] = []
     try:
         for path, target_path in placed:
@@ -385,7 +387,7 @@ def translate_file(
     stages: Stages,
     settings: Settings,
     request: TranslateRequest,
-    writes: _Writes | None = None,
+    writes: Writes | None = None,
 ) -> FileTranslation:
     """Read one file, translate what the request asks for, write the result to ``target_path``, check it.
 
@@ -410,7 +412,7 @@ def translate_file(
         glossary_version=stages.glossary_version,
     )
     merged = merge_changes([*direct, *changes])
-    note, output_sha256 = _write(doc, merged, path, target_path, request, writes or _Writes())
+    note, output_sha256 = _write(doc, merged, path, target_path, request, writes or Writes())
     places = [locate(doc, c) for c in merged]
     return FileTranslation(
         path=str(path),
@@ -450,7 +452,7 @@ def _write(
     path: Path,
     target_path: Path,
     request: TranslateRequest,
-    writes: _Writes,
+    writes: Writes,
 ) -> tuple[str | None, str | None]:
     """Write the translated document (and the ``--in-place`` backup); return ``(encoding note, SHA-256)``.
 
@@ -488,13 +490,13 @@ def _qa(
     return tuple(check_pairs(checked, context))
 
 
-def write_xliff(run: TranslateRun, xliff: Path, writes: _Writes | None = None) -> TranslateRun:
+def write_xliff(run: TranslateRun, xliff: Path, writes: Writes | None = None) -> TranslateRun:
     """Write the run's changes as an XLIFF 2.0 file for review; record its paths' root when it is not the
     XLIFF's own folder (``glossa apply`` then needs ``--root``)."""
     from pipeline.translation.xliff import dump_xliff, xliff_base
 
     base = xliff_base(xliff, [Path(p) for item in run.files for p in (item.path, item.output) if p])
-    (writes or _Writes()).write(xliff, dump_xliff(run, base=base), "utf-8")
+    (writes or Writes()).write(xliff, dump_xliff(run, base=base), "utf-8")
     if not same_folder(base, xliff.parent):
         return replace(run, xliff_root=str(base))
     return run
