@@ -140,6 +140,15 @@ def _say(text: str) -> None:
     err_console.print(printable(text), markup=False, highlight=False)
 
 
+class MinState(StrEnum):
+    """XLIFF 2.0 segment states, lowest first (``glossa apply --min-state``)."""
+
+    INITIAL = "initial"
+    TRANSLATED = "translated"
+    REVIEWED = "reviewed"
+    FINAL = "final"
+
+
 def apply(
     ctx: typer.Context,
     xliff_file: Annotated[
@@ -171,11 +180,20 @@ def apply(
         bool,
         typer.Option("--force", help="Overwrite the output even if it was edited since translate wrote it."),
     ] = False,
+    min_state: Annotated[
+        MinState,
+        typer.Option(
+            "--min-state",
+            help="Lowest segment state whose edited targets are applied (untouched ones always are).",
+        ),
+    ] = MinState.REVIEWED,
 ) -> None:
     """Write reviewed XLIFF translations back into the documents and the project memory.
 
-    The documents the XLIFF names must lie inside its folder (or --root). Exit codes: 0 applied, 2 the
-    XLIFF or a document could not be used (nothing is written then).
+    The documents the XLIFF names must lie inside its folder (or --root). Targets a reviewer changed are
+    applied when their state is reviewed or final (see --min-state); a changed target below that, or a
+    deleted one, stops the apply. Exit codes: 0 applied, 2 the XLIFF or a document could not be used
+    (nothing is written then).
     """
     from pipeline.app import review as xliff
     from pipeline.text.names import printable
@@ -187,7 +205,13 @@ def apply(
             raise ConfigError(f"--root {root} is not a folder; name the folder the XLIFF's paths start from")
         settings = make_settings(ctx, jsonl_field=field)
         applied = xliff.apply_xliff(
-            xliff_file, settings, output=output, in_place=in_place, root=root, force=force
+            xliff_file,
+            settings,
+            output=output,
+            in_place=in_place,
+            root=root,
+            force=force,
+            min_state=min_state.value,
         )
         for path, count in applied:
             out_console.print(
