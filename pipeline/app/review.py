@@ -213,24 +213,24 @@ def _plan(
     source = str(request.xliff)
     doc = read_path(doc_path, field=settings.jsonl_field)
     _check_units(items, [unit.text for unit in doc.units], xliff=source, original=str(doc_path))
+    destination = _destination(request, original, doc_path, items[0])
     applied = select_units(items, request.min_state, xliff=source)
     edits = []
     for u in applied:
         if u.target is not None and u.target != u.source:
             spans = (
-                u.spans
-                if u.inline
-                else locate_codes(u.target, document_codes(doc, u.unit, u.start, u.end))
+                u.spans if u.inline else locate_codes(u.target, document_codes(doc, u.unit, u.start, u.end))
             )  # tags come back verbatim, not escaped
             edits.append(Edit(u.unit, u.start, u.end, u.target, spans))
-    destination = _destination(request, original, doc_path, items[0])
     try:
         text, codec, _ = render_document(doc, edits)
     except ValueError as exc:
         raise FormatError(
             f"units of {original!r} cannot be applied ({exc}); nothing was written", path=source
         ) from exc
-    return _DocumentPlan(doc_path, destination, text, codec, doc.text, doc.encoding, len(edits), tuple(applied))
+    return _DocumentPlan(
+        doc_path, destination, text, codec, doc.text, doc.encoding, len(edits), tuple(applied)
+    )
 
 
 def _check_plans(request: _Request, plans: Sequence[_DocumentPlan], inputs: Sequence[Path]) -> None:

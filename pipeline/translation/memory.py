@@ -10,6 +10,7 @@ tools) are stored with the model and glossary version ``*`` and serve every mode
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -290,7 +291,63 @@ def _lang(code: str) -> str:
 
 
 def _seg_text(seg: Element) -> str:
+    """The native text of a ``<seg>``: inline codes (``<bpt>``, ``<ept>``, ``<ph>``, ``<it>``, ``<ut>``)
+    give back the markup they carry, ``<hi>`` and ``<sub>`` their text (a code that carries no native data
+    adds nothing)."""
     return "".join(seg.itertext())
+
+
+#: Markup written as TMX inline codes: HTML tags, character references, Markdown emphasis and links.
+_MARKUP = re.compile(
+    r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]\w*);"
+    r"|\*\*|__|!?\[(?=[^\[\]\n]*\]\()|\]\([^()\s]*\)"
+)
+
+
+def _seg_xml(text: str) -> str:
+    """``text`` as TMX 1.4b ``<seg>`` content, its markup as inline codes.
+
+    A paired tag or marker (:func:`pipeline.translation.inline.pair_codes`) is ``<bpt i>``/``<ept i>``, a
+    tag whose partner is not in the segment ``<it pos>``, any other tag or character reference ``<ph>``;
+    a Markdown marker without its partner stays text.
+
+    >>> print(_seg_xml('Say <b>hi</b> to [ISS](https://x) &amp; <br> <i>x').replace("> ", ">\\n"))
+    Say <bpt i="1">&lt;b&gt;</bpt>hi<ept i="1">&lt;/b&gt;</ept>
+    to <bpt i="2">[</bpt>ISS<ept i="2">](https://x)</ept>
+    <ph>&amp;amp;</ph>
+    <ph>&lt;br&gt;</ph>
+    <it pos="begin">&lt;i&gt;</it>x
+    """
+    from xml.sax.saxutils import escape
+
+    from pipeline.translation.inline import pair_codes
+    from pipeline.translation.placeholders import is_paired
+
+    matches = list(_MARKUP.finditer(text))
+    codes = [m.group() for m in matches]
+    pairs = pair_codes(codes)
+    number = {k: n for n, k in enumerate(sorted(pairs), start=1)}
+    number.update({end: number[start] for start, end in pairs.items()})
+    out: list[str] = []
+    cursor = 0
+    for k, match in enumerate(matches):
+        code = match.group()
+        if k in pairs:
+            element = f'<bpt i="{number[k]}">{escape(_xml_clean(code))}</bpt>'
+        elif k in number:
+            element = f'<ept i="{number[k]}">{escape(_xml_clean(code))}</ept>'
+        elif not is_paired(code):
+            element = f"<ph>{escape(_xml_clean(code))}</ph>"
+        elif code.startswith("<"):
+            pos = "end" if code.startswith("</") else "begin"
+            element = f'<it pos="{pos}">{escape(_xml_clean(code))}</it>'
+        else:
+            continue  # a lone Markdown marker: text
+        out.append(escape(_xml_clean(text[cursor : match.start()])))
+        out.append(element)
+        cursor = match.end()
+    out.append(escape(_xml_clean(text[cursor:])))
+    return "".join(out)
 
 
 def parse_tmx(data: bytes, *, source: str) -> list[MemoryEntry]:
@@ -376,6 +433,10 @@ def _xml_clean(text: str) -> str:
 def render_tmx(entries: Iterable[MemoryEntry], *, tool_version: str = "0.1.0") -> str:
     """Render entries as a TMX 1.4b document: sorted, no dates, so the same memory gives the same bytes.
 
+    Markup in a segment (HTML tags and character references, Markdown emphasis and links) is written as
+    TMX inline codes (``<bpt>``/``<ept>``/``<ph>``/``<it>``, see :func:`_seg_xml`), so CAT tools show it as
+    tags; :func:`parse_tmx` reads it back as the same text.
+
     >>> print(render_tmx([MemoryEntry("Да", "ru", "en", "Yes")]))  # doctest: +NORMALIZE_WHITESPACE
     <?xml version="1.0" encoding="UTF-8"?>
     <tmx version="1.4">
@@ -413,8 +474,8 @@ def render_tmx(entries: Iterable[MemoryEntry], *, tool_version: str = "0.1.0") -
         ):
             if value != default:
                 lines.append(f'      <prop type="{kind}">{xml(value)}</prop>')
-        lines.append(f"      <tuv xml:lang={quoteattr(e.source_lang)}><seg>{xml(e.source)}</seg></tuv>")
-        lines.append(f"      <tuv xml:lang={quoteattr(e.target_lang)}><seg>{xml(e.target)}</seg></tuv>")
+        lines.append(f"      <tuv xml:lang={quoteattr(e.source_lang)}><seg>{_seg_xml(e.source)}</seg></tuv>")
+        lines.append(f"      <tuv xml:lang={quoteattr(e.target_lang)}><seg>{_seg_xml(e.target)}</seg></tuv>")
         lines.append("    </tu>")
     lines += ["  </body>", "</tmx>", ""]
     return "\n".join(lines)

@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import FormatError, InputError
-
 from pipeline.translation.inline import Piece, crossing, pair_codes, pieces, pieces_in_order
 
 if TYPE_CHECKING:

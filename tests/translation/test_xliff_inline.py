@@ -1,7 +1,8 @@
 """XLIFF review files carry inline markup as XLIFF 2.0 inline codes, and apply maps them back (issue 10).
 
 With the copy model (its output is its input, so the target is the source with terms rendered):
-HTML ``<b>``, ``<a href>``, ``<img>`` (a void tag; ``<br>`` ends a unit in the HTML reader), entities, and Markdown ``**bold**`` and ``[link](url)``.
+HTML ``<b>``, ``<a href>``, ``<img>`` (a void tag; ``<br>`` ends a unit in the HTML reader),
+entities, and Markdown ``**bold**`` and ``[link](url)``.
 Also: segment states (apply takes reviewed/final edits; untouched machine translations stay; a deleted
 target is refused), and the codes a reviewer may move, drop, double or invent.
 """
@@ -95,8 +96,8 @@ def test_a_reviewer_may_move_codes(tmp_path: Path, copy_models: Path) -> None:
     code, output = _apply(xlf)
     assert code == 0, output
     assert out.read_text(encoding="utf-8").startswith(
-        '<p>The <a href="https://x.ru/a?b=1&amp;c=2">ISS</a> crew is ready<img src="dot.png">, said a <b>Roscosmos</b> '
-        "spokesman. "
+        '<p>The <a href="https://x.ru/a?b=1&amp;c=2">ISS</a> crew is ready<img src="dot.png">, '
+        "said a <b>Roscosmos</b> spokesman. "
     )
 
 
@@ -120,10 +121,13 @@ def test_markdown_codes_round_trip(tmp_path: Path, copy_models: Path) -> None:
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda t: t.replace('<ph id="5" dataRef="d5" />', ""), 'the target lacks code d5 (<img src="dot.png">)'),
+        (
+            lambda t: t.replace('<ph id="5" dataRef="d5" />', ""),
+            'the target lacks code d5 (<img src="dot.png">)',
+        ),
         (lambda t: t + '<ph id="5" dataRef="d5" />', 'holds code d5 (<img src="dot.png">) 2 times'),
         (lambda t: t + '<ph id="9" dataRef="d9" />', "code d9 (?), which its source lacks"),
-        (lambda t: t.replace("<pc id=\"1\"", "<g id=\"1\""), "<g>, which is not an XLIFF 2.0 inline code"),
+        (lambda t: t.replace('<pc id="1"', '<g id="1"'), "<g>, which is not an XLIFF 2.0 inline code"),
     ],
 )
 def test_a_missing_extra_or_unknown_code_is_one_line(
@@ -138,15 +142,20 @@ def test_a_missing_extra_or_unknown_code_is_one_line(
     _review(xlf, target, new)
     code, output = _apply(xlf)
     assert code == 2
-    assert "f1/u1" in output and message in output, output
+    assert "f1/u1" in output, output
+    assert message in output, output
     assert len(output.strip().splitlines()) == 1
     assert out.read_bytes() == before
 
 
 def test_crossing_pairs_are_sc_ec(tmp_path: Path, copy_models: Path) -> None:
-    _, out, xlf = _translate(tmp_path, "x.html", "<p>Ракета <b>стартовала <i>с</b> космодрома</i> утром.</p>\n", copy_models)
+    _, out, xlf = _translate(
+        tmp_path, "x.html", "<p>Ракета <b>стартовала <i>с</b> космодрома</i> утром.</p>\n", copy_models
+    )
     xml = xlf.read_text(encoding="utf-8")
-    assert "<pc " not in xml and '<sc id="1" dataRef="d1" />' in xml and '<ec startRef="1"' in xml
+    assert "<pc " not in xml
+    assert '<sc id="1" dataRef="d1" />' in xml
+    assert '<ec startRef="1"' in xml
     before = out.read_bytes()
     assert _apply(xlf)[0] == 0
     assert out.read_bytes() == before
@@ -158,12 +167,15 @@ def test_state_decides_what_is_applied(tmp_path: Path, copy_models: Path) -> Non
     # Edited but left "translated": refused, nothing written, the way out named.
     _review(xlf, "готов", "ready", state="translated")
     code, output = _apply(xlf)
-    assert code == 2 and "f1/u1" in output and "--min-state translated" in output, output
+    assert code == 2
+    assert "f1/u1" in output, output
+    assert "--min-state translated" in output, output
     assert out.read_bytes() == before
     # --min-state translated takes it.
     code, output = _apply(xlf, "--min-state", "translated")
     assert code == 0, output
-    assert "crew <a href" in out.read_text(encoding="utf-8") and "ready<img" in out.read_text(encoding="utf-8")
+    assert "crew <a href" in out.read_text(encoding="utf-8")
+    assert "ready<img" in out.read_text(encoding="utf-8")
     # Untranslated units nobody filled keep their source; untouched ones keep the machine translation.
     assert "Launch" in out.read_text(encoding="utf-8")
 
@@ -175,10 +187,14 @@ def test_a_deleted_target_does_not_revert_to_the_source(tmp_path: Path, copy_mod
     target = re.findall(r"<target>.*?</target>", xml, re.S)[1]
     xlf.write_text(xml.replace(target, "<target/>").replace('state="translated"', 'state="final"'), "utf-8")
     code, output = _apply(xlf)
-    assert code == 2 and "f1/u2" in output and "deleted" in output, output
+    assert code == 2
+    assert "f1/u2" in output, output
+    assert "deleted" in output, output
     xlf.write_text(xml.replace(target, ""), "utf-8")  # no <target> at all
     code, output = _apply(xlf)
-    assert code == 2 and "f1/u2" in output and "deleted" in output, output
+    assert code == 2
+    assert "f1/u2" in output, output
+    assert "deleted" in output, output
     assert out.read_bytes() == before
 
 
@@ -191,7 +207,7 @@ def test_reviewed_targets_enter_the_memory_untouched_ones_are_not_promoted(
     exported = tmp_path / "m.tmx"
     assert runner.invoke(app, ["tm", "export", str(exported)]).exit_code == 0
     tmx = exported.read_text(encoding="utf-8")
-    assert tmx.count("x-glossa-provenance\">review<") == 2  # u1 only: any-model and same-model keys
+    assert tmx.count('x-glossa-provenance">review<') == 2  # u1 only: any-model and same-model keys
     assert "ready" in tmx
 
 

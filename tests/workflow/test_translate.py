@@ -172,7 +172,9 @@ def test_xliff_review_round_trip(tmp_path: Path, models: Path) -> None:
     reviewed = tmp_path / "reviewed.xlf"
     start = xml.index("<target>") + len("<target>")
     end = xml.index("</target>")
-    reviewed.write_text(xml[:start] + "The rocket lifted off yesterday morning" + xml[end:], encoding="utf-8")
+    edited = xml[:start] + "The rocket lifted off yesterday morning" + xml[end:]
+    # Only what the reviewer marked reviewed (or final) is applied.
+    reviewed.write_text(edited.replace('state="translated"', 'state="reviewed"'), encoding="utf-8")
     result = runner.invoke(app, ["apply", str(reviewed)])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("Intro.\nThe rocket lifted off yesterday morning")
