@@ -118,6 +118,7 @@ def read_pairs(path: Path) -> list[Pair]:
     from defusedxml.common import DefusedXmlException
 
     from pipeline.errors import FormatError
+    from pipeline.translation.xliff import native_text
 
     try:
         root = SafeET.fromstring(data)
@@ -149,8 +150,8 @@ def read_pairs(path: Path) -> list[Pair]:
             pairs.append(
                 Pair(
                     f"{path}#{element.get('id', '')}",
-                    "".join(src.itertext()),
-                    "".join(tgt.itertext()),
+                    native_text(src, element),  # XLIFF 2.0 inline codes as their markup
+                    native_text(tgt, element),
                     "" if lang == "mul" else lang,
                     target_lang,
                 )

@@ -38,7 +38,7 @@ from pipeline.translation.inline import Piece, crossing, pair_codes, pieces, pie
 if TYPE_CHECKING:
     from pipeline.document import Change, TranslateRun
 
-__all__ = ["ReviewedUnit", "dump_xliff", "load_xliff", "xliff_base"]
+__all__ = ["ReviewedUnit", "dump_xliff", "load_xliff", "native_text", "xliff_base"]
 
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -314,6 +314,17 @@ def _native(
         out.append(value)
         length += len(value)
     return "".join(out), tuple(spans)
+
+
+def native_text(content: ET.Element, unit: ET.Element) -> str:
+    """The native text of a ``<source>``/``<target>`` of ``unit`` (its codes as the markup they stand for),
+    for readers that only check (``glossa qa``); content that does not map back reads as its plain text."""
+    original_data = unit.find(f"{_Q}originalData")
+    data = {} if original_data is None else {d.get("id", ""): d.text or "" for d in original_data}
+    try:
+        return _native(_runs(content, "unit"), data, "unit")[0]
+    except FormatError:
+        return "".join(content.itertext())
 
 
 def _check_codes(source: Sequence[_Run], target: Sequence[_Run], data: dict[str, str], where: str) -> None:
