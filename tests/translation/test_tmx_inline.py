@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.translation.memory import MemoryEntry, TranslationMemory, export_tmx, import_tmx, parse_tmx
 
 HTML = MemoryEntry(
@@ -64,3 +66,15 @@ def test_a_lone_markdown_marker_or_comparison_stays_text(tmp_path: Path) -> None
         memory.add([MemoryEntry("2 ** 3 и a < b", "ru", "en", "2 ** 3 and a < b")])
         export_tmx(memory, out)
     assert "<seg>2 ** 3 and a &lt; b</seg>" in out.read_text(encoding="utf-8")
+
+
+def test_translate_toolkit_reads_the_export(tmp_path: Path) -> None:
+    tmx_store = pytest.importorskip("translate.storage.tmx")
+    out = tmp_path / "m.tmx"
+    with TranslationMemory(tmp_path / "a.sqlite") as memory:
+        memory.add([HTML])
+        export_tmx(memory, out)
+    store = tmx_store.tmxfile.parsestring(out.read_bytes())
+    [unit] = store.units
+    # It reads the codes' native markup back, as tm import does.
+    assert (unit.source, unit.target) == (HTML.source, HTML.target)

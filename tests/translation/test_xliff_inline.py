@@ -213,3 +213,34 @@ def test_reviewed_targets_enter_the_memory_untouched_ones_are_not_promoted(
 
 def test_the_namespace_is_xliff_2() -> None:
     assert NS == "urn:oasis:names:tc:xliff:document:2.0"
+
+
+def test_translate_toolkit_reads_the_codes_and_its_file_applies(tmp_path: Path, copy_models: Path) -> None:
+    xliff2 = pytest.importorskip("translate.storage.xliff2")
+    _, out, xlf = _translate(tmp_path, "a.html", HTML, copy_models)
+    before = out.read_bytes()
+    store = xliff2.Xliff2File.parsestring(xlf.read_bytes())
+    first = store.units[0]
+    assert first.getid() == "u1"
+    assert first.istranslated()
+    assert not first.isapproved()
+    assert first.target.startswith("Представитель Roscosmos заявил, что crew ISS")  # codes are not text
+    rich = repr(first.rich_target)  # its inline elements: two paired codes and a placeholder
+    assert rich.count("UnknownXML{pc}") == 2
+    assert rich.count("UnknownXML{ph}") == 1
+    first.markapproved()  # as a reviewer confirming the unit
+    saved = tmp_path / "tt.xlf"
+    saved.write_bytes(bytes(store))
+    code, output = _apply(saved)
+    assert code == 0, output
+    assert out.read_bytes() == before  # the approved target is the one translate wrote
+
+
+def test_qa_sees_inline_codes_as_tags(tmp_path: Path, copy_models: Path) -> None:
+    _, _, xlf = _translate(tmp_path, "a.html", HTML, copy_models)
+    xml = xlf.read_text(encoding="utf-8")
+    at = xml.index("<target>")
+    xlf.write_text(xml[:at] + xml[at:].replace('<ph id="5" dataRef="d5" />', "", 1), encoding="utf-8")
+    result = runner.invoke(app, ["qa", str(xlf), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert 'missing <img src=\\"dot.png\\">' in result.stdout
