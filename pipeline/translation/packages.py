@@ -271,42 +271,12 @@ def inspect_archive(path: Path, limits: ArchiveLimits | None = None) -> ArchiveI
     """
     limits = limits or ArchiveLimits()
     where = str(path)
-    if not path.is_file():
-        raise ModelArchiveError("no such file; pass the path of an .argosmodel file", path=where)
-    with path.open("rb") as handle:
-        head = handle.read(4)
-    if not zipfile.is_zipfile(path):
-        if head.startswith(b"PK"):
-            raise ModelArchiveError(
-                "truncated or damaged zip archive; download the package again", path=where
-            )
-        raise ModelArchiveError("not a zip archive; an .argosmodel package is a zip file", path=where)
+    _check_is_zip(path, where)
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            for info in infos:
-                problem = _member_problem(info)
-                if problem:
-                    raise ModelArchiveError(f"unsafe archive: {problem}; refusing to install", path=where)
-            tops = {PurePosixPath(info.filename).parts[0] for info in infos if info.filename.strip("/")}
-            root_files = [i.filename for i in infos if "/" not in i.filename.rstrip("/") and not i.is_dir()]
-            if len(tops) != 1 or root_files:
-                shown = ", ".join(sorted(tops)[:3])
-                raise ModelArchiveError(
-                    f"files outside one top-level folder ({shown}); a package is one zipped folder",
-                    path=where,
-                )
-            folder = tops.pop()
-            if folder.startswith(".") or not folder.isprintable():
-                raise ModelArchiveError(f"top-level folder {folder!r} is not a package name", path=where)
-            size = sum(info.file_size for info in infos)
-            _check_limits(
-                size, sum(info.compress_size for info in infos), limits, what="the archive", where=where
-            )
-            for info in infos:
-                _check_limits(
-                    info.file_size, info.compress_size, limits, what=repr(info.filename), where=where
-                )
+            folder = _package_folder(infos, where)
+            _check_archive_limits(infos, limits, where)
             bad = archive.testzip()
             if bad is not None:
                 raise ModelArchiveError(
@@ -324,6 +294,66 @@ def inspect_archive(path: Path, limits: ArchiveLimits | None = None) -> ArchiveI
         raise ModelArchiveError(
             f"truncated or damaged zip archive ({exc}); download it again", path=where
         ) from exc
+    _check_metadata(metadata, meta_name, where)
+    for required, what in (("model/model.bin", " (CTranslate2 model folder)"), ("sentencepiece.model", "")):
+        if f"{folder}/{required}" not in names:
+            raise ModelArchiveError(f"no {folder}/{required}{what}", path=where)
+    return ArchiveInfo(
+        path=path,
+        folder=folder,
+        from_code=str(metadata["from_code"]).lower(),
+        to_code=str(metadata["to_code"]).lower(),
+        package_version=str(metadata["package_version"]),
+        metadata=tuple(sorted((str(k), json.dumps(v, ensure_ascii=False)) for k, v in metadata.items())),
+        size=sum(info.file_size for info in infos),
+        compressed=sum(info.compress_size for info in infos),
+    )
+
+
+def _check_is_zip(path: Path, where: str) -> None:
+    """A file that is a zip archive, or a one-line error saying what it is instead."""
+    if not path.is_file():
+        raise ModelArchiveError("no such file; pass the path of an .argosmodel file", path=where)
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if not zipfile.is_zipfile(path):
+        if head.startswith(b"PK"):
+            raise ModelArchiveError(
+                "truncated or damaged zip archive; download the package again", path=where
+            )
+        raise ModelArchiveError("not a zip archive; an .argosmodel package is a zip file", path=where)
+
+
+def _package_folder(infos: list[zipfile.ZipInfo], where: str) -> str:
+    """The one top-level folder every member lies in, after refusing any unsafe member."""
+    for info in infos:
+        problem = _member_problem(info)
+        if problem:
+            raise ModelArchiveError(f"unsafe archive: {problem}; refusing to install", path=where)
+    tops = {PurePosixPath(info.filename).parts[0] for info in infos if info.filename.strip("/")}
+    root_files = [i.filename for i in infos if "/" not in i.filename.rstrip("/") and not i.is_dir()]
+    if len(tops) != 1 or root_files:
+        shown = ", ".join(sorted(tops)[:3])
+        raise ModelArchiveError(
+            f"files outside one top-level folder ({shown}); a package is one zipped folder",
+            path=where,
+        )
+    folder = tops.pop()
+    if folder.startswith(".") or not folder.isprintable():
+        raise ModelArchiveError(f"top-level folder {folder!r} is not a package name", path=where)
+    return folder
+
+
+def _check_archive_limits(infos: list[zipfile.ZipInfo], limits: ArchiveLimits, where: str) -> None:
+    """The total size and ratio of the archive, then of each member, from the zip directory."""
+    size = sum(info.file_size for info in infos)
+    _check_limits(size, sum(info.compress_size for info in infos), limits, what="the archive", where=where)
+    for info in infos:
+        _check_limits(info.file_size, info.compress_size, limits, what=repr(info.filename), where=where)
+
+
+def _check_metadata(metadata: object, meta_name: str, where: str) -> None:
+    """``metadata.json``: an object with the required keys, language codes and the ``translate`` type."""
     if not isinstance(metadata, dict):
         raise ModelArchiveError(f"{meta_name} must hold a JSON object", path=where)
     missing = [k for k in _REQUIRED_METADATA if not isinstance(metadata.get(k), str) or not metadata.get(k)]
@@ -339,20 +369,6 @@ def inspect_archive(path: Path, limits: ArchiveLimits | None = None) -> ArchiveI
             )
     if metadata.get("type", "translate") != "translate":
         raise ModelArchiveError(f"package type {metadata.get('type')!r} is not 'translate'", path=where)
-    if f"{folder}/model/model.bin" not in names:
-        raise ModelArchiveError(f"no {folder}/model/model.bin (CTranslate2 model folder)", path=where)
-    if f"{folder}/sentencepiece.model" not in names:
-        raise ModelArchiveError(f"no {folder}/sentencepiece.model", path=where)
-    return ArchiveInfo(
-        path=path,
-        folder=folder,
-        from_code=str(metadata["from_code"]).lower(),
-        to_code=str(metadata["to_code"]).lower(),
-        package_version=str(metadata["package_version"]),
-        metadata=tuple(sorted((str(k), json.dumps(v, ensure_ascii=False)) for k, v in metadata.items())),
-        size=size,
-        compressed=sum(info.compress_size for info in infos),
-    )
 
 
 def _check_limits(size: int, compressed: int, limits: ArchiveLimits, *, what: str, where: str) -> None:
