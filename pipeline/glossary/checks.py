@@ -64,7 +64,6 @@ def check_forbidden(
 ) -> Iterator[Finding]:
     """Forbidden term: a known wrong rendering is used; replace it with the preferred term.
 
-    >>> from pipeline.glossary.model import Concept, TermEntry
     >>> from pipeline.glossary.match import TermMatcher
     >>> g = Glossary("g", languages=("en",), concepts=(Concept("iss", terms=(("en", TermEntry(
     ...     "International Space Station", forbidden=("International Space System",))),)),))
@@ -88,7 +87,6 @@ def check_inconsistent(
     Abbreviations next to the full form are fine; a variant next to the preferred term (or two different
     variants) is flagged at every variant occurrence. Flights of a pattern concept count separately.
 
-    >>> from pipeline.glossary.model import Concept, TermEntry
     >>> from pipeline.glossary.match import TermMatcher
     >>> g = Glossary("g", languages=("en",), concepts=(Concept("mcc", terms=(("en", TermEntry(
     ...     "Mission Control Center", variants=("Mission Control",))),)),))

@@ -30,6 +30,8 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import PurePath
 from xml.etree.ElementTree import Element, ParseError, SubElement, indent, tostring
 
 from pipeline.errors import GlossaryError
@@ -38,13 +40,17 @@ from pipeline.glossary.model import CASE_RULES, CONCEPT_ID, NUMBER, POS_VALUES, 
 __all__ = [
     "FORMULA_TRIGGERS",
     "LIST_SEP",
+    "Layout",
+    "dumps",
     "dumps_csv",
     "dumps_pairs",
     "dumps_tbx",
     "escape_cell",
     "loads_csv",
     "loads_pairs",
+    "loads",
     "loads_tbx",
+    "layout_for",
     "slug",
     "unescape_cell",
 ]
@@ -694,3 +700,75 @@ def loads_tbx(text: str, *, path: str = "<tbx>", glossary_id: str = "imported") 
         path=path,
         license=meta.get("license", ""),
     )
+
+
+class Layout(StrEnum):
+    """The exchange layouts: full CSV/TSV, DeepL/Google term pairs as CSV/TSV, TBX-Basic."""
+
+    csv = "csv"
+    tsv = "tsv"
+    pairs_csv = "pairs-csv"
+    pairs_tsv = "pairs-tsv"
+    tbx = "tbx"
+
+    @property
+    def delimiter(self) -> str:
+        """The cell delimiter of a CSV/TSV layout."""
+        return "\t" if self in (Layout.tsv, Layout.pairs_tsv) else ","
+
+
+def layout_for(path: PurePath, layout: Layout | None = None) -> Layout:
+    """The layout given, else the one the suffix names (``.csv``, ``.tsv`` full; ``.tbx``/``.xml`` TBX).
+
+    >>> layout_for(PurePath("terms.TBX")), layout_for(PurePath("a.csv"), Layout.pairs_csv)
+    (<Layout.tbx: 'tbx'>, <Layout.pairs_csv: 'pairs-csv'>)
+
+    Raises:
+        GlossaryError: no layout is given and the suffix names none.
+    """
+    if layout is not None:
+        return layout
+    by_suffix = {".tbx": Layout.tbx, ".xml": Layout.tbx, ".tsv": Layout.tsv, ".csv": Layout.csv}
+    found = by_suffix.get(path.suffix.lower())
+    if found is None:
+        raise GlossaryError(
+            f"cannot tell the layout of {path.name}; pass --as csv|tsv|pairs-csv|pairs-tsv|tbx"
+        )
+    return found
+
+
+def loads(
+    text: str,
+    layout: Layout,
+    *,
+    pair: tuple[str, str] = ("ru", "en"),
+    path: str = "<glossary>",
+    glossary_id: str = "imported",
+    title: str = "",
+    version: str = "",
+) -> Glossary:
+    """Read exchange text in ``layout``: term pairs ``(source, target)``; ``title``/``version`` for CSV.
+
+    Raises:
+        GlossaryError: see :func:`loads_tbx`, :func:`loads_pairs` and :func:`loads_csv`.
+    """
+    if layout is Layout.tbx:
+        return loads_tbx(text, path=path, glossary_id=glossary_id)
+    if layout in (Layout.pairs_csv, Layout.pairs_tsv):
+        return loads_pairs(text, *pair, delimiter=layout.delimiter, path=path, glossary_id=glossary_id)
+    return loads_csv(
+        text, delimiter=layout.delimiter, path=path, glossary_id=glossary_id, title=title, version=version
+    )
+
+
+def dumps(glossary: Glossary, layout: Layout, *, pair: tuple[str, str] = ("ru", "en")) -> str:
+    """The glossary as exchange text in ``layout`` (term pairs ``(source, target)``).
+
+    Raises:
+        GlossaryError: a string cannot be carried by the layout (a tab in TSV, ``|`` in a CSV list).
+    """
+    if layout is Layout.tbx:
+        return dumps_tbx(glossary)
+    if layout in (Layout.pairs_csv, Layout.pairs_tsv):
+        return dumps_pairs(glossary, *pair, delimiter=layout.delimiter)
+    return dumps_csv(glossary, delimiter=layout.delimiter)
