@@ -7,7 +7,7 @@ audited in a process pool, results kept in input order. Nothing here prints.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 from pipeline.app import Progress
 from pipeline.config import DEFAULT_MAX_FILE_SIZE, Settings
-from pipeline.document import AuditRun, FileReport
+from pipeline.document import AuditRun, Document, FileReport, Finding
 from pipeline.errors import InputError
 
 if TYPE_CHECKING:
     from pipeline.detection import StrayFinder
     from pipeline.glossary.model import Glossary
 
-__all__ = ["AuditRequest", "audit_paths", "build_finder"]
+__all__ = ["AuditRequest", "audit_paths", "build_finder", "read_report"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,15 @@ def build_finder(request: AuditRequest) -> StrayFinder:
     )
 
 
-def _audit_one(finder: StrayFinder, path: Path, field: str, max_bytes: int) -> FileReport:
+def read_report(
+    path: Path, field: str, max_bytes: int, find: Callable[[Document], Iterable[Finding]]
+) -> FileReport:
+    """Read one file as ``glossa audit`` does and report what ``find`` finds in it.
+
+    A file that cannot be read carries its error (the message, without the path) and no findings; a JSON
+    Lines file with broken records carries them as ``line N: message`` and the findings of the rest.
+    ``glossa glossary check`` reads through here too.
+    """
     from pipeline.formats import read_path
 
     try:
@@ -96,8 +104,12 @@ def _audit_one(finder: StrayFinder, path: Path, field: str, max_bytes: int) -> F
         format=doc.format,
         encoding=doc.encoding,
         error=error,
-        findings=tuple(finder.find(doc)),
+        findings=tuple(find(doc)),
     )
+
+
+def _audit_one(finder: StrayFinder, path: Path, field: str, max_bytes: int) -> FileReport:
+    return read_report(path, field, max_bytes, finder.find)
 
 
 _WORKER: tuple[StrayFinder, str, int] | None = None

@@ -1,20 +1,18 @@
 """`glossa glossary`: list, show, look up, edit, validate, merge, exchange, mine and check terminology.
 
-Commands are thin: parse, call one function of :mod:`pipeline.glossary`, render, pick the exit code
-(0 clean, 1 findings at or above ``--fail-on``, 2 could not run).
+Rules: a command parses its options, calls one job of :mod:`pipeline.app.glossary`, renders the result with
+:mod:`pipeline.render.glossary` (or :mod:`pipeline.render.audit` for ``check``), writes it (results to stdout,
+notes and errors to stderr) and exits 0 clean, 1 findings at or above ``--fail-on``, 2 could not run.
+Nothing here builds concepts, picks layouts or shapes JSON.
 """
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
-from io import StringIO
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from pipeline.cli._common import (
     FailOn,
@@ -27,7 +25,8 @@ from pipeline.cli._common import (
     print_unreadable,
     render_audit,
 )
-from pipeline.errors import GlossaryError, InputError, PipelineError
+from pipeline.glossary.exchange import Layout
+from pipeline.glossary.model import CONCEPT_ID_SYNTAX
 
 app = typer.Typer(
     help="Manage glossaries: list, show, lookup, add, remove, validate, merge, import, export, extract and "
@@ -41,24 +40,6 @@ class Format(StrEnum):
 
     table = "table"
     json = "json"
-
-
-class Exchange(StrEnum):
-    """Exchange file layouts."""
-
-    csv = "csv"
-    tsv = "tsv"
-    pairs_csv = "pairs-csv"
-    pairs_tsv = "pairs-tsv"
-    tbx = "tbx"
-
-
-class Prefer(StrEnum):
-    """Which side wins a conflicting preferred term in merge."""
-
-    none = "none"
-    a = "a"
-    b = "b"
 
 
 GlossaryOpt = Annotated[
@@ -84,65 +65,29 @@ FormatOpt = Annotated[
 ]
 
 
-def _echo(text: str) -> None:
-    out_console.file.write(text if text.endswith("\n") else text + "\n")
+def _write(text: str) -> None:
+    """Write rendered text to stdout."""
+    out_console.file.write(text)
     out_console.file.flush()
 
 
-def _json(data: Any) -> None:
-    _echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+def _note(text: str) -> None:
+    """Write a one-line note (or error) to stderr, as it is."""
+    err_console.print(text, markup=False, highlight=False)
 
 
-def _table(table: Table) -> None:
-    buffer = StringIO()
-    Console(
-        file=buffer, width=max(out_console.width, 100), markup=False, highlight=False, color_system=None
-    ).print(table)
-    _echo(buffer.getvalue())
+def _width() -> int:
+    return max(out_console.width, 100)
 
 
 def _paths(ctx: typer.Context, glossary: list[Path] | None) -> tuple[Path, ...]:
-    settings = make_settings(ctx, glossaries=tuple(glossary or ()))
-    return settings.glossaries
-
-
-def _check_output(inputs: list[Path], output: Path) -> None:
-    """Refuse an output that is one of the command's inputs (see :mod:`pipeline.formats.targets`)."""
-    from pipeline.formats.targets import Planned, check_outputs
-
-    check_outputs(inputs, [Planned(output, "output")])
+    return make_settings(ctx, glossaries=tuple(glossary or ())).glossaries
 
 
 def _target(ctx: typer.Context, glossary: Path | None) -> Path:
-    if glossary is not None:
-        return glossary
-    paths = _paths(ctx, None)
-    if not paths:
-        raise GlossaryError("no glossary to edit; pass --glossary FILE")
-    return paths[0]
+    from pipeline.app.glossary import target_glossary
 
-
-def _concept_dict(concept: Any, glossary_id: str) -> dict[str, Any]:
-    return {
-        "glossary": glossary_id,
-        "id": concept.id,
-        "category": concept.category,
-        "pos": concept.pos,
-        "pattern": concept.pattern,
-        "note": concept.note,
-        "source": concept.source,
-        "line": concept.line,
-        "terms": {
-            lang: {
-                "term": e.term,
-                "variants": list(e.variants),
-                "forbidden": list(e.forbidden),
-                "abbr": list(e.abbr),
-                "case": e.case,
-            }
-            for lang, e in concept.terms
-        },
-    }
+    return target_glossary(glossary, () if glossary is not None else _paths(ctx, None))
 
 
 @app.command("list")
@@ -153,42 +98,13 @@ def list_(
     output_format: FormatOpt = Format.table,
 ) -> None:
     """List the concepts of the glossaries: id, category, English term, languages."""
-    from pipeline.app.glossary import load_glossaries
+    from pipeline.app.glossary import list_concepts, load_glossaries
+    from pipeline.render import glossary as render
 
     with pipeline_errors():
         glossaries = load_glossaries(_paths(ctx, glossary))
-    rows = [(g, c) for g in glossaries for c in g.concepts if category is None or c.category == category]
-    if output_format is Format.json:
-        _json(
-            {
-                "glossaries": [
-                    {
-                        "id": g.id,
-                        "path": g.path,
-                        "title": g.title,
-                        "version": g.version,
-                        "languages": list(g.languages),
-                        "concepts": len(g.concepts),
-                    }
-                    for g in glossaries
-                ],
-                "concepts": [
-                    {
-                        "glossary": g.id,
-                        "id": c.id,
-                        "category": c.category,
-                        "en": c.preferred("en"),
-                        "languages": list(c.languages),
-                    }
-                    for g, c in rows
-                ],
-            }
-        )
-        return
-    table = Table("glossary", "id", "category", "en", "languages", box=None, pad_edge=False)
-    for g, c in rows:
-        table.add_row(g.id, c.id, c.category, c.preferred("en") or "", " ".join(c.languages))
-    _table(table)
+    rows = list_concepts(glossaries, category)
+    _write(render.render_list(glossaries, rows, as_json=output_format is Format.json, width=_width()))
 
 
 @app.command("show")
@@ -199,32 +115,12 @@ def show(
     output_format: FormatOpt = Format.table,
 ) -> None:
     """Show one concept with all its terms."""
-    from pipeline.app.glossary import load_glossaries
+    from pipeline.app.glossary import find_concept, load_glossaries
+    from pipeline.render import glossary as render
 
     with pipeline_errors():
-        glossaries = load_glossaries(_paths(ctx, glossary))
-        found = [(g, g[concept_id]) for g in glossaries if concept_id in g]
-        if not found:
-            raise GlossaryError(f"no concept {concept_id!r}; see `glossa glossary list`")
-    if output_format is Format.json:
-        _json([_concept_dict(c, g.id) for g, c in found])
-        return
-    for g, c in found:
-        _echo(f"{c.id} ({g.id}, {g.path}:{c.line})")
-        for label, value in (
-            ("category", c.category),
-            ("pos", c.pos),
-            ("note", c.note),
-            ("source", c.source),
-        ):
-            if value:
-                _echo(f"  {label}: {value}")
-        if c.pattern:
-            _echo("  pattern: {n} is a flight number")
-        table = Table("lang", "term", "abbr", "variants", "forbidden", box=None, pad_edge=False)
-        for lang, e in c.terms:
-            table.add_row(lang, e.term, ", ".join(e.abbr), ", ".join(e.variants), ", ".join(e.forbidden))
-        _table(table)
+        found = find_concept(load_glossaries(_paths(ctx, glossary)), concept_id)
+    _write(render.render_concepts(found, as_json=output_format is Format.json, width=_width()))
 
 
 @app.command("lookup")
@@ -241,51 +137,17 @@ def lookup(
     """
     from pipeline.app.glossary import load_glossaries
     from pipeline.app.glossary import lookup as find_terms
+    from pipeline.render import glossary as render
 
     with pipeline_errors():
         matches = find_terms(text, load_glossaries(_paths(ctx, glossary)), lang=lang)
-    if output_format is Format.json:
-        _json(
-            {
-                "text": text,
-                "matches": [
-                    {
-                        "start": m.start,
-                        "end": m.end,
-                        "text": m.text,
-                        "concept": m.concept_id,
-                        "glossary": m.glossary,
-                        "lang": m.lang,
-                        "form": m.form,
-                        "matched": m.matched,
-                        "number": m.number,
-                        "renderings": dict(m.renderings),
-                    }
-                    for m in matches
-                ],
-            }
-        )
-        return
-    table = Table("start", "end", "text", "concept", "lang", "form", "en", box=None, pad_edge=False)
-    for m in matches:
-        table.add_row(str(m.start), str(m.end), m.text, m.concept_id, m.lang, m.form, m.rendering("en") or "")
-    _table(table)
-
-
-def _pairs(values: list[str] | None, option: str) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for value in values or ():
-        lang, sep, term = value.partition("=")
-        if not sep or not lang.strip() or not term.strip():
-            raise GlossaryError(f"{option} {value!r}: write LANG=TERM, e.g. {option} en=Roscosmos")
-        out.append((lang.strip().lower(), term.strip()))
-    return out
+    _write(render.render_lookup(text, matches, as_json=output_format is Format.json, width=_width()))
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
-    concept_id: Annotated[str | None, typer.Option("--id", help="Concept id ([a-z0-9][a-z0-9.-]*).")] = None,
+    concept_id: Annotated[str | None, typer.Option("--id", help=f"Concept id ({CONCEPT_ID_SYNTAX}).")] = None,
     term: Annotated[
         list[str] | None, typer.Option("--lang", help="LANG=TERM preferred term (repeatable).")
     ] = None,
@@ -311,55 +173,20 @@ def add(
     glossary: TargetOpt = None,
 ) -> None:
     """Add concepts to a glossary file (untouched records keep their bytes; safe against concurrent adds)."""
-    from pipeline.glossary.exchange import loads_csv
-    from pipeline.glossary.io import add_concepts, read_glossary_text
-    from pipeline.glossary.model import Concept, TermEntry
+    from pipeline.app.glossary import ConceptOptions, add_from_csv, add_from_options
+    from pipeline.render.glossary import render_added
 
     with pipeline_errors():
         target = _target(ctx, glossary)
         if from_csv is not None:
-            concepts = list(loads_csv(read_glossary_text(from_csv), path=str(from_csv)).concepts)
+            edit = add_from_csv(target, from_csv, replace=replace)
         else:
-            if not concept_id or not term:
-                raise GlossaryError("give --id and at least --lang en=TERM, or --from-csv FILE")
-            entries: dict[str, dict[str, Any]] = {}
-            for lang, value in _pairs(term, "--lang"):
-                entries.setdefault(lang, {"variants": [], "forbidden": [], "abbr": []})["term"] = value
-            for option, key, values in (
-                ("--variant", "variants", variant),
-                ("--forbidden", "forbidden", forbidden),
-                ("--abbr", "abbr", abbr),
-            ):
-                for lang, value in _pairs(values, option):
-                    if lang not in entries:
-                        raise GlossaryError(f"{option} {lang}=...: give --lang {lang}=TERM first")
-                    entries[lang][key].append(value)
-            concepts = [
-                Concept(
-                    id=concept_id,
-                    category=category,
-                    pos=pos,
-                    note=note,
-                    source=source,
-                    pattern=pattern,
-                    terms=tuple(
-                        (
-                            lang,
-                            TermEntry(
-                                e["term"], tuple(e["variants"]), tuple(e["forbidden"]), tuple(e["abbr"])
-                            ),
-                        )
-                        for lang, e in entries.items()
-                    ),
-                )
-            ]
-        origin = str(from_csv) if from_csv else "the command line"
-        result = add_concepts(target, concepts, replace=replace, origin=origin)
-    err_console.print(
-        f"added {len(concepts)} concept(s) to {target} (now {len(result.concepts)})",
-        markup=False,
-        highlight=False,
-    )
+            terms, variants, forbids, abbrs = (tuple(v or ()) for v in (term, variant, forbidden, abbr))
+            options = ConceptOptions(
+                concept_id, terms, variants, forbids, abbrs, category, pos, note, source, pattern
+            )
+            edit = add_from_options(target, options, replace=replace)
+    _note(render_added(edit.path, edit.count, edit.glossary))
 
 
 @app.command("remove")
@@ -369,16 +196,12 @@ def remove(
     glossary: TargetOpt = None,
 ) -> None:
     """Remove concepts from a glossary file (every other record keeps its bytes)."""
-    from pipeline.glossary.io import remove_concepts
+    from pipeline.app.glossary import remove as remove_ids
+    from pipeline.render.glossary import render_removed
 
     with pipeline_errors():
-        target = _target(ctx, glossary)
-        result = remove_concepts(target, concept_ids)
-    err_console.print(
-        f"removed {len(concept_ids)} concept(s) from {target} (now {len(result.concepts)})",
-        markup=False,
-        highlight=False,
-    )
+        edit = remove_ids(_target(ctx, glossary), concept_ids)
+    _note(render_removed(edit.path, edit.count, edit.glossary))
 
 
 @app.command("validate")
@@ -393,53 +216,27 @@ def validate(
 
     Exit codes: 0 valid, 1 findings at or above --fail-on, 2 a file cannot be read or parsed.
     """
+    from pipeline.app.glossary import validate_files
     from pipeline.document import Severity
-    from pipeline.glossary.checks import validate_glossary
-    from pipeline.glossary.io import load_glossary
+    from pipeline.render import glossary as render
 
-    glossaries = []
-    failed: list[PipelineError] = []
-    for file in files:  # one bad file is reported; the others are still validated
-        try:
-            glossaries.append(load_glossary(file))
-        except PipelineError as exc:
-            failed.append(exc)
-    results = [(g, validate_glossary(g)) for g in glossaries]
+    checked = validate_files(files)
     if output_format is Format.json:
-        _json(
-            [{"path": e.path, "error": e.message, "line": e.line} for e in failed]
-            + [
-                {
-                    "path": g.path,
-                    "id": g.id,
-                    "concepts": len(g.concepts),
-                    "findings": [
-                        {
-                            "line": f.line,
-                            "severity": f.severity.value,
-                            "rule": f.rule,
-                            "concept": f.text,
-                            "message": f.message,
-                        }
-                        for f in found
-                    ],
-                }
-                for g, found in results
-            ]
-        )
+        _write(render.render_validation_json(checked.failed, checked.results))
     else:
-        for g, found in results:
-            for f in found:
-                _echo(f"{g.path}:{f.line}: {f.severity.value}: {f.message} [{f.rule}]")
-            _echo(f"{g.path}: {len(g.concepts)} concepts, {len(found)} finding(s)")
-    for problem in failed:
-        err_console.print(f"glossa: error: {problem}", markup=False, highlight=False)
-    if failed:
-        raise typer.Exit(2)
-    if fail_on is FailOn.never:
-        raise typer.Exit(0)
-    threshold = Severity(fail_on.value).rank
-    raise typer.Exit(1 if any(f.severity.rank >= threshold for _, found in results for f in found) else 0)
+        _write(render.render_validation_table(checked.results))
+    for problem in checked.failed:
+        _note(f"glossa: error: {problem}")
+    threshold = None if fail_on is FailOn.never else Severity(fail_on.value)
+    raise typer.Exit(render.validation_exit_code(bool(checked.failed), checked.results, threshold))
+
+
+class Prefer(StrEnum):
+    """Which side wins a conflicting preferred term in merge."""
+
+    none = "none"
+    a = "a"
+    b = "b"
 
 
 @app.command("merge")
@@ -453,35 +250,17 @@ def merge(
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
 ) -> None:
     """Merge glossary B into A and write OUT: new concepts appended, shared ids merged per language."""
-    from pipeline.glossary.io import merge_files
+    from pipeline.app.glossary import merge_to_file
+    from pipeline.render.glossary import render_merged
 
     with pipeline_errors():
-        _check_output([a, b], output)
-        merged, changed = merge_files(
-            a, b, output, prefer="" if prefer is Prefer.none else prefer.value, force=force
-        )
-    err_console.print(
-        f"wrote {output}: {len(merged.concepts)} concepts, {len(changed)} added or changed",
-        markup=False,
-        highlight=False,
-    )
-
-
-def _layout(path: Path, layout: Exchange | None) -> Exchange:
-    if layout is not None:
-        return layout
-    suffix = path.suffix.lower()
-    if suffix in (".tbx", ".xml"):
-        return Exchange.tbx
-    if suffix == ".tsv":
-        return Exchange.tsv
-    if suffix == ".csv":
-        return Exchange.csv
-    raise GlossaryError(f"cannot tell the layout of {path.name}; pass --as csv|tsv|pairs-csv|pairs-tsv|tbx")
+        side = "" if prefer is Prefer.none else prefer.value
+        merged, changed = merge_to_file(a, b, output, prefer=side, force=force)
+    _note(render_merged(output, merged, changed))
 
 
 LayoutOpt = Annotated[
-    Exchange | None, typer.Option("--as", help="Layout (default by suffix: .csv, .tsv full; .tbx/.xml TBX).")
+    Layout | None, typer.Option("--as", help="Layout (default by suffix: .csv, .tsv full; .tbx/.xml TBX).")
 ]
 SourceOpt = Annotated[str, typer.Option("--source", help="Pairs: language of the first column.")]
 TargetLangOpt = Annotated[str, typer.Option("--target", help="Pairs: language of the second column.")]
@@ -494,59 +273,19 @@ def import_(
     layout: LayoutOpt = None,
     source: SourceOpt = "ru",
     target: TargetLangOpt = "en",
-    glossary_id: Annotated[
-        str | None, typer.Option("--id", help="Glossary id (default: from the file).")
-    ] = None,
+    gid: Annotated[str | None, typer.Option("--id", help="Glossary id (default: from the file).")] = None,
     title: Annotated[str, typer.Option("--title", help="Glossary title (CSV only).")] = "",
     version: Annotated[str, typer.Option("--version", help="Glossary version (CSV only).")] = "",
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
 ) -> None:
     """Import term pairs (DeepL/Google CSV or TSV), a full CSV/TSV or TBX-Basic into a new glossary file."""
-    from pipeline.glossary import exchange
-    from pipeline.glossary.io import dumps_glossary, read_glossary_text, write_new_glossary
-    from pipeline.glossary.model import Glossary
+    from pipeline.app.glossary import ExchangeSpec, import_file
+    from pipeline.render.glossary import render_imported
 
     with pipeline_errors():
-        _check_output([file], output)
-        kind = _layout(file, layout)
-        text = read_glossary_text(file)
-        default_id = exchange.slug(file.stem)
-        try:
-            if kind is Exchange.tbx:
-                imported = exchange.loads_tbx(text, path=str(file), glossary_id=default_id)
-            elif kind in (Exchange.pairs_csv, Exchange.pairs_tsv):
-                imported = exchange.loads_pairs(
-                    text,
-                    source,
-                    target,
-                    delimiter="\t" if kind is Exchange.pairs_tsv else ",",
-                    path=str(file),
-                    glossary_id=default_id,
-                )
-            else:
-                imported = exchange.loads_csv(
-                    text,
-                    delimiter="\t" if kind is Exchange.tsv else ",",
-                    path=str(file),
-                    glossary_id=default_id,
-                    title=title,
-                    version=version,
-                )
-        except GlossaryError as exc:
-            if exc.path is None:
-                exc.path = str(file)
-            raise
-        imported = Glossary(
-            id=glossary_id or imported.id,
-            title=title or imported.title,
-            version=version or imported.version,
-            languages=imported.languages,
-            concepts=imported.concepts,
-            path=str(output),
-            license=imported.license,
-        )
-        result = write_new_glossary(output, dumps_glossary(imported), force=force)
-    err_console.print(f"wrote {output}: {len(result.concepts)} concepts", markup=False, highlight=False)
+        spec = ExchangeSpec(layout, source, target)
+        made = import_file(file, output, spec, glossary_id=gid, title=title, version=version, force=force)
+    _note(render_imported(output, made))
 
 
 @app.command("export")
@@ -560,28 +299,14 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Export a glossary as term pairs (DeepL/Google), a full CSV/TSV or TBX-Basic."""
-    from pipeline.glossary import exchange
-    from pipeline.glossary.io import load_glossary, write_text_atomic
+    from pipeline.app.glossary import ExchangeSpec, export_file
+    from pipeline.render.glossary import render_exported
 
     with pipeline_errors():
-        kind = _layout(output, layout)
-        source_path = _target(ctx, glossary)
-        _check_output([source_path], output)
-        g = load_glossary(source_path)
-        if kind is Exchange.tbx:
-            text = exchange.dumps_tbx(g)
-        elif kind in (Exchange.pairs_csv, Exchange.pairs_tsv):
-            text = exchange.dumps_pairs(
-                g, source, target, delimiter="\t" if kind is Exchange.pairs_tsv else ","
-            )
-        else:
-            text = exchange.dumps_csv(g, delimiter="\t" if kind is Exchange.tsv else ",")
-        if output.exists() and not force:
-            raise InputError("exists already; pick a new file or pass --force", path=str(output))
-        write_text_atomic(output, text)
-    err_console.print(
-        f"wrote {output} ({kind.value}, {len(g.concepts)} concepts)", markup=False, highlight=False
-    )
+        defaults = () if glossary is not None else _paths(ctx, None)
+        spec = ExchangeSpec(layout, source, target)
+        kind, exported = export_file(glossary, output, spec, defaults=defaults, force=force)
+    _note(render_exported(output, kind.value, exported))
 
 
 @app.command("extract")
@@ -597,29 +322,28 @@ def extract(
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output if it exists.")] = False,
 ) -> None:
     """Mine candidate terms not yet in the glossary into a reviewable CSV that `add --from-csv` takes."""
-    from pipeline.app.glossary import extract_paths, load_glossaries
-    from pipeline.glossary.extract import candidates_csv
-    from pipeline.glossary.io import write_text_atomic
+    from pipeline.app.glossary import extract_to_file
+    from pipeline.render.glossary import render_extracted
 
     with pipeline_errors():
-        _check_output([*corpus, *_paths(ctx, glossary)], output)
-        glossaries = load_glossaries(_paths(ctx, glossary))
-        settings = make_settings(ctx)
-        found, failed = extract_paths(
+        settings = make_settings(ctx, glossaries=tuple(glossary or ()))
+        found, failed = extract_to_file(
             corpus,
-            glossaries,
+            settings.glossaries,
+            output,
             min_count=min_count,
             min_foreign=min_foreign,
             max_bytes=settings.max_file_size,
+            force=force,
         )
-        if output.exists() and not force:
-            raise InputError("exists already; pick a new file or pass --force", path=str(output))
-        write_text_atomic(output, candidates_csv(found))
     for exc in failed:  # the other files were mined and written
-        err_console.print(f"glossa: error: {exc}; left out", markup=False, highlight=False)
-    err_console.print(f"wrote {output}: {len(found)} candidates", markup=False, highlight=False)
+        _note(f"glossa: error: {exc}; left out")
+    _note(render_extracted(output, len(found)))
     if failed:
         raise typer.Exit(2)
+
+
+Globs = list[str] | None
 
 
 @app.command("check")
@@ -636,18 +360,29 @@ def check(
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that makes it exit 1.")] = (
         FailOn.warning
     ),
+    field: Annotated[str | None, typer.Option("--field", help="JSON Lines field holding the text.")] = None,
+    include: Annotated[Globs, typer.Option("--include", help="Glob files under a folder must match.")] = None,
+    exclude: Annotated[
+        Globs, typer.Option("--exclude", help="Glob of files to skip under a folder (repeatable).")
+    ] = None,
 ) -> None:
     """Terminology QA of English text: forbidden renderings and inconsistent spellings, with positions.
 
+    Files are found and read as `glossa audit` reads them (--field, --include, --exclude, the size limit).
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 a file or glossary could not be used.
     """
     from pipeline.app.glossary import check_paths, load_glossaries
     from pipeline.cli.audit import exit_code_for
 
     with pipeline_errors():
-        settings = make_settings(ctx)
-        run = check_paths(files, load_glossaries(_paths(ctx, glossary)), max_bytes=settings.max_file_size)
-    out_console.file.write(render_audit(run, output_format))
-    out_console.file.flush()
+        settings = make_settings(
+            ctx,
+            glossaries=tuple(glossary or ()),
+            jsonl_field=field,
+            include=tuple(include or ()),
+            exclude=tuple(exclude or ()),
+        )
+        run = check_paths(files, load_glossaries(settings.glossaries), settings)
+    _write(render_audit(run, output_format))
     print_unreadable(run)
     raise typer.Exit(exit_code_for(run, fail_on))

@@ -6,11 +6,11 @@ Each check's docstring starts with its title; its severity is in :data:`SEVERITI
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from pipeline.document import Finding, FindingKind, Severity
 from pipeline.glossary.match import TermMatch
-from pipeline.glossary.model import NUMBER, Glossary
+from pipeline.glossary.model import NUMBER, Concept, Glossary, TermEntry
 from pipeline.text.spans import line_col
 
 __all__ = [
@@ -21,8 +21,6 @@ __all__ = [
     "check_text",
     "validate_glossary",
 ]
-
-Check = Callable[[str, Sequence[TermMatch], Sequence[Glossary]], Iterable[Finding]]
 
 
 def _as_list(glossary: Glossary | Sequence[Glossary]) -> Sequence[Glossary]:
@@ -35,12 +33,37 @@ def _rule(match: TermMatch) -> str:
     )
 
 
+def _preferred(match: TermMatch) -> str:
+    return match.rendering(match.lang) or ""
+
+
+def _term_finding(
+    text: str, match: TermMatch, kind: FindingKind, message: str, *, first_line: int
+) -> Finding:
+    """A finding at ``match`` that asks to replace it with the preferred term of its language."""
+    line, column = line_col(text, match.start, first_line=first_line)
+    return Finding(
+        kind=kind,
+        severity=SEVERITIES[kind],
+        start=match.start,
+        end=match.end,
+        line=line,
+        column=column,
+        text=match.text,
+        message=message,
+        action="replace",
+        language=match.lang,
+        replacement=_preferred(match),
+        rule=_rule(match),
+        details=(("concept", match.concept_id), ("form", match.form), ("matched", match.matched)),
+    )
+
+
 def check_forbidden(
     text: str, matches: Sequence[TermMatch], glossary: Glossary | Sequence[Glossary], *, first_line: int = 1
 ) -> Iterator[Finding]:
     """Forbidden term: a known wrong rendering is used; replace it with the preferred term.
 
-    >>> from pipeline.glossary.model import Concept, TermEntry
     >>> from pipeline.glossary.match import TermMatcher
     >>> g = Glossary("g", languages=("en",), concepts=(Concept("iss", terms=(("en", TermEntry(
     ...     "International Space Station", forbidden=("International Space System",))),)),))
@@ -52,23 +75,8 @@ def check_forbidden(
     for match in matches:
         if match.form != "forbidden":
             continue
-        preferred = match.rendering(match.lang) or ""
-        line, column = line_col(text, match.start, first_line=first_line)
-        yield Finding(
-            kind=FindingKind.FORBIDDEN_TERM,
-            severity=SEVERITIES[FindingKind.FORBIDDEN_TERM],
-            start=match.start,
-            end=match.end,
-            line=line,
-            column=column,
-            text=match.text,
-            message=f"{match.text!r} is a wrong rendering of {match.concept_id}; write {preferred!r}",
-            action="replace",
-            language=match.lang,
-            replacement=preferred,
-            rule=_rule(match),
-            details=(("concept", match.concept_id), ("form", "forbidden"), ("matched", match.matched)),
-        )
+        message = f"{match.text!r} is a wrong rendering of {match.concept_id}; write {_preferred(match)!r}"
+        yield _term_finding(text, match, FindingKind.FORBIDDEN_TERM, message, first_line=first_line)
 
 
 def check_inconsistent(
@@ -79,7 +87,6 @@ def check_inconsistent(
     Abbreviations next to the full form are fine; a variant next to the preferred term (or two different
     variants) is flagged at every variant occurrence. Flights of a pattern concept count separately.
 
-    >>> from pipeline.glossary.model import Concept, TermEntry
     >>> from pipeline.glossary.match import TermMatcher
     >>> g = Glossary("g", languages=("en",), concepts=(Concept("mcc", terms=(("en", TermEntry(
     ...     "Mission Control Center", variants=("Mission Control",))),)),))
@@ -101,25 +108,12 @@ def check_inconsistent(
         for match in group:
             if match.form != "variant":
                 continue
-            preferred = match.rendering(match.lang) or ""
-            line, column = line_col(text, match.start, first_line=first_line)
+            message = (
+                f"{match.concept_id} is written {len(spellings)} ways in this document ({used}); "
+                f"use {_preferred(match)!r} throughout"
+            )
             flagged.append(
-                Finding(
-                    kind=FindingKind.INCONSISTENT_TERM,
-                    severity=SEVERITIES[FindingKind.INCONSISTENT_TERM],
-                    start=match.start,
-                    end=match.end,
-                    line=line,
-                    column=column,
-                    text=match.text,
-                    message=f"{match.concept_id} is written {len(spellings)} ways in this document ({used}); "
-                    f"use {preferred!r} throughout",
-                    action="replace",
-                    language=match.lang,
-                    replacement=preferred,
-                    rule=_rule(match),
-                    details=(("concept", match.concept_id), ("form", "variant"), ("matched", match.matched)),
-                )
+                _term_finding(text, match, FindingKind.INCONSISTENT_TERM, message, first_line=first_line)
             )
     flagged.sort(key=lambda f: f.start)
     yield from flagged
@@ -164,73 +158,61 @@ def _invalid(
     )
 
 
-def validate_glossary(glossary: Glossary) -> list[Finding]:
-    """Glossary validation: duplicates, conflicting renderings, empty languages, broken patterns.
+#: ``(lang, casefolded string) -> [(concept id, English term, line, form)]``: who uses each allowed string.
+_Owners = dict[tuple[str, str], list[tuple[str, str, int, str]]]
 
-    Errors: a string listed twice in one concept and language, one string both allowed and forbidden, an
-    empty preferred term, the same term or variant used by two concepts whose English terms differ, a pattern
-    concept whose preferred term lacks ``{n}``. Warnings: an abbreviation shared by two concepts, a declared
-    language no concept uses.
 
-    Returns:
-        Findings in line order (``line`` is the concept's ``[[concept]]`` line).
-    """
-    out: list[Finding] = []
-    owners: dict[tuple[str, str], list[tuple[str, str, int, str]]] = defaultdict(list)
-    used_languages: set[str] = set()
-    for concept in glossary.concepts:
-        english = concept.term("en")
-        en_term = english.term if english is not None else ""
-        for lang, entry in concept.terms:
-            if entry.term.strip():
-                used_languages.add(lang)
-            else:
-                out.append(
-                    _invalid(
-                        glossary,
-                        concept.line,
-                        concept.id,
-                        f"{concept.id}.{lang} has an empty term; fill it in or remove the language",
-                        "empty-term",
-                        Severity.ERROR,
-                    )
-                )
-            seen: dict[str, str] = {}
-            for form, string in entry.forms():
-                key = string.casefold()
-                if key in seen:
-                    both = seen[key] != "forbidden" and form == "forbidden"
-                    out.append(
-                        _invalid(
-                            glossary,
-                            concept.line,
-                            concept.id,
-                            f"{concept.id}.{lang}: {string!r} is both {seen[key]} and {form}; keep one"
-                            if both or seen[key] != form
-                            else f"{concept.id}.{lang}: {string!r} is listed twice; remove one",
-                            "conflict" if both else "duplicate",
-                            Severity.ERROR,
-                        )
-                    )
-                    continue
-                seen[key] = form
-                if form != "forbidden" and string.strip():
-                    owners[(lang, key)].append((concept.id, en_term, concept.line, form))
-            if concept.pattern:
-                missing = [s for form, s in entry.forms() if form in ("term",) and NUMBER not in s]
-                if missing:
-                    out.append(
-                        _invalid(
-                            glossary,
-                            concept.line,
-                            concept.id,
-                            f"{concept.id}.{lang} term {missing[0]!r} "
-                            f"lacks {NUMBER} although the concept is a pattern; add {NUMBER} or drop "
-                            "pattern = true",
-                            "pattern",
-                            Severity.ERROR,
-                        )
-                    )
+def _entry_findings(
+    glossary: Glossary, concept: Concept, lang: str, entry: TermEntry, owners: _Owners
+) -> Iterator[Finding]:
+    """One language entry: an empty term, a string listed twice or both allowed and forbidden, a pattern
+    term without ``{n}``; each allowed string is recorded in ``owners``."""
+    english = concept.term("en")
+    en_term = english.term if english is not None else ""
+    if not entry.term.strip():
+        yield _invalid(
+            glossary,
+            concept.line,
+            concept.id,
+            f"{concept.id}.{lang} has an empty term; fill it in or remove the language",
+            "empty-term",
+            Severity.ERROR,
+        )
+    seen: dict[str, str] = {}
+    for form, string in entry.forms():
+        key = string.casefold()
+        if key in seen:
+            both = seen[key] != "forbidden" and form == "forbidden"
+            yield _invalid(
+                glossary,
+                concept.line,
+                concept.id,
+                f"{concept.id}.{lang}: {string!r} is both {seen[key]} and {form}; keep one"
+                if both or seen[key] != form
+                else f"{concept.id}.{lang}: {string!r} is listed twice; remove one",
+                "conflict" if both else "duplicate",
+                Severity.ERROR,
+            )
+            continue
+        seen[key] = form
+        if form != "forbidden" and string.strip():
+            owners[(lang, key)].append((concept.id, en_term, concept.line, form))
+    missing = [s for form, s in entry.forms() if form == "term" and NUMBER not in s]
+    if concept.pattern and missing:
+        yield _invalid(
+            glossary,
+            concept.line,
+            concept.id,
+            f"{concept.id}.{lang} term {missing[0]!r} "
+            f"lacks {NUMBER} although the concept is a pattern; add {NUMBER} or drop pattern = true",
+            "pattern",
+            Severity.ERROR,
+        )
+
+
+def _conflicting_renderings(glossary: Glossary, owners: _Owners) -> Iterator[Finding]:
+    """A string used by two concepts whose English terms differ (error), or an abbreviation two share
+    (warning); flagged at every concept after the first."""
     for (lang, key), users in owners.items():
         ids = list(dict.fromkeys(u[0] for u in users))
         if len(ids) < 2:
@@ -243,30 +225,52 @@ def validate_glossary(glossary: Glossary) -> list[Finding]:
         for cid, en_term, line, _ in users[1:]:
             if cid == first[0]:
                 continue
-            severity = Severity.WARNING if abbreviation_only else Severity.ERROR
-            out.append(
-                _invalid(
-                    glossary,
-                    line,
-                    cid,
-                    f"{lang} {key!r} belongs to {first[0]} (line {first[2]}, {first[1]!r}) and to {cid} "
-                    f"({en_term!r}); give each concept its own term or merge them",
-                    "conflicting-rendering",
-                    severity,
-                )
+            yield _invalid(
+                glossary,
+                line,
+                cid,
+                f"{lang} {key!r} belongs to {first[0]} (line {first[2]}, {first[1]!r}) and to {cid} "
+                f"({en_term!r}); give each concept its own term or merge them",
+                "conflicting-rendering",
+                Severity.WARNING if abbreviation_only else Severity.ERROR,
             )
+
+
+def _unused_languages(glossary: Glossary) -> Iterator[Finding]:
+    """A declared language in which no concept has a (non-blank) term."""
+    used = {lang for c in glossary.concepts for lang, e in c.terms if e.term.strip()}
     for lang in glossary.languages:
-        if lang not in used_languages:
-            out.append(
-                _invalid(
-                    glossary,
-                    1,
-                    lang,
-                    f"language {lang!r} is declared but no concept has a term in it; "
-                    "add terms or remove it from languages",
-                    "empty-language",
-                    Severity.WARNING,
-                )
+        if lang not in used:
+            yield _invalid(
+                glossary,
+                1,
+                lang,
+                f"language {lang!r} is declared but no concept has a term in it; "
+                "add terms or remove it from languages",
+                "empty-language",
+                Severity.WARNING,
             )
+
+
+def validate_glossary(glossary: Glossary) -> list[Finding]:
+    """Glossary validation: duplicates, conflicting renderings, empty languages, broken patterns.
+
+    Errors: a string listed twice in one concept and language, one string both allowed and forbidden, an
+    empty preferred term, the same term or variant used by two concepts whose English terms differ, a pattern
+    concept whose preferred term lacks ``{n}``. Warnings: an abbreviation shared by two concepts, a declared
+    language no concept uses.
+
+    Returns:
+        Findings in line order (``line`` is the concept's ``[[concept]]`` line).
+    """
+    owners: _Owners = defaultdict(list)
+    out = [
+        finding
+        for concept in glossary.concepts
+        for lang, entry in concept.terms
+        for finding in _entry_findings(glossary, concept, lang, entry, owners)
+    ]
+    out += _conflicting_renderings(glossary, owners)
+    out += _unused_languages(glossary)
     out.sort(key=lambda f: (f.line, f.rule, f.message))
     return out

@@ -29,21 +29,28 @@ import csv
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import PurePath
 from xml.etree.ElementTree import Element, ParseError, SubElement, indent, tostring
 
 from pipeline.errors import GlossaryError
-from pipeline.glossary.model import CASE_RULES, NUMBER, POS_VALUES, Concept, Glossary, TermEntry
+from pipeline.glossary.model import CASE_RULES, CONCEPT_ID, NUMBER, POS_VALUES, Concept, Glossary, TermEntry
 
 __all__ = [
     "FORMULA_TRIGGERS",
     "LIST_SEP",
+    "Layout",
+    "dumps",
     "dumps_csv",
     "dumps_pairs",
     "dumps_tbx",
     "escape_cell",
     "loads_csv",
     "loads_pairs",
+    "loads",
     "loads_tbx",
+    "layout_for",
     "slug",
     "unescape_cell",
 ]
@@ -307,6 +314,107 @@ def _split_list(cell: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in cell.split("|") if part.strip())
 
 
+def _csv_languages(columns: Sequence[str], *, path: str, line: int) -> list[str]:
+    """The languages a full-layout header names, in order; an unknown column or no ``en`` is an error."""
+    languages: list[str] = []
+    for column in columns:
+        if column in _META or column in _REVIEW_COLUMNS or column in ("description",):
+            continue
+        lang, _, kind = column.partition("-")
+        if not _LANG.match(lang) or (kind and kind not in _SUFFIXES):
+            raise GlossaryError(
+                f"unknown column {column!r}; use {', '.join(_META)}, language codes (en, ru...) and "
+                f"xx-{'/xx-'.join(_SUFFIXES)}",
+                path=path,
+                line=line,
+            )
+        if lang not in languages:
+            languages.append(lang)
+    if "en" not in columns:
+        raise GlossaryError("no 'en' column; every concept needs an English term", path=path, line=line)
+    return languages
+
+
+def _csv_cells(cells: Sequence[str], columns: Sequence[str], *, path: str, line: int) -> dict[str, str]:
+    """One row as ``column -> stripped cell`` (missing cells empty); more cells than columns is an error."""
+    if len(cells) > len(columns):
+        raise GlossaryError(
+            f"row has {len(cells)} cells but the header names {len(columns)} columns; quote cells that "
+            "contain the delimiter",
+            path=path,
+            line=line,
+        )
+    return dict(zip(columns, [c.strip() for c in cells] + [""] * (len(columns) - len(cells)), strict=True))
+
+
+def _csv_terms(
+    cell: dict[str, str], languages: Sequence[str], *, path: str, line: int
+) -> tuple[tuple[str, TermEntry], ...]:
+    """The row's entries, one per language whose term cell is filled."""
+    terms: list[tuple[str, TermEntry]] = []
+    for lang in languages:
+        term = cell.get(lang, "")
+        rest = {k: cell.get(f"{lang}-{k}", "") for k in _SUFFIXES}
+        if not term:
+            if any(rest.values()):
+                raise GlossaryError(
+                    f"{lang}-* cells are filled but {lang!r} is empty; fill in the term", path=path, line=line
+                )
+            continue
+        case = rest["case"] or "auto"
+        if case not in CASE_RULES:
+            raise GlossaryError(
+                f"{lang}-case is {case!r}; use one of {', '.join(CASE_RULES)}", path=path, line=line
+            )
+        lists = (_split_list(rest["variants"]), _split_list(rest["forbidden"]), _split_list(rest["abbr"]))
+        terms.append((lang, TermEntry(term, *lists, case)))
+    return tuple(terms)
+
+
+def _csv_concept(
+    cell: dict[str, str],
+    languages: Sequence[str],
+    taken: set[str],
+    seen_ids: dict[str, int],
+    *,
+    path: str,
+    line: int,
+) -> Concept:
+    """One row's concept: its id (made from ``en`` when empty, unique), ``pattern``, ``pos`` and entries."""
+    if not cell.get("en"):
+        raise GlossaryError(
+            "the 'en' cell is empty; fill in the English term or delete the row", path=path, line=line
+        )
+    cid = cell.get("id", "") or slug(cell["en"], taken)
+    if not CONCEPT_ID.match(cid):
+        raise GlossaryError(
+            f"invalid id {cid!r}; use lower-case letters, digits, '.' and '-'", path=path, line=line
+        )
+    if cid in seen_ids:
+        raise GlossaryError(
+            f"duplicate id {cid!r} (first at line {seen_ids[cid]}); rename one", path=path, line=line
+        )
+    seen_ids[cid] = line
+    pattern_cell = cell.get("pattern", "").lower()
+    if pattern_cell not in ("", "true", "false", "yes", "no", "1", "0"):
+        raise GlossaryError(
+            f"pattern is {pattern_cell!r}; write true or leave it empty", path=path, line=line
+        )
+    pos = cell.get("pos", "")
+    if pos and pos not in POS_VALUES:
+        raise GlossaryError(f"pos is {pos!r}; use one of {', '.join(POS_VALUES)}", path=path, line=line)
+    terms = _csv_terms(cell, languages, path=path, line=line)
+    return Concept(
+        id=cid,
+        category=cell.get("category", ""),
+        pos=pos,
+        note=cell.get("note", "") or cell.get("description", ""),
+        source=cell.get("source", ""),
+        pattern=pattern_cell in ("true", "yes", "1") or any(NUMBER in e.term for _, e in terms),
+        terms=terms,
+    )
+
+
 def loads_csv(
     text: str,
     *,
@@ -333,106 +441,16 @@ def loads_csv(
         )
     header_line, header = rows[0]
     columns = [c.strip().lower() for c in header]
-    languages: list[str] = []
-    for column in columns:
-        if column in _META or column in _REVIEW_COLUMNS or column in ("description",):
-            continue
-        lang, _, kind = column.partition("-")
-        if not _LANG.match(lang) or (kind and kind not in _SUFFIXES):
-            raise GlossaryError(
-                f"unknown column {column!r}; use {', '.join(_META)}, language codes (en, ru...) and "
-                f"xx-{'/xx-'.join(_SUFFIXES)}",
-                path=path,
-                line=header_line,
-            )
-        if lang not in languages:
-            languages.append(lang)
-    if "en" not in columns:
-        raise GlossaryError(
-            "no 'en' column; every concept needs an English term", path=path, line=header_line
-        )
-    taken: set[str] = set()
+    languages = _csv_languages(columns, path=path, line=header_line)
+    id_at = columns.index("id") if "id" in columns else None
+    # ids given explicitly are taken before any is made, so a made one never collides with a later row
+    taken = {cells[id_at].strip() for _, cells in rows[1:] if id_at is not None and len(cells) > id_at}
+    taken.discard("")
     concepts: list[Concept] = []
-    explicit = [
-        cells[columns.index("id")].strip()
-        for _, cells in rows[1:]
-        if "id" in columns and len(cells) > columns.index("id") and cells[columns.index("id")].strip()
-    ]
-    taken.update(explicit)
     seen_ids: dict[str, int] = {}
     for line, cells in rows[1:]:
-        if len(cells) > len(columns):
-            raise GlossaryError(
-                f"row has {len(cells)} cells but the header names {len(columns)} columns; quote cells that "
-                "contain the delimiter",
-                path=path,
-                line=line,
-            )
-        cell = dict(
-            zip(columns, [c.strip() for c in cells] + [""] * (len(columns) - len(cells)), strict=True)
-        )
-        if not cell.get("en"):
-            raise GlossaryError(
-                "the 'en' cell is empty; fill in the English term or delete the row", path=path, line=line
-            )
-        cid = cell.get("id", "") or slug(cell["en"], taken)
-        if not re.match(r"[a-z0-9][a-z0-9.-]*\Z", cid):
-            raise GlossaryError(
-                f"invalid id {cid!r}; use lower-case letters, digits, '.' and '-'", path=path, line=line
-            )
-        if cid in seen_ids:
-            raise GlossaryError(
-                f"duplicate id {cid!r} (first at line {seen_ids[cid]}); rename one", path=path, line=line
-            )
-        seen_ids[cid] = line
-        pattern_cell = cell.get("pattern", "").lower()
-        if pattern_cell not in ("", "true", "false", "yes", "no", "1", "0"):
-            raise GlossaryError(
-                f"pattern is {pattern_cell!r}; write true or leave it empty", path=path, line=line
-            )
-        pos = cell.get("pos", "")
-        if pos and pos not in POS_VALUES:
-            raise GlossaryError(f"pos is {pos!r}; use one of {', '.join(POS_VALUES)}", path=path, line=line)
-        terms: list[tuple[str, TermEntry]] = []
-        for lang in languages:
-            term = cell.get(lang, "")
-            rest = {k: cell.get(f"{lang}-{k}", "") for k in _SUFFIXES}
-            if not term:
-                if any(rest.values()):
-                    raise GlossaryError(
-                        f"{lang}-* cells are filled but {lang!r} is empty; fill in the term",
-                        path=path,
-                        line=line,
-                    )
-                continue
-            case = rest["case"] or "auto"
-            if case not in CASE_RULES:
-                raise GlossaryError(
-                    f"{lang}-case is {case!r}; use one of {', '.join(CASE_RULES)}", path=path, line=line
-                )
-            terms.append(
-                (
-                    lang,
-                    TermEntry(
-                        term,
-                        _split_list(rest["variants"]),
-                        _split_list(rest["forbidden"]),
-                        _split_list(rest["abbr"]),
-                        case,
-                    ),
-                )
-            )
-        concepts.append(
-            Concept(
-                id=cid,
-                category=cell.get("category", ""),
-                pos=pos,
-                note=cell.get("note", "") or cell.get("description", ""),
-                source=cell.get("source", ""),
-                pattern=pattern_cell in ("true", "yes", "1") or any(NUMBER in e.term for _, e in terms),
-                terms=tuple(terms),
-            )
-        )
+        cell = _csv_cells(cells, columns, path=path, line=line)
+        concepts.append(_csv_concept(cell, languages, taken, seen_ids, path=path, line=line))
     return Glossary(
         id=glossary_id,
         title=title,
@@ -502,19 +520,13 @@ def _line_of(text: str, needle: str) -> int | None:
     return None if at < 0 else text.count("\n", 0, at) + 1
 
 
-def loads_tbx(text: str, *, path: str = "<tbx>", glossary_id: str = "imported") -> Glossary:
-    """Parse TBX-Basic (v2 ``martif``/``termEntry``/``langSet``/``tig``; v3 ``conceptEntry`` names too).
-
-    Raises:
-        GlossaryError: the XML is malformed or truncated (with its line), declares entities or external
-            references (refused: entity bombs, XXE), its root is not ``martif``/``tbx`` (another XML file), or
-            an entry lacks an English preferred term.
-    """
+def _parse_tbx(text: str, *, path: str) -> Element:
+    """The root element of TBX text: well-formed XML, no entities or external references, a TBX root."""
     import defusedxml.ElementTree as safe_et
     from defusedxml import DefusedXmlException
 
     try:
-        root = safe_et.fromstring(
+        root: Element = safe_et.fromstring(
             text.encode("utf-8"), forbid_dtd=False, forbid_entities=True, forbid_external=True
         )
     except ParseError as exc:
@@ -539,6 +551,11 @@ def loads_tbx(text: str, *, path: str = "<tbx>", glossary_id: str = "imported") 
             path=path,
             line=_line_of(text, f"<{_local(root.tag)}") or 1,
         )
+    return root
+
+
+def _tbx_meta(root: Element) -> tuple[dict[str, str], str]:
+    """The ``glossa-KEY: value`` paragraphs Glossa writes into the header, and the first ``title``."""
     meta: dict[str, str] = {}
     title = ""
     for element in root.iter():
@@ -548,96 +565,130 @@ def loads_tbx(text: str, *, path: str = "<tbx>", glossary_id: str = "imported") 
         if name == "p" and (element.text or "").startswith(_META_P):
             key, _, value = (element.text or "")[len(_META_P) :].partition(": ")
             meta[key.strip()] = value.strip().removesuffix(":").strip() if value else ""
+    return meta, title
+
+
+@dataclass(slots=True)
+class _TbxEntry:
+    """What a ``termEntry`` says about its concept, gathered while reading it."""
+
+    category: str = ""
+    note: str = ""
+    source: str = ""
+    pattern: bool = False
+    pos: str = ""
+
+
+def _tbx_entry_fields(entry_el: Element) -> _TbxEntry:
+    """The concept-level children of a ``termEntry``: subject field, notes, source, the pattern marker."""
+    fields = _TbxEntry()
+    for child in entry_el:
+        name = _local(child.tag)
+        value = (child.text or "").strip()
+        if name == "descrip" and child.get("type") == "subjectField":
+            fields.category = value
+        elif name == "note" and value == _PATTERN_NOTE:
+            fields.pattern = True
+        elif name == "note":
+            fields.note = value
+        elif name == "admin" and child.get("type") == "source":
+            fields.source = value
+    return fields
+
+
+def _tbx_lang_entry(lang_set: Element, fields: _TbxEntry) -> TermEntry | None:
+    """One ``langSet`` as an entry (None without any term); the first part of speech goes to ``fields``."""
+    preferred = ""
+    case = "auto"
+    variants: list[str] = []
+    forbidden: list[str] = []
+    abbr: list[str] = []
+    for tig in _children(lang_set, "tig", "ntig", "termSec"):
+        term_el = next((e for e in tig.iter() if _local(e.tag) == "term"), None)
+        string = (term_el.text or "").strip() if term_el is not None else ""
+        notes = {n.get("type", ""): (n.text or "").strip() for n in tig.iter() if _local(n.tag) == "termNote"}
+        status = notes.get("administrativeStatus", "")
+        if notes.get("partOfSpeech") and not fields.pos:
+            fields.pos = _POS_BACK.get(notes["partOfSpeech"], "")
+        for n in tig.iter():
+            if _local(n.tag) == "note" and (n.text or "").startswith(_CASE_NOTE):
+                case = (n.text or "")[len(_CASE_NOTE) :]
+        if not string:
+            continue
+        if status.startswith("preferred") and not preferred:
+            preferred = string
+        elif status.startswith(("deprecated", "superseded")):
+            forbidden.append(string)
+        elif notes.get("termType") in ("abbreviation", "acronym", "shortForm"):
+            abbr.append(string)
+        elif not status and not preferred:
+            preferred = string
+        else:
+            variants.append(string)
+    if not preferred and variants:
+        preferred = variants.pop(0)
+    if not preferred:
+        return None
+    return TermEntry(
+        preferred, tuple(variants), tuple(forbidden), tuple(abbr), case if case in CASE_RULES else "auto"
+    )
+
+
+def _tbx_concept(
+    entry_el: Element, languages: list[str], taken: set[str], *, text: str, path: str
+) -> Concept:
+    """One ``termEntry`` as a concept; new languages are appended to ``languages``, its id to ``taken``."""
+    cid = entry_el.get("id", "")
+    fields = _tbx_entry_fields(entry_el)
+    terms: list[tuple[str, TermEntry]] = []
+    for lang_set in _children(entry_el, "langSet", "langSec"):
+        lang = (lang_set.get(_XML_LANG) or lang_set.get("lang") or "").lower().split("-")[0]
+        if not _LANG.match(lang):
+            raise GlossaryError(
+                f'langSet without a valid xml:lang in entry {cid!r}; add xml:lang="xx"',
+                path=path,
+                line=_line_of(text, f'id="{cid}"'),
+            )
+        if lang not in languages:
+            languages.append(lang)
+        entry = _tbx_lang_entry(lang_set, fields)
+        if entry is not None:
+            terms.append((lang, entry))
+    english = dict(terms).get("en")
+    if english is None:
+        raise GlossaryError(
+            f"entry {cid or '(no id)'} has no English preferred term; add an en langSet",
+            path=path,
+            line=_line_of(text, f'id="{cid}"') if cid else None,
+        )
+    if not cid or not CONCEPT_ID.match(cid):
+        cid = slug(english.term, taken)
+    taken.add(cid)
+    return Concept(
+        id=cid,
+        category=fields.category,
+        pos=fields.pos,
+        note=fields.note,
+        source=fields.source,
+        pattern=fields.pattern or any(NUMBER in e.term for _, e in terms),
+        terms=tuple(terms),
+    )
+
+
+def loads_tbx(text: str, *, path: str = "<tbx>", glossary_id: str = "imported") -> Glossary:
+    """Parse TBX-Basic (v2 ``martif``/``termEntry``/``langSet``/``tig``; v3 ``conceptEntry`` names too).
+
+    Raises:
+        GlossaryError: the XML is malformed or truncated (with its line), declares entities or external
+            references (refused: entity bombs, XXE), its root is not ``martif``/``tbx`` (another XML file), or
+            an entry lacks an English preferred term.
+    """
+    root = _parse_tbx(text, path=path)
+    meta, title = _tbx_meta(root)
     taken: set[str] = set()
-    concepts: list[Concept] = []
     languages: list[str] = meta["languages"].split() if meta.get("languages") else []
     entries = [e for e in root.iter() if _local(e.tag) in ("termEntry", "conceptEntry")]
-    for entry_el in entries:
-        cid = entry_el.get("id", "")
-        category = note = source = pos = ""
-        pattern = False
-        for child in entry_el:
-            name = _local(child.tag)
-            value = (child.text or "").strip()
-            if name == "descrip" and child.get("type") == "subjectField":
-                category = value
-            elif name == "note" and value == _PATTERN_NOTE:
-                pattern = True
-            elif name == "note":
-                note = value
-            elif name == "admin" and child.get("type") == "source":
-                source = value
-        terms: list[tuple[str, TermEntry]] = []
-        for lang_set in _children(entry_el, "langSet", "langSec"):
-            lang = (lang_set.get(_XML_LANG) or lang_set.get("lang") or "").lower().split("-")[0]
-            if not _LANG.match(lang):
-                raise GlossaryError(
-                    f'langSet without a valid xml:lang in entry {cid!r}; add xml:lang="xx"',
-                    path=path,
-                    line=_line_of(text, f'id="{cid}"'),
-                )
-            if lang not in languages:
-                languages.append(lang)
-            preferred = ""
-            case = "auto"
-            variants: list[str] = []
-            forbidden: list[str] = []
-            abbr: list[str] = []
-            for tig in _children(lang_set, "tig", "ntig", "termSec"):
-                term_el = next((e for e in tig.iter() if _local(e.tag) == "term"), None)
-                string = (term_el.text or "").strip() if term_el is not None else ""
-                notes = {
-                    n.get("type", ""): (n.text or "").strip()
-                    for n in tig.iter()
-                    if _local(n.tag) == "termNote"
-                }
-                status = notes.get("administrativeStatus", "")
-                if notes.get("partOfSpeech") and not pos:
-                    pos = _POS_BACK.get(notes["partOfSpeech"], "")
-                for n in tig.iter():
-                    if _local(n.tag) == "note" and (n.text or "").startswith(_CASE_NOTE):
-                        case = (n.text or "")[len(_CASE_NOTE) :]
-                if not string:
-                    continue
-                if status.startswith("preferred") and not preferred:
-                    preferred = string
-                elif status.startswith(("deprecated", "superseded")):
-                    forbidden.append(string)
-                elif notes.get("termType") in ("abbreviation", "acronym", "shortForm"):
-                    abbr.append(string)
-                elif not status and not preferred:
-                    preferred = string
-                else:
-                    variants.append(string)
-            if not preferred and variants:
-                preferred = variants.pop(0)
-            if preferred:
-                if case not in CASE_RULES:
-                    case = "auto"
-                terms.append(
-                    (lang, TermEntry(preferred, tuple(variants), tuple(forbidden), tuple(abbr), case))
-                )
-        english = dict(terms).get("en")
-        if english is None:
-            raise GlossaryError(
-                f"entry {cid or '(no id)'} has no English preferred term; add an en langSet",
-                path=path,
-                line=_line_of(text, f'id="{cid}"') if cid else None,
-            )
-        if not cid or not re.match(r"[a-z0-9][a-z0-9.-]*\Z", cid):
-            cid = slug(english.term, taken)
-        taken.add(cid)
-        concepts.append(
-            Concept(
-                id=cid,
-                category=category,
-                pos=pos,
-                note=note,
-                source=source,
-                pattern=pattern or any(NUMBER in e.term for _, e in terms),
-                terms=tuple(terms),
-            )
-        )
+    concepts = [_tbx_concept(e, languages, taken, text=text, path=path) for e in entries]
     if "en" in languages:
         languages.remove("en")
     return Glossary(
@@ -649,3 +700,75 @@ def loads_tbx(text: str, *, path: str = "<tbx>", glossary_id: str = "imported") 
         path=path,
         license=meta.get("license", ""),
     )
+
+
+class Layout(StrEnum):
+    """The exchange layouts: full CSV/TSV, DeepL/Google term pairs as CSV/TSV, TBX-Basic."""
+
+    csv = "csv"
+    tsv = "tsv"
+    pairs_csv = "pairs-csv"
+    pairs_tsv = "pairs-tsv"
+    tbx = "tbx"
+
+    @property
+    def delimiter(self) -> str:
+        """The cell delimiter of a CSV/TSV layout."""
+        return "\t" if self in (Layout.tsv, Layout.pairs_tsv) else ","
+
+
+def layout_for(path: PurePath, layout: Layout | None = None) -> Layout:
+    """The layout given, else the one the suffix names (``.csv``, ``.tsv`` full; ``.tbx``/``.xml`` TBX).
+
+    >>> layout_for(PurePath("terms.TBX")), layout_for(PurePath("a.csv"), Layout.pairs_csv)
+    (<Layout.tbx: 'tbx'>, <Layout.pairs_csv: 'pairs-csv'>)
+
+    Raises:
+        GlossaryError: no layout is given and the suffix names none.
+    """
+    if layout is not None:
+        return layout
+    by_suffix = {".tbx": Layout.tbx, ".xml": Layout.tbx, ".tsv": Layout.tsv, ".csv": Layout.csv}
+    found = by_suffix.get(path.suffix.lower())
+    if found is None:
+        raise GlossaryError(
+            f"cannot tell the layout of {path.name}; pass --as csv|tsv|pairs-csv|pairs-tsv|tbx"
+        )
+    return found
+
+
+def loads(
+    text: str,
+    layout: Layout,
+    *,
+    pair: tuple[str, str] = ("ru", "en"),
+    path: str = "<glossary>",
+    glossary_id: str = "imported",
+    title: str = "",
+    version: str = "",
+) -> Glossary:
+    """Read exchange text in ``layout``: term pairs ``(source, target)``; ``title``/``version`` for CSV.
+
+    Raises:
+        GlossaryError: see :func:`loads_tbx`, :func:`loads_pairs` and :func:`loads_csv`.
+    """
+    if layout is Layout.tbx:
+        return loads_tbx(text, path=path, glossary_id=glossary_id)
+    if layout in (Layout.pairs_csv, Layout.pairs_tsv):
+        return loads_pairs(text, *pair, delimiter=layout.delimiter, path=path, glossary_id=glossary_id)
+    return loads_csv(
+        text, delimiter=layout.delimiter, path=path, glossary_id=glossary_id, title=title, version=version
+    )
+
+
+def dumps(glossary: Glossary, layout: Layout, *, pair: tuple[str, str] = ("ru", "en")) -> str:
+    """The glossary as exchange text in ``layout`` (term pairs ``(source, target)``).
+
+    Raises:
+        GlossaryError: a string cannot be carried by the layout (a tab in TSV, ``|`` in a CSV list).
+    """
+    if layout is Layout.tbx:
+        return dumps_tbx(glossary)
+    if layout in (Layout.pairs_csv, Layout.pairs_tsv):
+        return dumps_pairs(glossary, *pair, delimiter=layout.delimiter)
+    return dumps_csv(glossary, delimiter=layout.delimiter)

@@ -91,6 +91,20 @@ _NOT_ABBR = frozenset(
     ["I", "II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII", "XX", "OK", "TV", "AM", "PM", "AD", "BC"]
 )
 _KINDS = ("name", "abbreviation", "foreign")
+#: Script -> language guesses, first match wins (Ukrainian letters before the rest of Cyrillic, kana before
+#: the CJK ideographs Japanese shares with Chinese).
+_SCRIPTS = tuple(
+    (re.compile(pattern), lang)
+    for pattern, lang in (
+        (r"[іїєґІЇЄҐ]", "uk"),
+        (r"[\u0400-\u04ff]", "ru"),
+        (r"[\u3040-\u30ff]", "ja"),
+        (r"[\u3400-\u9fff]", "zh"),
+        (r"[\u0370-\u03ff]", "el"),
+        (r"[\u0600-\u06ff]", "ar"),
+        (r"[\u0590-\u05ff]", "he"),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,20 +145,9 @@ def _script_lang(text: str) -> str:
     >>> _script_lang("Роскосмос"), _script_lang("Їжак"), _script_lang("宇宙"), _script_lang("うちゅう")
     ('ru', 'uk', 'zh', 'ja')
     """
-    if re.search(r"[іїєґІЇЄҐ]", text):
-        return "uk"
-    if re.search(r"[\u0400-\u04ff]", text):
-        return "ru"
-    if re.search(r"[\u3040-\u30ff]", text):
-        return "ja"
-    if re.search(r"[\u3400-\u9fff]", text):
-        return "zh"
-    if re.search(r"[\u0370-\u03ff]", text):
-        return "el"
-    if re.search(r"[\u0600-\u06ff]", text):
-        return "ar"
-    if re.search(r"[\u0590-\u05ff]", text):
-        return "he"
+    for script, lang in _SCRIPTS:
+        if script.search(text):
+            return lang
     return "en"
 
 

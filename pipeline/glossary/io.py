@@ -24,7 +24,16 @@ from typing import Any
 from filelock import SoftFileLock, Timeout
 
 from pipeline.errors import GlossaryError, InputError, PipelineError
-from pipeline.glossary.model import CASE_RULES, NUMBER, POS_VALUES, Concept, Glossary, TermEntry
+from pipeline.glossary.model import (
+    CASE_RULES,
+    CONCEPT_ID,
+    CONCEPT_ID_SYNTAX,
+    NUMBER,
+    POS_VALUES,
+    Concept,
+    Glossary,
+    TermEntry,
+)
 
 __all__ = [
     "CONCEPT_KEYS",
@@ -50,7 +59,6 @@ CONCEPT_KEYS = ("id", "category", "pos", "pattern", "note", "source")
 ENTRY_KEYS = ("term", "variants", "forbidden", "abbr", "case")
 _MARK = "[[concept]]"
 _GLOSSARY_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-_CONCEPT_ID = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
 _LANG = re.compile(r"[a-z]{2,3}\Z")
 _TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 _BRACES = re.compile(r"\{n\}")
@@ -187,20 +195,37 @@ def _entry(lang: str, value: Any, *, pattern: bool, source: str, line: int, conc
     return entry
 
 
-def _concept(
-    table: dict[str, Any], *, chunk: str, first_line: int, languages: Sequence[str], source: str
-) -> Concept:
+def _refuse_extra(
+    data: dict[str, Any], known: Iterable[str], message: str, *, text: str, first_line: int, source: str
+) -> None:
+    """Raise on the first key of ``data`` (sorted) not in ``known``; ``message`` has a ``{key}`` slot."""
+    extra = sorted(set(data) - set(known))
+    if extra:
+        raise GlossaryError(
+            message.format(key=repr(extra[0])), path=source, line=_key_line(text, extra[0], first_line)
+        )
+
+
+def _concept_id(table: dict[str, Any], *, chunk: str, first_line: int, source: str) -> str:
+    """The concept's ``id``: present and of the :data:`CONCEPT_ID` syntax."""
     if "id" not in table:
         raise GlossaryError(
-            'concept has no `id`; add id = "..." ([a-z0-9][a-z0-9.-]*)', path=source, line=first_line
+            f'concept has no `id`; add id = "..." ({CONCEPT_ID_SYNTAX})', path=source, line=first_line
         )
     cid = table["id"]
-    if not isinstance(cid, str) or not _CONCEPT_ID.match(cid):
+    if not isinstance(cid, str) or not CONCEPT_ID.match(cid):
         raise GlossaryError(
             f"concept id {cid!r} is invalid; use lower-case letters, digits, '.' and '-'",
             path=source,
             line=_key_line(chunk, "id", first_line),
         )
+    return cid
+
+
+def _check_concept_keys(
+    table: dict[str, Any], cid: str, *, chunk: str, first_line: int, languages: Sequence[str], source: str
+) -> None:
+    """Every key is a concept key or a declared language (an undeclared language is named as such)."""
     for key, value in table.items():
         if key in CONCEPT_KEYS or key in languages:
             continue
@@ -217,6 +242,12 @@ def _concept(
             path=source,
             line=line,
         )
+
+
+def _concept_fields(
+    table: dict[str, Any], cid: str, *, chunk: str, first_line: int, source: str
+) -> tuple[str, bool]:
+    """The concept's own fields, checked (strings, ``pos``, ``pattern``, an ``en`` entry): pos, pattern."""
     for key in ("category", "pos", "note", "source"):
         if key in table and not isinstance(table[key], str):
             raise GlossaryError(
@@ -244,6 +275,16 @@ def _concept(
             path=source,
             line=first_line,
         )
+    return pos, pattern
+
+
+def _concept(
+    table: dict[str, Any], *, chunk: str, first_line: int, languages: Sequence[str], source: str
+) -> Concept:
+    """Validate one ``[[concept]]`` table: its id, its keys, its fields, then each language entry."""
+    cid = _concept_id(table, chunk=chunk, first_line=first_line, source=source)
+    _check_concept_keys(table, cid, chunk=chunk, first_line=first_line, languages=languages, source=source)
+    pos, pattern = _concept_fields(table, cid, chunk=chunk, first_line=first_line, source=source)
     terms = tuple(
         (
             key,
@@ -272,6 +313,7 @@ def _concept(
 
 
 def _header(text: str, *, source: str) -> dict[str, Any]:
+    """Parse and check the ``[glossary]`` table: known keys, an id, ISO 639-1 languages including ``en``."""
     data = _toml(text, source=source, first_line=1)
     table = data.get("glossary")
     if not isinstance(table, dict):
@@ -280,21 +322,22 @@ def _header(text: str, *, source: str) -> dict[str, Any]:
             path=source,
             line=1,
         )
-    extra = sorted(set(data) - {"glossary"})
-    if extra:
-        raise GlossaryError(
-            f"unknown table or key {extra[0]!r} in the header; "
-            "only [glossary] goes before the first [[concept]]",
-            path=source,
-            line=_key_line(text, extra[0], 1),
-        )
-    unknown = sorted(set(table) - set(HEADER_KEYS))
-    if unknown:
-        raise GlossaryError(
-            f"unknown key {unknown[0]!r} in [glossary]; known keys: {', '.join(HEADER_KEYS)}",
-            path=source,
-            line=_key_line(text, unknown[0], 1),
-        )
+    _refuse_extra(
+        data,
+        ("glossary",),
+        "unknown table or key {key} in the header; only [glossary] goes before the first [[concept]]",
+        text=text,
+        first_line=1,
+        source=source,
+    )
+    _refuse_extra(
+        table,
+        HEADER_KEYS,
+        f"unknown key {{key}} in [glossary]; known keys: {', '.join(HEADER_KEYS)}",
+        text=text,
+        first_line=1,
+        source=source,
+    )
     for key in ("id", "languages"):
         if key not in table:
             raise GlossaryError(
@@ -321,6 +364,28 @@ def _header(text: str, *, source: str) -> dict[str, Any]:
     return table
 
 
+def _chunk_concept(chunk: str, *, first_line: int, languages: Sequence[str], source: str) -> Concept:
+    """Parse one ``[[concept]]`` chunk: exactly one concept record and nothing else."""
+    data = _toml(chunk, source=source, first_line=first_line)
+    _refuse_extra(
+        data,
+        ("concept",),
+        "unexpected table or key {key} inside a concept record; put it in [glossary] or remove it",
+        text=chunk,
+        first_line=first_line,
+        source=source,
+    )
+    items = data.get("concept")
+    if not isinstance(items, list) or len(items) != 1:
+        raise GlossaryError(
+            "a [[concept]] chunk must hold exactly one concept; "
+            "start each record with a [[concept]] line alone",
+            path=source,
+            line=first_line,
+        )
+    return _concept(items[0], chunk=chunk, first_line=first_line, languages=languages, source=source)
+
+
 def loads_glossary(text: str, *, source: str = "<glossary>") -> Glossary:
     """Parse and validate glossary text.
 
@@ -340,24 +405,7 @@ def loads_glossary(text: str, *, source: str = "<glossary>") -> Glossary:
     concepts: list[Concept] = []
     seen: dict[str, int] = {}
     for first_line, chunk in raw.chunks:
-        data = _toml(chunk, source=source, first_line=first_line)
-        items = data.get("concept")
-        extra = sorted(set(data) - {"concept"})
-        if extra:
-            raise GlossaryError(
-                f"unexpected table or key {extra[0]!r} inside a concept record; "
-                "put it in [glossary] or remove it",
-                path=source,
-                line=_key_line(chunk, extra[0], first_line),
-            )
-        if not isinstance(items, list) or len(items) != 1:
-            raise GlossaryError(
-                "a [[concept]] chunk must hold exactly one concept; "
-                "start each record with a [[concept]] line alone",
-                path=source,
-                line=first_line,
-            )
-        concept = _concept(items[0], chunk=chunk, first_line=first_line, languages=languages, source=source)
+        concept = _chunk_concept(chunk, first_line=first_line, languages=languages, source=source)
         if concept.id in seen:
             raise GlossaryError(
                 f"duplicate concept id {concept.id!r} (first at line {seen[concept.id]}); "

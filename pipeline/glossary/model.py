@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "CASE_RULES",
+    "CONCEPT_ID",
+    "CONCEPT_ID_SYNTAX",
     "Concept",
     "FORMS",
     "Glossary",
@@ -29,6 +31,10 @@ NUMBER = "{n}"
 CASE_RULES = ("auto", "exact", "ignore")
 #: Allowed ``pos`` values of a concept ("" when not given).
 POS_VALUES = ("noun", "proper-noun", "verb", "adjective", "phrase")
+#: The syntax of a concept id (the one definition: files, CSV/TBX import and ``add --id`` check it).
+CONCEPT_ID_SYNTAX = "[a-z0-9][a-z0-9.-]*"
+#: A whole concept id (``CONCEPT_ID.match(cid)``).
+CONCEPT_ID = re.compile(CONCEPT_ID_SYNTAX + r"\Z")
 #: The forms a glossary string can have, in match priority order.
 FORMS = ("term", "abbr", "variant", "forbidden")
 
