@@ -79,6 +79,7 @@ TargetOpt = Annotated[
         dir_okay=False,
     ),
 ]
+LOOKUP_SCHEMA = "glossa.lookup/1"  # the JSON of `glossary lookup` (pipeline/schemas/)
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output: table for people, json for tools.")
 ]
@@ -247,6 +248,7 @@ def lookup(
     if output_format is Format.json:
         _json(
             {
+                "schema": LOOKUP_SCHEMA,
                 "text": text,
                 "matches": [
                     {
@@ -643,11 +645,12 @@ def check(
     """
     from pipeline.app.glossary import check_paths, load_glossaries
     from pipeline.cli.audit import exit_code_for
+    from pipeline.render.audit import CHECK_SCHEMA
 
     with pipeline_errors():
         settings = make_settings(ctx)
         run = check_paths(files, load_glossaries(_paths(ctx, glossary)), max_bytes=settings.max_file_size)
-    out_console.file.write(render_audit(run, output_format))
+    out_console.file.write(render_audit(run, output_format, schema=CHECK_SCHEMA))
     out_console.file.flush()
     print_unreadable(run)
     raise typer.Exit(exit_code_for(run, fail_on))
