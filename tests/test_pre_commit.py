@@ -1,8 +1,9 @@
 """The pre-commit hooks (``.pre-commit-hooks.yaml``) work as a user's ``.pre-commit-config.yaml`` runs them.
 
 ``pre-commit try-repo`` installs this checkout into its own virtual environment (pip, from the configured
-package index) and runs the hooks in a temporary git repository. The first run builds that environment
-(about 80 s measured on a warm pip cache), so the test is slow; the second run reuses it.
+package index) and runs the hooks in a temporary git repository; ``pre-commit run`` with the README's
+config snippet does the same. Each builds an environment (pip, about 80 s), so the test is slow: 150 s
+measured on two shared cores.
 """
 
 from __future__ import annotations
@@ -76,14 +77,18 @@ def _commit_tree(source: Path, dest: Path) -> None:
     subprocess.run([*GIT, "commit", "-q", "-m", "snapshot"], cwd=dest, check=True)
 
 
-def _try_repo(project: Path, checkout: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the hook must use its own install
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the hooks must use their own install
     env["PRE_COMMIT_HOME"] = str(home)
     env["NO_COLOR"] = "1"
+    return env
+
+
+def _pre_commit(project: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(checkout), *args],
+        [sys.executable, "-m", "pre_commit", *args],
         cwd=project,
-        env=env,
+        env=_env(home),
         capture_output=True,
         text=True,
         timeout=900,
@@ -111,7 +116,7 @@ def test_pre_commit_try_repo_runs_both_hooks(tmp_path: Path) -> None:
 
     home = tmp_path / "pre-commit-home"
     files = ["--files", "wire.txt", "terms.md", "clean.md", "notes.py"]
-    result = _try_repo(project, checkout, home, *files)
+    result = _pre_commit(project, home, "try-repo", str(checkout), *files)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     audit, _, check = output.partition("glossa glossary check")
@@ -126,6 +131,26 @@ def test_pre_commit_try_repo_runs_both_hooks(tmp_path: Path) -> None:
     assert "wire.txt:" not in check
     assert "notes.py" not in output  # not a file type Glossa reads
 
-    clean = _try_repo(project, checkout, home, "glossa-audit", "--files", "clean.md", "notes.py")
+    # The README's .pre-commit-config.yaml, pointed at the checkout: clean files pass both hooks. Unlike
+    # try-repo (a throw-away store), `pre-commit run` keeps its environment in PRE_COMMIT_HOME.
+    rev = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=checkout, check=True, capture_output=True, text=True
+    )
+    config = f"repos:\n  - repo: {checkout}\n    rev: {rev.stdout.strip()}\n    hooks:\n"
+    config += "      - id: glossa-audit\n      - id: glossa-glossary-check\n"
+    (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    clean = _pre_commit(project, home, "run", "--files", "clean.md", "notes.py")
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert re.search(r"glossa audit\.+Passed", clean.stdout), clean.stdout
+    assert re.search(r"glossa glossary check\.+Passed", clean.stdout), clean.stdout
+
+    # That environment is a plain `pip install` of the checkout: it carries the JSON Schemas too.
+    (python,) = home.glob("repo*/py_env-*/bin/python")
+    probe = "import pipeline.schemas as s; print(s.__file__, len([s.load_schema(i) for i in s.SCHEMA_IDS]))"
+    shipped = subprocess.run(
+        [python, "-c", probe], env=_env(home), cwd=tmp_path, capture_output=True, text=True
+    )
+    assert shipped.returncode == 0, shipped.stderr
+    where, count = shipped.stdout.split()
+    assert Path(where).is_relative_to(home)
+    assert int(count) == 7
