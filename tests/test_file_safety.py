@@ -304,7 +304,7 @@ def test_apply_of_two_documents_writes_both_then_the_memory(work: Path) -> None:
     assert code == 0
     assert (work / "reviewed" / "b.txt").read_text(encoding="utf-8").startswith("Sign up\n")
     assert (work / "reviewed" / "a.txt").read_text(encoding="utf-8") == "News.\nNewsfeed\n"
-    entries = json.loads(runner.invoke(app, ["tm", "list", "--format", "json"]).stdout)
+    entries = json.loads(runner.invoke(app, ["tm", "list", "--format", "json"]).stdout)["items"]
     assert ("Подписаться", "Sign up") in {(e["source"], e["target"]) for e in entries}
 
 

@@ -184,12 +184,15 @@ def progress_bar(description: str, *, enabled: bool) -> Iterator[Callable[[int, 
         yield advance
 
 
-def render_audit(run: AuditRun, output_format: OutputFormat) -> str:
-    """Render an audit-shaped run (``audit``, ``glossary check``) in the chosen output format."""
+def render_audit(run: AuditRun, output_format: OutputFormat, *, schema: str | None = None) -> str:
+    """Render an audit-shaped run (``audit``, ``glossary check``) in the chosen output format.
+
+    ``schema`` is the JSON report's schema id (default ``glossa.audit/1``).
+    """
     from pipeline.render import audit as reports
 
     if output_format is OutputFormat.json:
-        return reports.render_json(run)
+        return reports.render_json(run, schema=schema or reports.AUDIT_SCHEMA)
     if output_format is OutputFormat.jsonl:
         return reports.render_jsonl(run)
     if output_format is OutputFormat.sarif:

@@ -373,6 +373,7 @@ def check(
     """
     from pipeline.app.glossary import check_paths, load_glossaries
     from pipeline.cli.audit import exit_code_for
+    from pipeline.render.audit import CHECK_SCHEMA
 
     with pipeline_errors():
         settings = make_settings(
@@ -383,6 +384,6 @@ def check(
             exclude=tuple(exclude or ()),
         )
         run = check_paths(files, load_glossaries(settings.glossaries), settings)
-    _write(render_audit(run, output_format))
+    _write(render_audit(run, output_format, schema=CHECK_SCHEMA))
     print_unreadable(run)
     raise typer.Exit(exit_code_for(run, fail_on))

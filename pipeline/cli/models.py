@@ -25,7 +25,9 @@ from pipeline.translation.packages import (
     verify_packages,
 )
 
-__all__ = ["app"]
+__all__ = ["MODELS_LIST_SCHEMA", "app"]
+
+MODELS_LIST_SCHEMA = "glossa.models-list/1"  # the JSON of `models list` (pipeline/schemas/)
 
 app = typer.Typer(
     help="Install, list, remove and verify offline Argos translation models.",
@@ -125,7 +127,9 @@ def list_(
         settings = make_settings(ctx, models_dir=models_dir)
         packages = list_packages(settings.models_dir)
     if output is ListFormat.json:
-        typer.echo(json.dumps([p.to_json() for p in packages], ensure_ascii=False, indent=2))
+        items = [p.to_json() for p in packages]
+        data = {"schema": MODELS_LIST_SCHEMA, "count": len(items), "items": items}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if not packages:
         err_console.print(_none_installed(settings.models_dir), markup=False, soft_wrap=True)

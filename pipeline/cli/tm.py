@@ -17,7 +17,9 @@ from rich.table import Table
 from pipeline.cli._common import err_console, make_settings, out_console, pipeline_errors, state_of
 from pipeline.translation.memory import TranslationMemory, export_tmx, import_tmx
 
-__all__ = ["app"]
+__all__ = ["TM_LIST_SCHEMA", "app"]
+
+TM_LIST_SCHEMA = "glossa.tm-list/1"  # the JSON of `tm list` (pipeline/schemas/)
 
 app = typer.Typer(
     help="Import, export and inspect the project translation memory (TMX).", no_args_is_help=True
@@ -78,7 +80,8 @@ def list_(
         with TranslationMemory(settings.memory_path) as memory:
             entries = memory.entries(source, target)
     if output is ListFormat.json:
-        typer.echo(json.dumps([asdict(e) for e in entries], ensure_ascii=False, indent=2))
+        data = {"schema": TM_LIST_SCHEMA, "count": len(entries), "items": [asdict(e) for e in entries]}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     table = Table("pair", "source", "target", "model", "provenance", box=None)
     for e in entries:

@@ -25,6 +25,7 @@ from pipeline.text.names import path_text, printable
 
 __all__ = [
     "AUDIT_SCHEMA",
+    "CHECK_SCHEMA",
     "finding_to_dict",
     "render_json",
     "render_jsonl",
@@ -35,6 +36,7 @@ __all__ = [
 
 
 AUDIT_SCHEMA = "glossa.audit/1"
+CHECK_SCHEMA = "glossa.check/1"  # glossary check: the same shape, its own id (pipeline/schemas/)
 
 
 _INFO_URI = "https://github.com/glossa/glossa#readme"
@@ -116,10 +118,10 @@ def _file_to_dict(report: FileReport) -> dict[str, Any]:
     }
 
 
-def render_json(run: AuditRun) -> str:
-    """Render the whole run as one JSON object (schema ``glossa.audit/1``)."""
+def render_json(run: AuditRun, *, schema: str = AUDIT_SCHEMA) -> str:
+    """Render the whole run as one JSON object (schema ``glossa.audit/1``, or ``glossa.check/1``)."""
     data = {
-        "schema": AUDIT_SCHEMA,
+        "schema": schema,
         "tool": {"name": "glossa", "version": __version__},
         "expected_language": run.expected_language,
         "files": [_file_to_dict(r) for r in run.files],

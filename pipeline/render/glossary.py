@@ -160,10 +160,14 @@ def render_concepts_table(found: Rows, *, width: int) -> str:
     return "".join(out)
 
 
+LOOKUP_SCHEMA = "glossa.lookup/1"  # the JSON of `glossary lookup` (pipeline/schemas/)
+
+
 def render_lookup_json(text: str, matches: Sequence[TermMatch]) -> str:
     """``lookup --format json``: the text and every match with its offsets and every rendering."""
     return _json(
         {
+            "schema": LOOKUP_SCHEMA,
             "text": text,
             "matches": [
                 {

@@ -50,7 +50,9 @@ def test_install_list_verify_remove_through_the_cli(argos_copy_archive: Path, tm
 
     result = runner.invoke(app, ["models", "list", "--format", "json", "--models-dir", str(models)])
     assert result.exit_code == 0, result.output
-    listed = json.loads(result.stdout)
+    report = json.loads(result.stdout)
+    assert (report["schema"], report["count"]) == ("glossa.models-list/1", 1)
+    listed = report["items"]
     assert [(p["pair"], p["version"]) for p in listed] == [("ru-en", "1.0")]
     assert listed[0]["size"] > 0
     assert Path(listed[0]["path"]).parent == models
