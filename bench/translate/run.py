@@ -148,7 +148,9 @@ def worker(mode: str, models: Path, corpus_path: Path, memory_path: Path | None)
         elif mode == "ours-single":
             outputs = [first] + [translator.translate_batch([s], "ru", "en")[0] for s in segments[1:]]
         elif mode in ("memory-cold", "memory-warm"):
-            from pipeline.translation.memory import CachedTranslator, TranslationMemory
+            from fakes import CachedTranslator
+
+            from pipeline.translation.memory import TranslationMemory
 
             assert memory_path is not None
             with TranslationMemory(memory_path) as memory:

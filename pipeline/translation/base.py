@@ -10,41 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol, runtime_checkable
+
+from pipeline.document import Provenance, provenance_of_model
 
 __all__ = [
     "DecodeOptions",
     "Hypothesis",
     "HypothesisTranslator",
     "Provenance",
-    "Translation",
     "Translator",
     "choose_hypothesis",
     "model_id_of",
     "provenance_of_model",
 ]
-
-
-class Provenance(StrEnum):
-    """Where a translation came from (a model's provenance is ``argos:<model id>``, see
-    :func:`provenance_of_model`)."""
-
-    MEMORY = "memory"
-    PHRASEBOOK = "phrasebook"
-    GLOSSARY = "glossary"
-    UNTRANSLATED = "untranslated"
-
-
-def provenance_of_model(model_id: str) -> str:
-    """Return the provenance string of text produced by a model.
-
-    >>> provenance_of_model("ru-en@1.0")
-    'argos:ru-en@1.0'
-    >>> provenance_of_model("argos:ru-en@1.0")
-    'argos:ru-en@1.0'
-    """
-    return model_id if ":" in model_id else f"argos:{model_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,25 +37,6 @@ class Hypothesis:
 
     text: str
     score: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Translation:
-    """A translated text and where it came from.
-
-    Attributes:
-        source: the text that was translated.
-        target: its translation (equal to ``source`` when untranslated).
-        provenance: ``memory``, ``phrasebook``, ``glossary``, ``untranslated`` or ``argos:<model id>``.
-        model: the model id that produced the target originally, if any.
-        alternatives: other hypotheses, best first (empty unless n-best was asked for).
-    """
-
-    source: str
-    target: str
-    provenance: str
-    model: str | None = None
-    alternatives: tuple[Hypothesis, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
