@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from pipeline.document import Provenance, provenance_of_model
@@ -21,6 +22,7 @@ __all__ = [
     "Provenance",
     "Translator",
     "choose_hypothesis",
+    "install_hint",
     "model_id_of",
     "provenance_of_model",
 ]
@@ -112,6 +114,31 @@ class HypothesisTranslator(Translator, Protocol):
     ) -> list[tuple[Hypothesis, ...]]:
         """Return, for each text, ``options.num_hypotheses`` hypotheses, best first."""
         ...
+
+
+def install_hint(
+    source: str, target: str, models_dir: Path | None = None, *, pivot: str | None = None
+) -> str:
+    """The one-line message for a pair no installed model covers, with the command that fixes it.
+
+    Args:
+        source: source language.
+        target: target language.
+        models_dir: the models folder that was searched, if known.
+        pivot: the language a pivot would go through, when neither half was installed either.
+
+    >>> install_hint("ru", "en")
+    'no ru→en model installed; run `glossa models install FILE.argosmodel`'
+    >>> install_hint("ru", "de", Path("m"), pivot="en")  # doctest: +ELLIPSIS
+    'no ru→de model installed in m (nor ru→en + en→de to pivot through); run `glossa models install ...'
+    """
+    if models_dir is None:
+        return f"no {source}→{target} model installed; run `glossa models install FILE.argosmodel`"
+    through = f" (nor {source}→{pivot} + {pivot}→{target} to pivot through)" if pivot else ""
+    return (
+        f"no {source}→{target} model installed in {models_dir}{through}; run `glossa models install "
+        f"FILE.argosmodel` with a {source}_{target} package"
+    )
 
 
 def model_id_of(translator: object, source: str, target: str) -> str:

@@ -16,34 +16,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline.errors import BackendError, ModelNotInstalled
-from pipeline.translation.base import DecodeOptions, Hypothesis
+from pipeline.translation.base import DecodeOptions, Hypothesis, install_hint
 from pipeline.translation.packages import InstalledPackage, find_package
 from pipeline.translation.sentences import split_sentences
 
-__all__ = ["ArgosCT2Translator", "decoding_cap", "install_hint"]
+__all__ = ["ArgosCT2Translator", "decoding_cap"]
 
 
 PIVOT = "en"
 
 
 T = TypeVar("T")
-
-
-def install_hint(source: str, target: str, models_dir: Path) -> str:
-    """The one-line message for a pair nothing covers.
-
-    >>> install_hint("ru", "de", Path("m"))  # doctest: +ELLIPSIS
-    'no ru→de model installed in m (nor ru→en + en→de to pivot through); run `glossa models install ...'
-    """
-    pivot = (
-        f" (nor {source}→{PIVOT} + {PIVOT}→{target} to pivot through)"
-        if PIVOT not in (source, target)
-        else ""
-    )
-    return (
-        f"no {source}→{target} model installed in {models_dir}{pivot}; run `glossa models install "
-        f"FILE.argosmodel` with a {source}_{target} package"
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +98,8 @@ class ArgosCT2Translator:
             second = find_package(self.models_dir, PIVOT, target)
             if first is not None and second is not None:
                 return (first, second)
-        raise ModelNotInstalled(install_hint(source, target, self.models_dir))
+        pivot = PIVOT if PIVOT not in (source, target) else None
+        raise ModelNotInstalled(install_hint(source, target, self.models_dir, pivot=pivot))
 
     def model_id(self, source: str, target: str) -> str:
         """``ru-en@1.0``, or ``ru-en@1.0+en-de@1.0`` for a pivot."""
