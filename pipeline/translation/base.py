@@ -3,7 +3,9 @@
 A :class:`Translator` has one method, :meth:`Translator.translate_batch`. Backends that can do more
 (n-best lists, target prefixes, banned sequences) also implement :class:`HypothesisTranslator`. A backend may
 name the model it uses for a pair with a ``model_id(source, target)`` method (see :func:`model_id_of`):
-that id keys the translation memory and becomes the provenance ``argos:<model id>`` of what it produced.
+that id keys the translation memory and becomes the provenance ``argos:<model id>`` of what it produced
+(:func:`provenance_of_model`, defined with :class:`Provenance` in :mod:`pipeline.document` and re-exported
+here). :func:`install_hint` is the one message for a pair no model covers.
 """
 
 from __future__ import annotations

@@ -16,6 +16,11 @@ Pure apart from the injected translator and memory. The layers, in order, for ea
 
 Leading and trailing whitespace of a span never goes through a layer: it is kept as it was.
 
+Each layer is one function (``_phrasebook_layer``, ``_glossary_layer``, ``_memory_layer``, ``_model_layer``,
+``_untranslated``) and :func:`translate_jobs` only runs them in order. What the glossary requires is asked
+of the matcher (:meth:`~pipeline.glossary.match.TermMatcher.rendering`,
+:meth:`~pipeline.glossary.match.TermMatcher.forbidden_renderings`), never read out of its concepts.
+
 **A unit is a whole sentence.** Its inline codes (HTML tags and entities, Markdown emphasis, link brackets
 and targets, images, inline code, URLs, e-mail addresses, handles, numbers, codes) are sent as placeholders
 ``⟦k⟧`` and put back in order (:mod:`pipeline.translation.placeholders`: the form, and the deterministic
