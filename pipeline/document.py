@@ -331,6 +331,37 @@ class Job:
         """The codes' spans relative to :attr:`text`."""
         return [(a - self.start, b - self.start) for a, b in self.codes]
 
+    def change(
+        self,
+        target_text: str,
+        target_lang: str,
+        provenance: str,
+        status: Status,
+        *,
+        terms: tuple[TermUse, ...] = (),
+        note: str = "",
+        codes: tuple[str, ...] = (),
+        sent: str = "",
+        repairs: tuple[str, ...] = (),
+    ) -> Change:
+        """The :class:`Change` of the whole job: its span, in its language, becomes ``target_text``."""
+        return Change(
+            unit=self.unit,
+            start=self.start,
+            end=self.end,
+            source_text=self.text,
+            target_text=target_text,
+            source_lang=self.source,
+            target_lang=target_lang,
+            provenance=provenance,
+            status=status,
+            terms=terms,
+            note=note,
+            codes=codes,
+            sent=sent,
+            repairs=repairs,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class TermUse:

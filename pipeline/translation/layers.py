@@ -384,18 +384,8 @@ def _glossary_layer(
     rendering = matcher.rendering(match, target)
     if rendering is None:
         return None
-    return Change(
-        unit=job.unit,
-        start=job.start,
-        end=job.end,
-        source_text=job.text,
-        target_text=rendering,
-        source_lang=job.source,
-        target_lang=target,
-        provenance=Provenance.GLOSSARY,
-        status=Status.TRANSLATED,
-        terms=(TermUse(match.concept_id, job.text, rendering, True),),
-    )
+    term = TermUse(match.concept_id, job.text, rendering, True)
+    return job.change(rendering, target, Provenance.GLOSSARY, Status.TRANSLATED, terms=(term,))
 
 
 def _translate_pair(layers: _Layers, source: str, todo: Sequence[_Pending]) -> dict[int, Change]:
@@ -428,16 +418,11 @@ def _memory_layer(layers: _Layers, source: str, model: str, todo: Sequence[_Pend
         entry = known.get(job.text)
         if entry is None:
             continue
-        out[i] = Change(
-            unit=job.unit,
-            start=job.start,
-            end=job.end,
-            source_text=job.text,
-            target_text=entry.target,
-            source_lang=source,
-            target_lang=layers.target,
-            provenance=Provenance.MEMORY,
-            status=Status.TRANSLATED,
+        out[i] = job.change(
+            entry.target,
+            layers.target,
+            Provenance.MEMORY,
+            Status.TRANSLATED,
             terms=_term_uses(matches, entry.target, layers.matcher, layers.target),
             codes=job.code_texts(),
         )
@@ -531,16 +516,11 @@ def _model_change(
         parts.insert(0, f"required glossary term(s) missing: {missed}")
     if restored.repairs:
         parts.append("placeholders repaired: " + ", ".join(restored.repairs))
-    return Change(
-        unit=job.unit,
-        start=job.start,
-        end=job.end,
-        source_text=job.text,
-        target_text=text,
-        source_lang=job.source,
-        target_lang=target,
-        provenance=provenance,
-        status=status,
+    return job.change(
+        text,
+        target,
+        provenance,
+        status,
         terms=uses,
         note="; ".join(parts),
         codes=tuple(c for c in masked.codes if c in job.text),
@@ -553,16 +533,11 @@ def _written_as_masked(job: Job, masked: _Masked, target: str) -> Change:
     """The change of a job the glossary alone answers once masked (its renderings and names in place)."""
     from pipeline.translation.placeholders import restore
 
-    return Change(
-        unit=job.unit,
-        start=job.start,
-        end=job.end,
-        source_text=job.text,
-        target_text=restore(masked.sent, masked.codes).text,
-        source_lang=job.source,
-        target_lang=target,
-        provenance=Provenance.GLOSSARY,
-        status=Status.TRANSLATED,
+    return job.change(
+        restore(masked.sent, masked.codes).text,
+        target,
+        Provenance.GLOSSARY,
+        Status.TRANSLATED,
         terms=tuple(TermUse(c, s, t, True) for c, s, t in masked.terms),
         note="; ".join(masked.notes),
         codes=tuple(c for c in masked.codes if c in job.text),
@@ -585,15 +560,4 @@ def _term_uses(
 
 def _untranslated(job: Job, target: str, note: str) -> Change:
     """Layer 5: the job stays as it was, with the reason (e.g. the command that installs the model)."""
-    return Change(
-        unit=job.unit,
-        start=job.start,
-        end=job.end,
-        source_text=job.text,
-        target_text=job.text,
-        source_lang=job.source,
-        target_lang=target,
-        provenance=Provenance.UNTRANSLATED,
-        status=Status.UNTRANSLATED,
-        note=note,
-    )
+    return job.change(job.text, target, Provenance.UNTRANSLATED, Status.UNTRANSLATED, note=note)

@@ -227,20 +227,8 @@ def plan_all(
         if target is not None and findings is not None and target != source:
             overlaps = any(a < job.end and b > job.start for a, b in foreign.get(seg.unit, ()))
             if not overlaps and not _has_script_of(job.text, source, target):
-                kept.append(
-                    Change(
-                        unit=job.unit,
-                        start=job.start,
-                        end=job.end,
-                        source_text=job.text,
-                        target_text=job.text,
-                        source_lang=source,
-                        target_lang=target,
-                        provenance=Provenance.KEPT,
-                        status=Status.KEPT,
-                        note=f"already in the target language ({target}); not sent",
-                    )
-                )
+                note = f"already in the target language ({target}); not sent"
+                kept.append(job.change(job.text, target, Provenance.KEPT, Status.KEPT, note=note))
                 continue
         jobs.append(job)
     return jobs, kept
