@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    pass
+    from pipeline.translation.qa import QAFinding
 
 __all__ = [
     "AuditRun",
@@ -26,6 +26,8 @@ __all__ = [
     "Finding",
     "FindingKind",
     "Job",
+    "Provenance",
+    "QARun",
     "Scope",
     "Segment",
     "Severity",
@@ -33,6 +35,8 @@ __all__ = [
     "TermUse",
     "TextUnit",
     "TranslateRun",
+    "model_of_provenance",
+    "provenance_of_model",
 ]
 
 
@@ -258,6 +262,41 @@ class Status(StrEnum):
     DROPPED = "dropped"  # a ui-chrome line removed with --drop-chrome
 
 
+class Provenance(StrEnum):
+    """Where the text of a :class:`Change` came from; a model's is ``argos:<model id>``
+    (:func:`provenance_of_model`, :func:`model_of_provenance`)."""
+
+    PHRASEBOOK = "phrasebook"
+    GLOSSARY = "glossary"
+    MEMORY = "memory"
+    UNTRANSLATED = "untranslated"
+    HOMOGLYPH = "homoglyph"  # a homoglyph word respelled (not a translation)
+    DROPPED = "dropped"  # a ui-chrome line removed (not a translation)
+    KEPT = "kept"  # --scope all: already in the target language
+    REVIEW = "review"  # a reviewer's translation (``glossa apply``)
+
+
+_MODEL_PREFIX = "argos:"
+
+
+def provenance_of_model(model_id: str) -> str:
+    """Return the provenance of text a model produced (an id that already has a prefix is kept).
+
+    >>> provenance_of_model("ru-en@1.0"), provenance_of_model("argos:ru-en@1.0")
+    ('argos:ru-en@1.0', 'argos:ru-en@1.0')
+    """
+    return model_id if ":" in model_id else f"{_MODEL_PREFIX}{model_id}"
+
+
+def model_of_provenance(provenance: str) -> str | None:
+    """Return the model id of a model's provenance, or None when a model did not produce the text.
+
+    >>> model_of_provenance("argos:ru-en@1.0"), model_of_provenance(Provenance.MEMORY)
+    ('ru-en@1.0', None)
+    """
+    return provenance.removeprefix(_MODEL_PREFIX) if provenance.startswith(_MODEL_PREFIX) else None
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     """One span of one unit to translate.
@@ -292,6 +331,37 @@ class Job:
         """The codes' spans relative to :attr:`text`."""
         return [(a - self.start, b - self.start) for a, b in self.codes]
 
+    def change(
+        self,
+        target_text: str,
+        target_lang: str,
+        provenance: str,
+        status: Status,
+        *,
+        terms: tuple[TermUse, ...] = (),
+        note: str = "",
+        codes: tuple[str, ...] = (),
+        sent: str = "",
+        repairs: tuple[str, ...] = (),
+    ) -> Change:
+        """The :class:`Change` of the whole job: its span, in its language, becomes ``target_text``."""
+        return Change(
+            unit=self.unit,
+            start=self.start,
+            end=self.end,
+            source_text=self.text,
+            target_text=target_text,
+            source_lang=self.source,
+            target_lang=target_lang,
+            provenance=provenance,
+            status=status,
+            terms=terms,
+            note=note,
+            codes=codes,
+            sent=sent,
+            repairs=repairs,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class TermUse:
@@ -322,8 +392,7 @@ class Change:
         target_text: what replaces it (equal to ``source_text`` when untranslated).
         source_lang: language of the span.
         target_lang: target language.
-        provenance: ``phrasebook``, ``glossary``, ``memory``, ``argos:<model>``, ``homoglyph``, ``dropped`` or
-            ``untranslated``.
+        provenance: a :class:`Provenance`, or ``argos:<model id>`` (:func:`provenance_of_model`).
         status: the outcome.
         terms: glossary terms in the span and whether they were honoured.
         note: one sentence for people (e.g. the command that installs a missing model).
@@ -374,11 +443,11 @@ class FileTranslation:
     path: str
     output: str | None
     error: str | None
-    changes: tuple[Any, ...] = ()
+    changes: tuple[Change, ...] = ()
     places: tuple[tuple[int, int], ...] = ()
     records: tuple[int | None, ...] = ()
     note: str | None = None
-    qa: tuple[Any, ...] = ()
+    qa: tuple[QAFinding, ...] = ()
     output_sha256: str | None = None
 
 
@@ -391,7 +460,7 @@ class TranslateRun:
     """
 
     target: str
-    scope: str
+    scope: Scope
     files: tuple[FileTranslation, ...]
     glossary_version: str = ""
     xliff_root: str | None = None
@@ -402,5 +471,5 @@ class QARun:
     """The result of ``glossa qa``: pairs checked, findings, and files that could not be read."""
 
     pairs: int
-    findings: tuple[Any, ...]
+    findings: tuple[QAFinding, ...]
     errors: tuple[tuple[str, str], ...] = ()

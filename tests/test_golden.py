@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from fakes import FakeTranslator
 
 from pipeline import __version__
 from pipeline.app.audit import audit_paths
@@ -17,7 +18,6 @@ from pipeline.app.translate import TranslateRequest, translate_paths
 from pipeline.config import resolve
 from pipeline.document import AuditRun
 from pipeline.render import audit as reports
-from pipeline.translation.fake import FakeTranslator
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(p for p in (REPO / "samples").iterdir() if p.is_file())

@@ -124,10 +124,10 @@ def worker(mode: str, models: Path, corpus_path: Path, memory_path: Path | None)
         import argostranslate.sbd as sbd
         import argostranslate.translate as argos
 
-        from pipeline.translation.sentences import split_sentences
+        from pipeline.text.sentences import split_sentences
 
         def split(self: object, text: str) -> list[str]:
-            return [text[s:e] for s, e in split_sentences(text)] or [text]
+            return [text[s:e] for s, e in split_sentences(text, "ru")] or [text]
 
         sbd.MiniSBDSentencizer.split_sentences = split  # type: ignore[method-assign]
         first = argos.translate(segments[0], "ru", "en")
@@ -148,7 +148,9 @@ def worker(mode: str, models: Path, corpus_path: Path, memory_path: Path | None)
         elif mode == "ours-single":
             outputs = [first] + [translator.translate_batch([s], "ru", "en")[0] for s in segments[1:]]
         elif mode in ("memory-cold", "memory-warm"):
-            from pipeline.translation.memory import CachedTranslator, TranslationMemory
+            from fakes import CachedTranslator
+
+            from pipeline.translation.memory import TranslationMemory
 
             assert memory_path is not None
             with TranslationMemory(memory_path) as memory:

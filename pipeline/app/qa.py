@@ -77,8 +77,7 @@ class QAContextBuilder:
             rendering = self.matcher.rendering(m, target_lang)
             if rendering is None or not _balanced(m.text):
                 continue
-            entry = self.matcher.concept(m).term(target_lang)
-            forbidden = [b for b in (entry.forbidden if entry else ()) if "{n}" not in b]
+            forbidden = list(self.matcher.forbidden_variants(m, target_lang))
             out.append((m.text, rendering, forbidden))
         return out
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.document import Provenance, model_of_provenance
 from pipeline.errors import FormatError, InputError
 from pipeline.translation.xliff import ReviewedUnit, load_xliff
 
@@ -292,10 +293,10 @@ def _remember(plans: Sequence[_DocumentPlan], memory_path: Path) -> None:
         and (not u.untouched or _rank(u.state) >= _rank("reviewed"))
         and u.source_lang
         and u.source_lang != u.target_lang
-        and u.provenance not in ("homoglyph", "dropped")
+        and u.provenance not in (Provenance.HOMOGLYPH, Provenance.DROPPED)
     ]
     entries = [
-        MemoryEntry(u.source, u.source_lang, u.target_lang, u.target or "", provenance="review")
+        MemoryEntry(u.source, u.source_lang, u.target_lang, u.target or "", provenance=Provenance.REVIEW)
         for u in reviewed
     ]
     entries += [
@@ -304,12 +305,12 @@ def _remember(plans: Sequence[_DocumentPlan], memory_path: Path) -> None:
             u.source_lang,
             u.target_lang,
             u.target or "",
-            u.provenance.removeprefix("argos:"),
+            model,
             u.glossary_version,
-            "review",
+            Provenance.REVIEW,
         )
         for u in reviewed
-        if u.provenance.startswith("argos:")
+        if (model := model_of_provenance(u.provenance)) is not None
     ]
     with TranslationMemory(memory_path) as memory:
         memory.add(entries)

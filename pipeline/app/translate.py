@@ -22,7 +22,7 @@ from pipeline.app import Progress
 from pipeline.app.audit import AuditRequest, build_finder, terminology
 from pipeline.app.qa import QAContextBuilder
 from pipeline.config import Settings
-from pipeline.document import FileTranslation, TranslateRun
+from pipeline.document import FileTranslation, Scope, TranslateRun
 from pipeline.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ __all__ = [
 class TranslateRequest:
     """What ``glossa translate`` was asked to do."""
 
-    scope: str = "stray"
+    scope: Scope = Scope.stray
     source: str | None = None
     target: str = "en"
     drop_chrome: bool = False
@@ -66,7 +66,7 @@ class TranslateRequest:
 
 
 def translate_request(
-    scope: str,
+    scope: Scope | str,
     source: str | None,
     target: str,
     *,
@@ -94,7 +94,7 @@ def translate_request(
             except ValueError as exc:
                 raise ConfigError(f"{option}: {exc}") from None
     return TranslateRequest(
-        scope=scope,
+        scope=Scope(scope),
         source=source,
         target=target.lower(),
         drop_chrome=drop_chrome,

@@ -43,6 +43,8 @@ from functools import lru_cache
 
 import regex  # type: ignore[import-untyped]
 
+from pipeline.text.spans import line_bounds
+
 __all__ = ["STRAY", "Judgement", "Verdict", "capitalised", "judge_latin", "judge_script"]
 
 
@@ -433,9 +435,8 @@ def _cluster(text: str, start: int, end: int) -> str:
 
 
 def _line(text: str, start: int, end: int) -> str:
-    lo = text.rfind("\n", 0, start) + 1
-    hi = text.find("\n", end)
-    return text[lo : hi if hi >= 0 else len(text)]
+    lo, hi = line_bounds(text, start, end)
+    return text[lo:hi]
 
 
 _SENTENCE_END = regex.compile(r"[.!?…\n]")

@@ -7,7 +7,6 @@ statistics needed); a word that mixes Latin with Cyrillic or Greek look-alikes i
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -308,17 +307,3 @@ def fix_homoglyphs(word: str, prefer: str = "Latin") -> HomoglyphFix | None:
     _, _, target, fixed = options[0]
     intruders = tuple((c, _describe(c)) for c in word if script_of(c) in counts and script_of(c) != target)
     return HomoglyphFix(target, intruders, fixed)
-
-
-def dominant(scripts: Iterable[str]) -> str:
-    """Return the most frequent script in an iterable of scripts (``Other`` when empty).
-
-    >>> dominant(["Latin", "Cyrillic", "Latin"])
-    'Latin'
-    """
-    counts: dict[str, int] = {}
-    for script in scripts:
-        counts[script] = counts.get(script, 0) + 1
-    if not counts:
-        return "Other"
-    return max(sorted(counts), key=lambda s: counts[s])

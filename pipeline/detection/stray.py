@@ -67,6 +67,7 @@ from pipeline.detection.scripts import (
 )
 from pipeline.document import BlockKind, Document, Finding, FindingKind, Segment, Severity, TextUnit
 from pipeline.text.sentences import split_block
+from pipeline.text.spans import blank_protected
 
 __all__ = ["AuditOptions", "StrayFinder"]
 
@@ -528,13 +529,7 @@ class StrayFinder:
         return [stray, chrome]
 
     def _sentence(self, text: str, sentence: Segment, lines: _Lines) -> list[Finding]:
-        blanked = text[sentence.start : sentence.end]
-        if sentence.protected:
-            chars = list(blanked)
-            for s, e in sentence.protected:
-                for i in range(max(s, sentence.start), min(e, sentence.end)):
-                    chars[i - sentence.start] = " "
-            blanked = "".join(chars)
+        blanked = blank_protected(text, sentence)
         embeds: list[int] = []
         if any(c in blanked for c in "@#/＠＃"):
 

@@ -591,6 +591,22 @@ class TermMatcher:
                 return fill_number(entry.abbr[0], match.number)
         return match.rendering(lang)
 
+    def forbidden_variants(self, match: TermMatch, lang: str) -> tuple[str, ...]:
+        """The forbidden renderings in ``lang`` of the concept ``match`` belongs to (see
+        :meth:`Concept.forbidden_variants`)."""
+        return self.concept(match).forbidden_variants(lang)
+
+    def forbidden_renderings(self, concept_ids: Iterable[str], lang: str) -> dict[str, str]:
+        """Each forbidden ``lang`` rendering of these concepts (in any glossary) -> the preferred term."""
+        out: dict[str, str] = {}
+        for concept_id in concept_ids:
+            for glossary in self.glossaries:
+                concept = glossary.get(concept_id)
+                entry = concept.term(lang) if concept else None
+                if concept is not None and entry is not None:
+                    out.update(dict.fromkeys(concept.forbidden_variants(lang), entry.term))
+        return out
+
     def concept(self, match: TermMatch) -> Concept:
         """The concept a match belongs to."""
         for glossary in self.glossaries:

@@ -133,6 +133,16 @@ class Concept:
         """The concept's languages in file order."""
         return tuple(code for code, _ in self.terms)
 
+    def forbidden_variants(self, lang: str) -> tuple[str, ...]:
+        """The forbidden renderings in ``lang`` that can be searched for as written (no ``{n}``).
+
+        >>> entry = TermEntry("ISS", forbidden=("ISS-{n}", "MKS"))
+        >>> Concept("iss", terms=(("en", entry),)).forbidden_variants("en")
+        ('MKS',)
+        """
+        entry = self.term(lang)
+        return () if entry is None else tuple(bad for bad in entry.forbidden if NUMBER not in bad)
+
     def preferred(self, lang: str, number: str | None = None) -> str | None:
         """The preferred term in ``lang`` with the flight number filled in, or None."""
         entry = self.term(lang)

@@ -6,10 +6,11 @@ Pure. Offsets are half-open ``[start, end)`` code-point indices, as everywhere i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from pipeline.document import Segment
 
-__all__ = ["blank_protected", "line_col", "protected_spans"]
+__all__ = ["EMAIL", "URL", "blank_protected", "line_bounds", "line_col", "merge_spans", "protected_spans"]
 
 
 def blank_protected(text: str, segment: Segment) -> str:
@@ -22,6 +23,8 @@ def blank_protected(text: str, segment: Segment) -> str:
     >>> blank_protected(t, Segment(0, 0, len(t), BlockKind.LINE, ((4, 10),)))
     'see        here'
     """
+    if not segment.protected:
+        return text[segment.start : segment.end]
     chars = list(text[segment.start : segment.end])
     for start, end in segment.protected:
         for i in range(max(start, segment.start), min(end, segment.end)):
@@ -46,6 +49,25 @@ def line_col(text: str, offset: int, *, first_line: int = 1) -> tuple[int, int]:
     return first_line + line, offset - last
 
 
+def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The start of the line holding ``start`` and the end (before its ``\\n``) of the line holding ``end``.
+
+    >>> t = "ab\\ncd ef\\ngh"
+    >>> line_bounds(t, 4, 5), line_bounds(t, 0, 1), line_bounds(t, 9, 10)
+    ((3, 8), (0, 2), (9, 11))
+    """
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end
+
+
+#: A URL with a scheme or ``www.`` (trailing punctuation is the caller's to trim).
+URL = r"(?:https?://|ftp://|www\.)[^\s<>\"'«»]+"
+
+
+#: An e-mail address.
+EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+
+
 _UNITS = (
     r"km/h|km²|km|kg|mg|g|m/s|m²|m³|m|cm|mm|µm|μm|nm|mi|ft|lb|lbs|oz|%|°C|°F|°|K|Hz|kHz|MHz|GHz|"
     r"KB|MB|GB|TB|kW|MW|GW|kWh|W|V|mA|A|s|ms|min|h|hrs|bn|mln|million|billion|trillion|st|nd|rd|th|s"
@@ -59,8 +81,8 @@ _TLDS = (
 
 
 _PROTECT = re.compile(
-    r"(?P<url>(?<![\w@])(?:https?://|ftp://|www\.)[^\s<>\"'«»]+)"
-    r"|(?P<email>(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"(?P<url>(?<![\w@])" + URL + r")"
+    r"|(?P<email>(?<![\w.+-])" + EMAIL + r")"
     r"|(?P<domain>(?<![\w@.-])(?:[A-Za-z0-9-]+\.)+(?i:" + _TLDS + r")\b(?:/[^\s<>\"']*)?)"
     r"|(?P<tag>(?<![\w#&@])[#@][^\W_][\w]*)"
     r"|(?P<code>(?<![\w-])[A-Za-z]{1,12}-?\d[\w-]*)"
@@ -91,15 +113,23 @@ def protected_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return spans
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans.sort()
+def merge_spans(spans: Iterable[tuple[int, int]], *, join_adjacent: bool = True) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping ones merged.
+
+    With ``join_adjacent`` (protected spans), spans that meet end to start merge too and empty spans are
+    dropped; without it (inline codes, each its own placeholder), ``<b>`` and ``12`` in ``<b>12`` stay two.
+
+    >>> merge_spans([(5, 8), (0, 2), (6, 9), (2, 3)])
+    [(0, 3), (5, 9)]
+    >>> merge_spans([(5, 8), (0, 2), (6, 9), (2, 3)], join_adjacent=False)
+    [(0, 2), (2, 3), (5, 9)]
+    """
     merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if end <= start:
+    for start, end in sorted(spans):
+        if join_adjacent and end <= start:
             continue
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
+        if merged and (start <= merged[-1][1] if join_adjacent else start < merged[-1][1]):
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
     return merged

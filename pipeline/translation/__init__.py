@@ -1,4 +1,4 @@
-"""Offline translation: Argos packages run through CTranslate2 directly, a project memory, a test fake.
+"""Offline translation: Argos packages run through CTranslate2 directly, a project memory.
 
 Names are imported on first use (PEP 562), so ``import pipeline.translation.ctranslate`` does not also load
 SQLite and the TMX code of :mod:`pipeline.translation.memory`. Nothing heavy is imported either way:
@@ -18,26 +18,21 @@ if TYPE_CHECKING:
         Hypothesis,
         HypothesisTranslator,
         Provenance,
-        Translation,
         Translator,
         choose_hypothesis,
         model_id_of,
         provenance_of_model,
     )
     from pipeline.translation.ctranslate import ArgosCT2Translator
-    from pipeline.translation.fake import FakeTranslator
-    from pipeline.translation.memory import CachedTranslator, MemoryEntry, TranslationMemory
+    from pipeline.translation.memory import MemoryEntry, TranslationMemory
 
 __all__ = [
     "ArgosCT2Translator",
-    "CachedTranslator",
     "DecodeOptions",
-    "FakeTranslator",
     "Hypothesis",
     "HypothesisTranslator",
     "MemoryEntry",
     "Provenance",
-    "Translation",
     "TranslationMemory",
     "Translator",
     "choose_hypothesis",
@@ -48,14 +43,11 @@ __all__ = [
 
 _HOME = {
     "ArgosCT2Translator": "ctranslate",
-    "CachedTranslator": "memory",
     "DecodeOptions": "base",
-    "FakeTranslator": "fake",
     "Hypothesis": "base",
     "HypothesisTranslator": "base",
     "MemoryEntry": "memory",
     "Provenance": "base",
-    "Translation": "base",
     "TranslationMemory": "memory",
     "Translator": "base",
     "choose_hypothesis": "base",

@@ -3,48 +3,31 @@
 A :class:`Translator` has one method, :meth:`Translator.translate_batch`. Backends that can do more
 (n-best lists, target prefixes, banned sequences) also implement :class:`HypothesisTranslator`. A backend may
 name the model it uses for a pair with a ``model_id(source, target)`` method (see :func:`model_id_of`):
-that id keys the translation memory and becomes the provenance ``argos:<model id>`` of what it produced.
+that id keys the translation memory and becomes the provenance ``argos:<model id>`` of what it produced
+(:func:`provenance_of_model`, defined with :class:`Provenance` in :mod:`pipeline.document` and re-exported
+here). :func:`install_hint` is the one message for a pair no model covers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
+from pathlib import Path
 from typing import Protocol, runtime_checkable
+
+from pipeline.document import Provenance, provenance_of_model
 
 __all__ = [
     "DecodeOptions",
     "Hypothesis",
     "HypothesisTranslator",
     "Provenance",
-    "Translation",
     "Translator",
     "choose_hypothesis",
+    "install_hint",
     "model_id_of",
     "provenance_of_model",
 ]
-
-
-class Provenance(StrEnum):
-    """Where a translation came from (a model's provenance is ``argos:<model id>``, see
-    :func:`provenance_of_model`)."""
-
-    MEMORY = "memory"
-    PHRASEBOOK = "phrasebook"
-    GLOSSARY = "glossary"
-    UNTRANSLATED = "untranslated"
-
-
-def provenance_of_model(model_id: str) -> str:
-    """Return the provenance string of text produced by a model.
-
-    >>> provenance_of_model("ru-en@1.0")
-    'argos:ru-en@1.0'
-    >>> provenance_of_model("argos:ru-en@1.0")
-    'argos:ru-en@1.0'
-    """
-    return model_id if ":" in model_id else f"argos:{model_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,25 +41,6 @@ class Hypothesis:
 
     text: str
     score: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Translation:
-    """A translated text and where it came from.
-
-    Attributes:
-        source: the text that was translated.
-        target: its translation (equal to ``source`` when untranslated).
-        provenance: ``memory``, ``phrasebook``, ``glossary``, ``untranslated`` or ``argos:<model id>``.
-        model: the model id that produced the target originally, if any.
-        alternatives: other hypotheses, best first (empty unless n-best was asked for).
-    """
-
-    source: str
-    target: str
-    provenance: str
-    model: str | None = None
-    alternatives: tuple[Hypothesis, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +116,31 @@ class HypothesisTranslator(Translator, Protocol):
     ) -> list[tuple[Hypothesis, ...]]:
         """Return, for each text, ``options.num_hypotheses`` hypotheses, best first."""
         ...
+
+
+def install_hint(
+    source: str, target: str, models_dir: Path | None = None, *, pivot: str | None = None
+) -> str:
+    """The one-line message for a pair no installed model covers, with the command that fixes it.
+
+    Args:
+        source: source language.
+        target: target language.
+        models_dir: the models folder that was searched, if known.
+        pivot: the language a pivot would go through, when neither half was installed either.
+
+    >>> install_hint("ru", "en")
+    'no ru→en model installed; run `glossa models install FILE.argosmodel`'
+    >>> install_hint("ru", "de", Path("m"), pivot="en")  # doctest: +ELLIPSIS
+    'no ru→de model installed in m (nor ru→en + en→de to pivot through); run `glossa models install ...'
+    """
+    if models_dir is None:
+        return f"no {source}→{target} model installed; run `glossa models install FILE.argosmodel`"
+    through = f" (nor {source}→{pivot} + {pivot}→{target} to pivot through)" if pivot else ""
+    return (
+        f"no {source}→{target} model installed in {models_dir}{through}; run `glossa models install "
+        f"FILE.argosmodel` with a {source}_{target} package"
+    )
 
 
 def model_id_of(translator: object, source: str, target: str) -> str:

@@ -2,9 +2,10 @@
 
 No argostranslate translator, stanza or torch is imported: a package's ``sentencepiece.model`` tokenises,
 its ``model/`` folder is loaded with ``ctranslate2.Translator(device="cpu")``, and long texts are cut into
-sentences by :mod:`pipeline.translation.sentences` (rule-based, offline). Texts are translated in batches of
-similar length, each batch with a decoding length capped relative to its longest input, so even a model that
-never emits ``</s>`` stops. When no package covers a pair but ``source→en`` and ``en→target`` exist, the text
+sentences by :func:`pipeline.text.sentences.split_sentences` (rule-based, offline, the audit's splitter, with
+the abbreviations of the package's source language). Texts are translated in batches of similar length, each
+batch with a decoding length capped relative to its longest input, so even a model that never emits
+``</s>`` stops. When no package covers a pair but ``source→en`` and ``en→target`` exist, the text
 is pivoted through English.
 """
 
@@ -16,34 +17,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline.errors import BackendError, ModelNotInstalled
-from pipeline.translation.base import DecodeOptions, Hypothesis
+from pipeline.text.sentences import split_sentences
+from pipeline.translation.base import DecodeOptions, Hypothesis, install_hint
 from pipeline.translation.packages import InstalledPackage, find_package
-from pipeline.translation.sentences import split_sentences
 
-__all__ = ["ArgosCT2Translator", "decoding_cap", "install_hint"]
+__all__ = ["ArgosCT2Translator", "decoding_cap"]
 
 
 PIVOT = "en"
 
 
 T = TypeVar("T")
-
-
-def install_hint(source: str, target: str, models_dir: Path) -> str:
-    """The one-line message for a pair nothing covers.
-
-    >>> install_hint("ru", "de", Path("m"))  # doctest: +ELLIPSIS
-    'no ru→de model installed in m (nor ru→en + en→de to pivot through); run `glossa models install ...'
-    """
-    pivot = (
-        f" (nor {source}→{PIVOT} + {PIVOT}→{target} to pivot through)"
-        if PIVOT not in (source, target)
-        else ""
-    )
-    return (
-        f"no {source}→{target} model installed in {models_dir}{pivot}; run `glossa models install "
-        f"FILE.argosmodel` with a {source}_{target} package"
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +99,8 @@ class ArgosCT2Translator:
             second = find_package(self.models_dir, PIVOT, target)
             if first is not None and second is not None:
                 return (first, second)
-        raise ModelNotInstalled(install_hint(source, target, self.models_dir))
+        pivot = PIVOT if PIVOT not in (source, target) else None
+        raise ModelNotInstalled(install_hint(source, target, self.models_dir, pivot=pivot))
 
     def model_id(self, source: str, target: str) -> str:
         """``ru-en@1.0``, or ``ru-en@1.0+en-de@1.0`` for a pivot."""
@@ -187,13 +172,13 @@ class ArgosCT2Translator:
         self._loaded[package.path] = loaded
         return loaded
 
-    def _plan(self, texts: Sequence[str]) -> tuple[list[_Plan], list[str], list[int]]:
-        """Cut texts into sentence units; return plans, unit texts, and each unit's text index."""
+    def _plan(self, texts: Sequence[str], lang: str) -> tuple[list[_Plan], list[str], list[int]]:
+        """Cut texts in ``lang`` into sentence units; return plans, unit texts, and each unit's text index."""
         plans: list[_Plan] = []
         units: list[str] = []
         owner: list[int] = []
         for t, text in enumerate(texts):
-            spans = split_sentences(text)
+            spans = split_sentences(text, lang)
             if not spans:
                 plans.append(_Plan(text, ()))
                 continue
@@ -209,50 +194,58 @@ class ArgosCT2Translator:
     def _run(
         self, package: InstalledPackage, texts: Sequence[str], options: DecodeOptions
     ) -> list[tuple[Hypothesis, ...]]:
+        """Translate ``texts`` with one package: cut into sentences and chunks, decode in batches, rejoin."""
         loaded = self._load(package)
-        plans, units, owner = self._plan(texts)
+        plans, units, owner = self._plan(texts, package.from_code)
         first_unit = {plan.parts[0][0] for plan in plans if plan.parts}
-        k = options.num_hypotheses
         pieces: list[list[str]] = [loaded.processor.encode(u, out_type=str) for u in units]
-        # Chunk over-long units; a unit's outputs are the chunks' outputs joined by a space.
+        # Chunk over-long units; a unit's outputs are the chunks' outputs joined.
         chunks: list[tuple[int, list[str]]] = []
         for u, tokens in enumerate(pieces):
             step = self.max_source_tokens
             for start in range(0, max(len(tokens), 1), step):
                 chunks.append((u, tokens[start : start + step]))
-        prefix_tokens: list[list[str] | None] = []
-        seen_units: set[int] = set()
-        for u, _ in chunks:
-            prefix = None
-            if u in first_unit and u not in seen_units:
-                t = owner[u]
-                if t < len(options.target_prefixes):
-                    prefix = options.target_prefixes[t]
-            seen_units.add(u)
-            # A prefix the model cannot spell is dropped: it decodes freely and the term check reports it.
-            tokens = (_known_pieces(loaded.processor, prefix) if prefix else None) or []
-            if package.target_prefix:
-                tokens = [package.target_prefix, *tokens]
-            prefix_tokens.append(tokens or None)
+        prefixes = _prefix_tokens(loaded, chunks, first_unit, owner, options)
+        outputs = self._decode(loaded, chunks, prefixes, options)
+        # A unit's hypotheses: its chunks' token lists joined, then decoded once (no seam at chunk edges).
+        unit_tokens: list[list[tuple[list[str], float]]] = [[] for _ in units]
+        for (u, _), hyps in zip(chunks, outputs, strict=True):
+            if not unit_tokens[u]:
+                unit_tokens[u] = hyps
+            else:
+                count = max(len(unit_tokens[u]), len(hyps))
+                unit_tokens[u] = [
+                    (a[0] + b[0], a[1] + b[1])
+                    for a, b in zip(_pad(unit_tokens[u], count), _pad(hyps, count), strict=True)
+                ]
+        unit_hyps = [[(loaded.processor.decode(t), sc) for t, sc in hyps] for hyps in unit_tokens]
+        return [_assemble(text, plan, unit_hyps) for text, plan in zip(texts, plans, strict=True)]
+
+    def _decode(
+        self,
+        loaded: _Loaded,
+        chunks: Sequence[tuple[int, list[str]]],
+        prefixes: Sequence[list[str] | None],
+        options: DecodeOptions,
+    ) -> list[list[tuple[list[str], float]]]:
+        """Each chunk's hypotheses as ``(tokens, score)``, decoded in batches of similar length."""
+        package = loaded.package
         # A sequence the model cannot spell cannot be produced either: nothing to suppress.
         spelled = (_known_pieces(loaded.processor, s) for s in options.suppress_sequences if s.strip())
         suppress = [pieces for pieces in spelled if pieces]
         outputs: list[list[tuple[list[str], float]]] = [[] for _ in chunks]
         order = sorted(range(len(chunks)), key=lambda i: (len(chunks[i][1]), i))
         for batch in _batches(order, [len(chunks[i][1]) for i in order], options):
-            longest = max(len(chunks[i][1]) for i in batch)
-            cap = decoding_cap(longest, options)
-            prefixes = [prefix_tokens[i] for i in batch]
             kwargs: dict[str, Any] = {
                 "beam_size": options.beam_size,
-                "num_hypotheses": k,
-                "max_decoding_length": cap,
+                "num_hypotheses": options.num_hypotheses,
+                "max_decoding_length": decoding_cap(max(len(chunks[i][1]) for i in batch), options),
                 "length_penalty": options.length_penalty,
                 "replace_unknowns": options.replace_unknowns,
                 "return_scores": True,
             }
-            if any(p is not None for p in prefixes):
-                kwargs["target_prefix"] = prefixes
+            if any(prefixes[i] is not None for i in batch):
+                kwargs["target_prefix"] = [prefixes[i] for i in batch]
             if suppress:
                 kwargs["suppress_sequences"] = suppress
             try:
@@ -267,36 +260,52 @@ class ArgosCT2Translator:
                         tokens = tokens[1:]
                     hyps.append((list(tokens), float(score)))
                 outputs[i] = hyps
-        # A unit's hypotheses: its chunks' token lists joined, then decoded once (no seam at chunk edges).
-        unit_tokens: list[list[tuple[list[str], float]]] = [[] for _ in units]
-        for (u, _), hyps in zip(chunks, outputs, strict=True):
-            if not unit_tokens[u]:
-                unit_tokens[u] = hyps
-            else:
-                count = max(len(unit_tokens[u]), len(hyps))
-                unit_tokens[u] = [
-                    (a[0] + b[0], a[1] + b[1])
-                    for a, b in zip(_pad(unit_tokens[u], count), _pad(hyps, count), strict=True)
-                ]
-        unit_hyps = [[(loaded.processor.decode(t), sc) for t, sc in hyps] for hyps in unit_tokens]
-        result_list: list[tuple[Hypothesis, ...]] = []
-        for text, plan in zip(texts, plans, strict=True):
-            if not plan.parts:
-                result_list.append((Hypothesis(text),))
-                continue
-            count = max(len(unit_hyps[u]) for u, _ in plan.parts)
-            hyps_out = []
-            for j in range(count):
-                out = [plan.lead]
-                score = 0.0
-                for u, after in plan.parts:
-                    text_j, score_j = _pad(unit_hyps[u], count)[j]
-                    out.append(text_j)
-                    out.append(after)
-                    score += score_j
-                hyps_out.append(Hypothesis("".join(out), score))
-            result_list.append(tuple(hyps_out))
-        return result_list
+        return outputs
+
+
+def _prefix_tokens(
+    loaded: _Loaded,
+    chunks: Sequence[tuple[int, list[str]]],
+    first_unit: set[int],
+    owner: Sequence[int],
+    options: DecodeOptions,
+) -> list[list[str] | None]:
+    """The target prefix of each chunk: the package's language token, and a text's prefix on the first chunk
+    of its first sentence."""
+    package = loaded.package
+    prefix_tokens: list[list[str] | None] = []
+    seen_units: set[int] = set()
+    for u, _ in chunks:
+        prefix = None
+        if u in first_unit and u not in seen_units:
+            t = owner[u]
+            if t < len(options.target_prefixes):
+                prefix = options.target_prefixes[t]
+        seen_units.add(u)
+        # A prefix the model cannot spell is dropped: it decodes freely and the term check reports it.
+        tokens = (_known_pieces(loaded.processor, prefix) if prefix else None) or []
+        if package.target_prefix:
+            tokens = [package.target_prefix, *tokens]
+        prefix_tokens.append(tokens or None)
+    return prefix_tokens
+
+
+def _assemble(text: str, plan: _Plan, unit_hyps: Sequence[list[tuple[str, float]]]) -> tuple[Hypothesis, ...]:
+    """A text's hypotheses: its sentences' j-th hypotheses joined with the original gaps (scores summed)."""
+    if not plan.parts:
+        return (Hypothesis(text),)
+    count = max(len(unit_hyps[u]) for u, _ in plan.parts)
+    hyps_out = []
+    for j in range(count):
+        out = [plan.lead]
+        score = 0.0
+        for u, after in plan.parts:
+            text_j, score_j = _pad(unit_hyps[u], count)[j]
+            out.append(text_j)
+            out.append(after)
+            score += score_j
+        hyps_out.append(Hypothesis("".join(out), score))
+    return tuple(hyps_out)
 
 
 def _known_pieces(processor: Any, text: str) -> list[str] | None:

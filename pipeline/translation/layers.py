@@ -16,6 +16,11 @@ Pure apart from the injected translator and memory. The layers, in order, for ea
 
 Leading and trailing whitespace of a span never goes through a layer: it is kept as it was.
 
+Each layer is one function (``_phrasebook_layer``, ``_glossary_layer``, ``_memory_layer``, ``_model_layer``,
+``_untranslated``) and :func:`translate_jobs` only runs them in order. What the glossary requires is asked
+of the matcher (:meth:`~pipeline.glossary.match.TermMatcher.rendering`,
+:meth:`~pipeline.glossary.match.TermMatcher.forbidden_renderings`), never read out of its concepts.
+
 **A unit is a whole sentence.** Its inline codes (HTML tags and entities, Markdown emphasis, link brackets
 and targets, images, inline code, URLs, e-mail addresses, handles, numbers, codes) are sent as placeholders
 ``⟦k⟧`` and put back in order (:mod:`pipeline.translation.placeholders`: the form, and the deterministic
@@ -41,10 +46,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from pipeline.document import Change, Job, Status, TermUse
+from pipeline.document import Change, Job, Provenance, Status, TermUse, provenance_of_model
 from pipeline.errors import ModelNotInstalled
+from pipeline.translation.base import install_hint, model_id_of
 from pipeline.translation.phrasebook import Phrasebook
 from pipeline.translation.plan import _CYRILLIC_LANGS
 
@@ -72,11 +79,6 @@ class Memory(Protocol):
 
 def _casefold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
-
-
-def _rendering(matcher: TermMatcher | None, match: TermMatch, target: str) -> str | None:
-    """The required target rendering of a match: an abbreviation renders as the target's abbreviation."""
-    return matcher.rendering(match, target) if matcher is not None else match.rendering(target)
 
 
 _OPEN_MARKS = "«“„‘‹「『([{"
@@ -161,14 +163,32 @@ def _stands_as_name(
     return bool(before) and before[-1] not in ".!?…:" + _OPEN_MARKS + _QUOTE_MARKS + "-—–"
 
 
-def _mask_job(
-    job: Job, matches: Sequence[TermMatch], target: str, matcher: TermMatcher | None = None
-) -> tuple[str, list[tuple[str, str, str]], tuple[str, ...], list[str]]:
-    """What the model is sent for ``job``: codes as placeholders, terms as their renderings.
+@dataclass(frozen=True, slots=True)
+class _Masked:
+    """What the model is sent for one job.
 
-    Returns:
-        ``(sent, used terms as (concept, source, target), codes, notes)``.
+    Attributes:
+        sent: the job's text with codes and names as placeholders and terms as their renderings.
+        terms: the terms rendered in place, as ``(concept, source text, rendering)``.
+        codes: what each placeholder stands for, in placeholder order.
+        notes: why a term was not rendered, or was written as a name.
     """
+
+    sent: str
+    terms: tuple[tuple[str, str, str], ...]
+    codes: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def bare(self) -> bool:
+        """Nothing is left for a model (a name, terms only): the job is written as masked."""
+        from pipeline.translation.placeholders import PLACEHOLDER
+
+        return not any(c.isalpha() for c in PLACEHOLDER.sub("", self.sent))
+
+
+def _mask_job(job: Job, matches: Sequence[TermMatch], target: str, matcher: TermMatcher | None) -> _Masked:
+    """What the model is sent for ``job``: codes as placeholders, terms as their renderings."""
     from pipeline.translation.placeholders import placeholder
 
     text = job.text
@@ -178,7 +198,7 @@ def _mask_job(
     notes: list[str] = []
     cursor = 0
     for m in matches:
-        if m.start < cursor:
+        if m.start < cursor or matcher is None:
             continue
         if any(a < m.end and b > m.start and not (m.start <= a and b <= m.end) for a, b in codes):
             continue  # the term would cut a code
@@ -194,7 +214,7 @@ def _mask_job(
             pieces.append((m.start, m.end, "name", name))
             cursor = m.end
             continue
-        rendering = _rendering(matcher, m, target)
+        rendering = matcher.rendering(m, target)
         if rendering is None:
             continue
         if m.text[:1].isupper() and m.matched[:1].islower() and rendering[:1].islower():
@@ -218,7 +238,7 @@ def _mask_job(
             out.append(value)
         cursor = end
     out.append(text[cursor:])
-    return "".join(out), used, tuple(kept_codes), notes
+    return _Masked("".join(out), tuple(used), tuple(kept_codes), tuple(notes))
 
 
 def _only_run(job: Job) -> tuple[int, int] | None:
@@ -250,21 +270,8 @@ def _is_token(code: str) -> bool:
     return not is_paired(code) and not code.startswith("<")
 
 
-def _forbidden_for(matcher: TermMatcher, concept_ids: Iterable[str], target: str) -> dict[str, str]:
-    """Forbidden target-language variants of these concepts -> the preferred term."""
-    out: dict[str, str] = {}
-    for concept_id in concept_ids:
-        for glossary in matcher.glossaries:
-            concept = glossary.get(concept_id)
-            entry = concept.term(target) if concept else None
-            if entry is not None:
-                for bad in entry.forbidden:
-                    if "{n}" not in bad:
-                        out[bad] = entry.term
-    return out
-
-
 def _post_edit(text: str, forbidden: Mapping[str, str]) -> str:
+    """Replace every forbidden variant left in ``text`` by the preferred term (longest first, any case)."""
     for bad, good in sorted(forbidden.items(), key=lambda kv: -len(kv[0])):
         lowered = _casefold(text)
         needle = _casefold(bad)
@@ -276,8 +283,21 @@ def _post_edit(text: str, forbidden: Mapping[str, str]) -> str:
     return text
 
 
-def _install_hint(source: str, target: str) -> str:
-    return f"no {source}→{target} model installed; run `glossa models install FILE.argosmodel`"
+@dataclass(frozen=True, slots=True)
+class _Layers:
+    """What the layers are run with (the arguments of :func:`translate_jobs`)."""
+
+    target: str
+    translator: Translator | None
+    phrasebook: Phrasebook | None
+    matcher: TermMatcher | None
+    memory: Memory | None
+    glossary_version: str
+    n_best: int
+
+
+#: A job still to translate: its index in the run, the job, and the glossary matches in its text.
+_Pending = tuple[int, Job, Sequence["TermMatch"]]
 
 
 def translate_jobs(
@@ -309,218 +329,235 @@ def translate_jobs(
     Raises:
         BackendError: the backend failed for another reason than a missing model.
     """
-    from pipeline.translation.base import DecodeOptions, HypothesisTranslator, choose_hypothesis, model_id_of
-    from pipeline.translation.memory import MemoryEntry
-
-    results: list[Change | None] = [None] * len(jobs)
-    pending: dict[str, list[int]] = {}
+    layers = _Layers(target, translator, phrasebook, matcher, memory, glossary_version, n_best)
+    results: dict[int, Change] = {}
+    pending: dict[str, list[_Pending]] = {}
     for i, job in enumerate(jobs):
-        run = _only_run(job) if phrasebook else None
-        hit = phrasebook.lookup(job.text[run[0] : run[1]], target) if phrasebook and run else None
-        if hit is not None and run is not None:
-            results[i] = Change(
-                job.unit,
-                job.start + run[0],
-                job.start + run[1],
-                job.text[run[0] : run[1]],
-                hit,
-                job.source,
-                target,
-                "phrasebook",
-                Status.TRANSLATED,
-            )
+        change = _phrasebook_layer(job, target, phrasebook)
+        if change is not None:
+            results[i] = change
             continue
         matches = matcher.find(job.text, lang=job.source) if matcher else []
-        whole = len(matches) == 1 and (matches[0].start, matches[0].end) == (0, len(job.text))
-        if (
-            whole
-            and not job.codes
-            and not _stands_as_name(job.text, matches[0], matcher, job.before, job.after)
-        ):
-            rendering = _rendering(matcher, matches[0], target)
-            if rendering is not None:
-                term = TermUse(matches[0].concept_id, job.text, rendering, True)
-                results[i] = Change(
-                    job.unit,
-                    job.start,
-                    job.end,
-                    job.text,
-                    rendering,
-                    job.source,
-                    target,
-                    "glossary",
-                    Status.TRANSLATED,
-                    (term,),
-                )
-                continue
-        pending.setdefault(job.source, []).append(i)
-
+        change = _glossary_layer(job, matches, target, matcher)
+        if change is not None:
+            results[i] = change
+        else:
+            pending.setdefault(job.source, []).append((i, job, matches))
     for source in sorted(pending):
-        indices = pending[source]
-        model = ""
-        missing = _install_hint(source, target)
-        if translator is not None:
-            try:
-                model = model_id_of(translator, source, target)
-            except ModelNotInstalled as exc:
-                missing = exc.message
-        todo: list[int] = []
-        texts = [jobs[i].text for i in indices]
-        known = memory.lookup(texts, source, target, model or "*", glossary_version) if memory else {}
-        for i in indices:
-            job = jobs[i]
-            entry = known.get(job.text)
-            if entry is not None:
-                uses = _term_uses(job.text, entry.target, matcher, source, target)
-                results[i] = Change(
-                    job.unit,
-                    job.start,
-                    job.end,
-                    job.text,
-                    entry.target,
-                    source,
-                    target,
-                    "memory",
-                    Status.TRANSLATED,
-                    uses,
-                    codes=job.code_texts(),
-                )
-            else:
-                todo.append(i)
-        if not todo:
-            continue
-        if translator is None or not model:
-            for i in todo:
-                results[i] = _untranslated(jobs[i], target, missing)
-            continue
-        masked: list[str] = []
-        required: list[list[tuple[str, str, str]]] = []
-        job_codes: list[tuple[str, ...]] = []
-        job_notes: list[list[str]] = []
-        for i in todo:
-            text, used, codes, notes = _mask_job(
-                jobs[i], matcher.find(jobs[i].text, lang=source) if matcher else [], target, matcher
-            )
-            masked.append(text)
-            required.append(used)
-            job_codes.append(codes)
-            job_notes.append(notes)
-        forbidden = (
-            _forbidden_for(matcher, {c for used in required for c, _, _ in used}, target) if matcher else {}
-        )
-        from pipeline.translation.placeholders import PLACEHOLDER, restore
+        results.update(_translate_pair(layers, source, pending[source]))
+    return [results[i] for i in sorted(results)]
 
-        bare = [k for k, text in enumerate(masked) if not any(c.isalpha() for c in PLACEHOLDER.sub("", text))]
-        for k in bare:  # nothing left for a model (a name, terms only): written as masked
-            job = jobs[todo[k]]
-            results[todo[k]] = Change(
-                job.unit,
-                job.start,
-                job.end,
-                job.text,
-                restore(masked[k], job_codes[k]).text,
-                source,
-                target,
-                "glossary",
-                Status.TRANSLATED,
-                tuple(TermUse(c, s_, t, True) for c, s_, t in required[k]),
-                "; ".join(job_notes[k]),
-                codes=tuple(c for c in job_codes[k] if c in job.text),
-            )
-        keep = [k for k in range(len(todo)) if k not in set(bare)]
-        todo = [todo[k] for k in keep]
-        masked = [masked[k] for k in keep]
-        required = [required[k] for k in keep]
-        job_codes = [job_codes[k] for k in keep]
-        job_notes = [job_notes[k] for k in keep]
-        if not todo:
-            continue
+
+def _phrasebook_layer(job: Job, target: str, phrasebook: Phrasebook | None) -> Change | None:
+    """Layer 1: the job's one prose run is a known interface string with a rendering in ``target``."""
+    run = _only_run(job) if phrasebook else None
+    if phrasebook is None or run is None:
+        return None
+    start, end = run
+    hit = phrasebook.lookup(job.text[start:end], target)
+    if hit is None:
+        return None
+    return Change(
+        unit=job.unit,
+        start=job.start + start,
+        end=job.start + end,
+        source_text=job.text[start:end],
+        target_text=hit,
+        source_lang=job.source,
+        target_lang=target,
+        provenance=Provenance.PHRASEBOOK,
+        status=Status.TRANSLATED,
+    )
+
+
+def _glossary_layer(
+    job: Job, matches: Sequence[TermMatch], target: str, matcher: TermMatcher | None
+) -> Change | None:
+    """Layer 2: the whole job (without codes) is one glossary term, not standing as a name."""
+    if matcher is None or job.codes or len(matches) != 1:
+        return None
+    match = matches[0]
+    if (match.start, match.end) != (0, len(job.text)) or _stands_as_name(
+        job.text, match, matcher, job.before, job.after
+    ):
+        return None
+    rendering = matcher.rendering(match, target)
+    if rendering is None:
+        return None
+    term = TermUse(match.concept_id, job.text, rendering, True)
+    return job.change(rendering, target, Provenance.GLOSSARY, Status.TRANSLATED, terms=(term,))
+
+
+def _translate_pair(layers: _Layers, source: str, todo: Sequence[_Pending]) -> dict[int, Change]:
+    """Layers 3-5 for the jobs of one source language: memory, then the model, else untranslated."""
+    model, missing = "", install_hint(source, layers.target)
+    if layers.translator is not None:
         try:
-            if isinstance(translator, HypothesisTranslator) and n_best > 1:
-                # n-best with the forbidden variants banned; keep the hypothesis that carries every term.
-                options = DecodeOptions(
-                    beam_size=max(4, n_best),
-                    num_hypotheses=n_best,
-                    suppress_sequences=tuple(sorted(forbidden)),
-                )
-                hyps = translator.translate_hypotheses(masked, source, target, options)
-                outputs = [
-                    choose_hypothesis(hyp_list, [t for _, _, t in used], sorted(forbidden))[0].text
-                    for hyp_list, used in zip(hyps, required, strict=True)
-                ]
-            else:
-                outputs = translator.translate_batch(masked, source, target)
+            model = model_id_of(layers.translator, source, layers.target)
         except ModelNotInstalled as exc:
-            for i in todo:
-                results[i] = _untranslated(jobs[i], target, exc.message)
+            missing = exc.message
+    out = _memory_layer(layers, source, model, todo)
+    rest = [item for item in todo if item[0] not in out]
+    if rest and (layers.translator is None or not model):
+        out.update((i, _untranslated(job, layers.target, missing)) for i, job, _ in rest)
+    elif rest and layers.translator is not None:
+        out.update(_model_layer(layers, layers.translator, source, model, rest))
+    return out
+
+
+def _memory_layer(layers: _Layers, source: str, model: str, todo: Sequence[_Pending]) -> dict[int, Change]:
+    """Layer 3: the memory has the job for this pair, model (or any model) and glossary version."""
+    from pipeline.translation.memory import ANY
+
+    if layers.memory is None:
+        return {}
+    texts = [job.text for _, job, _ in todo]
+    known = layers.memory.lookup(texts, source, layers.target, model or ANY, layers.glossary_version)
+    out: dict[int, Change] = {}
+    for i, job, matches in todo:
+        entry = known.get(job.text)
+        if entry is None:
             continue
-        accepted: list[MemoryEntry] = []
-        provenance = model if ":" in model else f"argos:{model}"
-        for i, sent, out, used, codes, notes in zip(
-            todo, masked, outputs, required, job_codes, job_notes, strict=True
-        ):
-            job = jobs[i]
-            restored = restore(_post_edit(out.strip(), forbidden), codes)
-            out = restored.text
-            uses = tuple(TermUse(c, s, t, _casefold(t) in _casefold(out)) for c, s, t in used)
-            status = Status.TRANSLATED if all(u.honoured for u in uses) else Status.TERM_MISSED
-            parts = list(notes)
-            if status is not Status.TRANSLATED:
-                parts.insert(
-                    0,
-                    "required glossary term(s) missing: "
-                    + ", ".join(u.target for u in uses if not u.honoured),
+        out[i] = job.change(
+            entry.target,
+            layers.target,
+            Provenance.MEMORY,
+            Status.TRANSLATED,
+            terms=_term_uses(matches, entry.target, layers.matcher, layers.target),
+            codes=job.code_texts(),
+        )
+    return out
+
+
+def _model_layer(
+    layers: _Layers, translator: Translator, source: str, model: str, todo: Sequence[_Pending]
+) -> dict[int, Change]:
+    """Layer 4: the model translates the masked jobs; accepted outputs go to the memory.
+
+    A job with nothing left for a model once masked (a name, terms only) is written as masked.
+    """
+    from pipeline.translation.memory import MemoryEntry
+
+    target = layers.target
+    masked = [_mask_job(job, matches, target, layers.matcher) for _, job, matches in todo]
+    concepts = {concept for m in masked for concept, _, _ in m.terms}
+    forbidden = layers.matcher.forbidden_renderings(concepts, target) if layers.matcher else {}
+    out = {
+        i: _written_as_masked(job, m, target) for (i, job, _), m in zip(todo, masked, strict=True) if m.bare
+    }
+    sent = [(i, job, m) for (i, job, _), m in zip(todo, masked, strict=True) if not m.bare]
+    if not sent:
+        return out
+    try:
+        outputs = _decode(translator, [m for _, _, m in sent], source, target, forbidden, layers.n_best)
+    except ModelNotInstalled as exc:
+        out.update((i, _untranslated(job, target, exc.message)) for i, job, _ in sent)
+        return out
+    provenance = provenance_of_model(model)
+    accepted: list[MemoryEntry] = []
+    for (i, job, m), output in zip(sent, outputs, strict=True):
+        out[i] = change = _model_change(job, m, output, forbidden, target, provenance)
+        if (
+            change.status is Status.TRANSLATED and change.target_text and not change.repairs
+        ):  # a repair is a guess
+            accepted.append(
+                MemoryEntry(
+                    job.text, source, target, change.target_text, model, layers.glossary_version, provenance
                 )
-            if restored.repairs:
-                parts.append("placeholders repaired: " + ", ".join(restored.repairs))
-            results[i] = Change(
-                job.unit,
-                job.start,
-                job.end,
-                job.text,
-                out,
-                source,
-                target,
-                provenance,
-                status,
-                uses,
-                "; ".join(parts),
-                codes=tuple(c for c in codes if c in job.text),
-                sent=sent,
-                repairs=restored.repairs,
             )
-            if status is Status.TRANSLATED and out and not restored.repairs:  # a repair is a guess
-                accepted.append(
-                    MemoryEntry(job.text, source, target, out, model, glossary_version, provenance)
-                )
-        if memory is not None and accepted:
-            memory.add(accepted)
-    return [r for r in results if r is not None]
+    if layers.memory is not None and accepted:
+        layers.memory.add(accepted)
+    return out
+
+
+def _decode(
+    translator: Translator,
+    masked: Sequence[_Masked],
+    source: str,
+    target: str,
+    forbidden: Mapping[str, str],
+    n_best: int,
+) -> list[str]:
+    """The model's output for each masked job.
+
+    A backend that gives n-best lists decodes with the forbidden variants banned and keeps the hypothesis
+    that carries every required term.
+
+    Raises:
+        ModelNotInstalled: nothing covers the pair.
+    """
+    from pipeline.translation.base import DecodeOptions, HypothesisTranslator, choose_hypothesis
+
+    texts = [m.sent for m in masked]
+    if not (isinstance(translator, HypothesisTranslator) and n_best > 1):
+        return translator.translate_batch(texts, source, target)
+    banned = sorted(forbidden)
+    options = DecodeOptions(beam_size=max(4, n_best), num_hypotheses=n_best, suppress_sequences=tuple(banned))
+    hypotheses = translator.translate_hypotheses(texts, source, target, options)
+    return [
+        choose_hypothesis(hyps, [rendering for _, _, rendering in m.terms], banned)[0].text
+        for hyps, m in zip(hypotheses, masked, strict=True)
+    ]
+
+
+def _model_change(
+    job: Job, masked: _Masked, output: str, forbidden: Mapping[str, str], target: str, provenance: str
+) -> Change:
+    """The change of a model's output: forbidden variants replaced, codes put back, terms checked."""
+    from pipeline.translation.placeholders import restore
+
+    restored = restore(_post_edit(output.strip(), forbidden), masked.codes)
+    text = restored.text
+    uses = tuple(TermUse(c, s, t, _casefold(t) in _casefold(text)) for c, s, t in masked.terms)
+    status = Status.TRANSLATED if all(u.honoured for u in uses) else Status.TERM_MISSED
+    parts = list(masked.notes)
+    if status is not Status.TRANSLATED:
+        missed = ", ".join(u.target for u in uses if not u.honoured)
+        parts.insert(0, f"required glossary term(s) missing: {missed}")
+    if restored.repairs:
+        parts.append("placeholders repaired: " + ", ".join(restored.repairs))
+    return job.change(
+        text,
+        target,
+        provenance,
+        status,
+        terms=uses,
+        note="; ".join(parts),
+        codes=tuple(c for c in masked.codes if c in job.text),
+        sent=masked.sent,
+        repairs=restored.repairs,
+    )
+
+
+def _written_as_masked(job: Job, masked: _Masked, target: str) -> Change:
+    """The change of a job the glossary alone answers once masked (its renderings and names in place)."""
+    from pipeline.translation.placeholders import restore
+
+    return job.change(
+        restore(masked.sent, masked.codes).text,
+        target,
+        Provenance.GLOSSARY,
+        Status.TRANSLATED,
+        terms=tuple(TermUse(c, s, t, True) for c, s, t in masked.terms),
+        note="; ".join(masked.notes),
+        codes=tuple(c for c in masked.codes if c in job.text),
+    )
 
 
 def _term_uses(
-    source_text: str, output: str, matcher: TermMatcher | None, source: str, target: str
+    matches: Sequence[TermMatch], output: str, matcher: TermMatcher | None, target: str
 ) -> tuple[TermUse, ...]:
+    """The glossary terms of a job's matches and whether ``output`` honours each."""
     if matcher is None:
         return ()
     uses = []
-    for m in matcher.find(source_text, lang=source):
-        rendering = _rendering(matcher, m, target)
+    for m in matches:
+        rendering = matcher.rendering(m, target)
         if rendering is not None:
             uses.append(TermUse(m.concept_id, m.text, rendering, _casefold(rendering) in _casefold(output)))
     return tuple(uses)
 
 
 def _untranslated(job: Job, target: str, note: str) -> Change:
-    return Change(
-        job.unit,
-        job.start,
-        job.end,
-        job.text,
-        job.text,
-        job.source,
-        target,
-        "untranslated",
-        Status.UNTRANSLATED,
-        note=note,
-    )
+    """Layer 5: the job stays as it was, with the reason (e.g. the command that installs the model)."""
+    return job.change(job.text, target, Provenance.UNTRANSLATED, Status.UNTRANSLATED, note=note)

@@ -12,21 +12,20 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from pipeline.document import Provenance
 from pipeline.errors import FormatError, InputError
-from pipeline.translation.base import Provenance, Translation, Translator, model_id_of, provenance_of_model
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
 __all__ = [
     "ANY",
-    "CachedTranslator",
     "MemoryEntry",
     "MemoryStats",
     "TranslationMemory",
@@ -212,73 +211,6 @@ class TranslationMemory:
         return MemoryStats(
             len(self), tuple((str(p), int(n)) for p, n in pairs), tuple((str(m), int(n)) for m, n in models)
         )
-
-
-@dataclass(slots=True)
-class CachedTranslator:
-    """Look texts up in the memory first; translate only the misses (each distinct text once); remember them.
-
-    Args:
-        inner: the translator for misses.
-        memory: the project memory.
-        glossary_version: version of the glossaries in force (part of the key).
-        remember: store what ``inner`` produced.
-
-    Attributes:
-        hits: texts answered from memory so far.
-        misses: distinct texts sent to ``inner`` so far.
-    """
-
-    inner: Translator
-    memory: TranslationMemory
-    glossary_version: str = ""
-    remember: bool = True
-    hits: int = field(default=0)
-    misses: int = field(default=0)
-
-    def model_id(self, source: str, target: str) -> str:
-        """The inner translator's model id."""
-        return model_id_of(self.inner, source, target)
-
-    def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        """Translate ``texts``; see :meth:`translate_detailed`."""
-        return [t.target for t in self.translate_detailed(texts, source, target)]
-
-    def translate_detailed(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
-        """Translate ``texts``, each result saying whether it came from memory or from the model.
-
-        Raises:
-            ModelNotInstalled: a text missed the memory and nothing covers the pair.
-        """
-        if not texts:
-            return []
-        model = self.model_id(source, target) if any(t.strip() for t in texts) else ""
-        found = self.memory.lookup(
-            (t for t in texts if t.strip()), source, target, model, self.glossary_version
-        )
-        misses = list(dict.fromkeys(t for t in texts if t.strip() and t not in found))
-        produced: dict[str, str] = {}
-        if misses:
-            outputs = self.inner.translate_batch(misses, source, target)
-            produced = dict(zip(misses, outputs, strict=True))
-            self.misses += len(misses)
-            if self.remember:
-                provenance = provenance_of_model(model)
-                self.memory.add(
-                    MemoryEntry(s, source, target, t, model, self.glossary_version, provenance)
-                    for s, t in produced.items()
-                )
-        results = []
-        for text in texts:
-            if not text.strip():
-                results.append(Translation(text, text, Provenance.UNTRANSLATED.value))
-            elif text in found:
-                self.hits += 1
-                entry = found[text]
-                results.append(Translation(text, entry.target, Provenance.MEMORY.value, entry.model))
-            else:
-                results.append(Translation(text, produced[text], provenance_of_model(model), model))
-        return results
 
 
 def _lang(code: str) -> str:
@@ -538,8 +470,3 @@ def _write_atomic(path: Path, text: str) -> None:
             raise
     except OSError as exc:
         raise InputError(f"cannot write ({exc.strerror}); check the folder", path=str(path)) from exc
-
-
-def iter_entries(memory: TranslationMemory) -> Iterator[MemoryEntry]:
-    """Iterate over all entries in export order."""
-    yield from memory.entries()

@@ -12,13 +12,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
-from pipeline.document import Change, Document, Finding, FindingKind, Job, Segment, Status
-from pipeline.text.spans import line_col
-
-if TYPE_CHECKING:
-    pass
+from pipeline.document import Change, Document, Finding, FindingKind, Job, Provenance, Segment, Status
+from pipeline.text.spans import line_bounds, line_col, merge_spans
 
 __all__ = ["document_codes", "plan_all", "plan_stray", "same_script"]
 
@@ -42,9 +38,8 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _line_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The whole line(s) holding ``[start, end)``, with its line end."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    return line_start, len(text) if line_end < 0 else line_end + 1
+    line_start, line_end = line_bounds(text, start, end)
+    return line_start, line_end + (line_end < len(text))
 
 
 def plan_stray(
@@ -65,52 +60,15 @@ def plan_stray(
         unit = _unit_of(doc, f)
         text = doc.units[unit].text
         if f.kind is FindingKind.HOMOGLYPH and f.replacement:
-            changes.append(
-                Change(
-                    unit,
-                    f.start,
-                    f.end,
-                    f.text,
-                    f.replacement,
-                    f.language or target,
-                    target,
-                    "homoglyph",
-                    Status.REPLACED,
-                    note="respelled with the letters of its script",
-                )
-            )
+            changes.append(_direct(f, unit, (f.start, f.end), f.replacement, target, Provenance.HOMOGLYPH))
         elif f.kind is FindingKind.UI_CHROME and drop_chrome:
             start, end = _line_span(text, f.start, f.end)
             if text[start:end].strip() == text[f.start : f.end].strip():
                 changes.append(
-                    Change(
-                        unit,
-                        start,
-                        end,
-                        text[start:end],
-                        "",
-                        f.language or target,
-                        target,
-                        "dropped",
-                        Status.DROPPED,
-                        note="site interface text removed (--drop-chrome)",
-                    )
+                    _direct(f, unit, (start, end), "", target, Provenance.DROPPED, text[start:end])
                 )
             else:  # the chrome shares its line with other text: remove just the span
-                changes.append(
-                    Change(
-                        unit,
-                        f.start,
-                        f.end,
-                        f.text,
-                        "",
-                        f.language or target,
-                        target,
-                        "dropped",
-                        Status.DROPPED,
-                        note="site interface text removed (--drop-chrome)",
-                    )
-                )
+                changes.append(_direct(f, unit, (f.start, f.end), "", target, Provenance.DROPPED))
         elif f.kind in (FindingKind.FOREIGN_TEXT, FindingKind.UI_CHROME):
             if not f.language or f.language == target:
                 continue
@@ -118,6 +76,37 @@ def plan_stray(
             if start < end:
                 jobs.append(Job(unit, start, end, text[start:end], f.language, f.kind.value))
     return split_protected(doc, jobs), changes
+
+
+_DIRECT = {
+    Provenance.HOMOGLYPH: (Status.REPLACED, "respelled with the letters of its script"),
+    Provenance.DROPPED: (Status.DROPPED, "site interface text removed (--drop-chrome)"),
+}
+
+
+def _direct(
+    f: Finding,
+    unit: int,
+    span: tuple[int, int],
+    replacement: str,
+    target: str,
+    provenance: Provenance,
+    source_text: str | None = None,
+) -> Change:
+    """A change made without translation: a homoglyph respelling or a ``--drop-chrome`` removal."""
+    status, note = _DIRECT[provenance]
+    return Change(
+        unit=unit,
+        start=span[0],
+        end=span[1],
+        source_text=f.text if source_text is None else source_text,
+        target_text=replacement,
+        source_lang=f.language or target,
+        target_lang=target,
+        provenance=provenance,
+        status=status,
+        note=note,
+    )
 
 
 def split_protected(doc: Document, jobs: Sequence[Job]) -> list[Job]:
@@ -133,7 +122,7 @@ def split_protected(doc: Document, jobs: Sequence[Job]) -> list[Job]:
     spans: dict[int, list[tuple[int, int]]] = {}
     for seg in doc.segments:
         found = protected_spans(doc.units[seg.unit].text[seg.start : seg.end], seg.start)
-        spans.setdefault(seg.unit, []).extend(_merge_spans([*seg.protected, *found]))
+        spans.setdefault(seg.unit, []).extend(merge_spans([*seg.protected, *found], join_adjacent=False))
     for unit_spans in spans.values():
         unit_spans.sort()
     out: list[Job] = []
@@ -167,24 +156,9 @@ def document_codes(doc: Document, unit: int, start: int, end: int) -> tuple[str,
     for seg in doc.segments:
         if seg.unit == unit and seg.start < end and seg.end > start:
             found = protected_spans(doc.units[unit].text[seg.start : seg.end], seg.start)
-            spans.extend(_merge_spans([*seg.protected, *found]))
+            spans.extend(merge_spans([*seg.protected, *found], join_adjacent=False))
     text = doc.units[unit].text
-    return tuple(text[a:b] for a, b in _merge_spans(spans) if start <= a and b <= end)
-
-
-def _merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted spans with overlapping ones merged.
-
-    >>> _merge_spans([(5, 8), (0, 2), (6, 9)])
-    [(0, 2), (5, 9)]
-    """
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if out and a < out[-1][1]:
-            out[-1] = (out[-1][0], max(b, out[-1][1]))
-        else:
-            out.append((a, b))
-    return out
+    return tuple(text[a:b] for a, b in merge_spans(spans, join_adjacent=False) if start <= a and b <= end)
 
 
 def _context(text: str, start: int, end: int) -> tuple[str, str]:
@@ -253,20 +227,8 @@ def plan_all(
         if target is not None and findings is not None and target != source:
             overlaps = any(a < job.end and b > job.start for a, b in foreign.get(seg.unit, ()))
             if not overlaps and not _has_script_of(job.text, source, target):
-                kept.append(
-                    Change(
-                        job.unit,
-                        job.start,
-                        job.end,
-                        job.text,
-                        job.text,
-                        source,
-                        target,
-                        "kept",
-                        Status.KEPT,
-                        note=f"already in the target language ({target}); not sent",
-                    )
-                )
+                note = f"already in the target language ({target}); not sent"
+                kept.append(job.change(job.text, target, Provenance.KEPT, Status.KEPT, note=note))
                 continue
         jobs.append(job)
     return jobs, kept

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from pipeline.document import Severity
+from pipeline.text.spans import EMAIL, URL
 
 __all__ = ["CHECKS", "Pair", "QAContext", "QAFinding", "check_pairs"]
 
@@ -97,9 +98,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _PLACEHOLDER = re.compile(r"⟦\d+⟧|</?[A-Za-z][\w-]*\b[^<>]*>|\{\w*\}|%\d*\$?[sd]")
 
 
-_LINK = re.compile(
-    r"(?:https?://|ftp://|www\.)[^\s<>\"'«»]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w&])[@#][^\W_]\w*"
-)
+_LINK = re.compile(URL + "|" + EMAIL + r"|(?<![\w&])[@#][^\W_]\w*")
 
 
 _WORD = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)

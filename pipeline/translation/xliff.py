@@ -189,7 +189,7 @@ def dump_xliff(run: TranslateRun, *, base: Path | None = None) -> str:
         base: the folder document (``original``) and output paths are written relative to (see
             :func:`xliff_base`); None keeps them as the run names them.
     """
-    from pipeline.document import Status
+    from pipeline.document import Provenance, Status
 
     ET.register_namespace("", NS)
     # The real source language when every change has the same one (--from, or one stray language).
@@ -197,7 +197,7 @@ def dump_xliff(run: TranslateRun, *, base: Path | None = None) -> str:
         c.source_lang
         for item in run.files
         for c in item.changes
-        if c.source_lang and c.provenance not in ("homoglyph", "dropped")
+        if c.source_lang and c.provenance not in (Provenance.HOMOGLYPH, Provenance.DROPPED)
     }
     source_lang = languages.pop() if len(languages) == 1 else "mul"
     root = ET.Element("xliff", {"xmlns": NS, "version": "2.0", "srcLang": source_lang, "trgLang": run.target})

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from argos_fixture import build_argos_package, install_archive
+from fakes import FakeTranslator
 
 from pipeline.errors import ModelNotInstalled
 from pipeline.translation.base import (
@@ -20,7 +21,6 @@ from pipeline.translation.base import (
     choose_hypothesis,
 )
 from pipeline.translation.ctranslate import ArgosCT2Translator, _batches, decoding_cap
-from pipeline.translation.fake import FakeTranslator
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fakes import CachedTranslator, FakeTranslator
 from test_ctranslate import _Counting
 from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.errors import FormatError, InputError
 from pipeline.translation.ctranslate import ArgosCT2Translator
-from pipeline.translation.fake import FakeTranslator
 from pipeline.translation.memory import (
     ANY,
-    CachedTranslator,
     MemoryEntry,
     TranslationMemory,
     export_tmx,

@@ -1,10 +1,10 @@
-"""The rule-based sentence splitter (pure)."""
+"""The rule-based sentence splitter as CTranslate2 batching uses it (pure)."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.translation.sentences import split_sentences
+from pipeline.text.sentences import split_sentences
 
 
 @pytest.mark.parametrize(
@@ -25,14 +25,26 @@ from pipeline.translation.sentences import split_sentences
     ],
 )
 def test_split(text: str, sentences: list[str]) -> None:
-    assert [text[s:e] for s, e in split_sentences(text)] == sentences
+    assert [text[s:e] for s, e in split_sentences(text, "ru")] == sentences
 
 
 def test_gaps_are_only_whitespace() -> None:
     text = "  Раз.  Два.\n Три.  "
-    spans = split_sentences(text)
+    spans = split_sentences(text, "ru")
     rebuilt = text[: spans[0][0]]
     for i, (s, e) in enumerate(spans):
         rebuilt += text[s:e] + text[e : spans[i + 1][0] if i + 1 < len(spans) else len(text)]
     assert rebuilt == text
     assert all(not text[e : spans[i + 1][0]].strip() for i, (_, e) in enumerate(spans[:-1]))
+
+
+def test_abbreviations_are_the_languages() -> None:
+    text = "Основан в 1961 г. Москва ждала."
+    assert [text[s:e] for s, e in split_sentences(text, "ru")] == [text]
+    assert [text[s:e] for s, e in split_sentences(text, "en")] == ["Основан в 1961 г.", "Москва ждала."]
+
+
+def test_cjk_and_placeholder_ends() -> None:
+    assert len(split_sentences("天气很好。今天下雨！", "zh")) == 2
+    text = "Старт прошёл. ⟦0⟧ Затем посадка."
+    assert [text[s:e] for s, e in split_sentences(text, "ru")] == ["Старт прошёл.", "⟦0⟧ Затем посадка."]

@@ -11,13 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+from fakes import FakeTranslator
 from typer.testing import CliRunner
 
 from pipeline.app import translate as workflows
 from pipeline.app.translate import TranslateInterrupted, TranslateRequest, translate_paths
 from pipeline.cli import app
 from pipeline.config import resolve
-from pipeline.translation.fake import FakeTranslator
 
 REPO = Path(__file__).resolve().parents[2]
 CHROME = "Заголовок открываемого материала"  # a phrasebook line: translated without a model
