@@ -9,10 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pipeline.translation.qa import QAFinding
 
 __all__ = [
     "AuditRun",
@@ -27,6 +23,7 @@ __all__ = [
     "FindingKind",
     "Job",
     "Provenance",
+    "QAFinding",
     "QARun",
     "Scope",
     "Segment",
@@ -435,7 +432,7 @@ class FileTranslation:
         records: JSON Lines record of each change (None for other formats).
         note: how the output had to differ from the input's encoding, or None (see
             :func:`pipeline.formats.fit_encoding`).
-        qa: :class:`~pipeline.translation.qa.QAFinding` of the translated spans (ids are ``path:line:col``).
+        qa: :class:`QAFinding` of the translated spans (ids are ``path:line:col``).
         output_sha256: SHA-256 of the bytes written to ``output`` (None when nothing was written), so
             ``glossa apply`` can tell whether someone edited the output since.
     """
@@ -473,3 +470,24 @@ class QARun:
     pairs: int
     findings: tuple[QAFinding, ...]
     errors: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class QAFinding:
+    """One QA problem.
+
+    Attributes:
+        check: the check's name (see :mod:`pipeline.translation.qa`).
+        severity: how serious.
+        id: the pair's :attr:`pipeline.translation.qa.Pair.id`.
+        source: source text.
+        target: target text.
+        message: what is wrong, for people.
+    """
+
+    check: str
+    severity: Severity
+    id: str
+    source: str
+    target: str
+    message: str

@@ -33,7 +33,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.document import Severity
+from pipeline.document import QAFinding, Severity
 from pipeline.text.spans import EMAIL, URL
 
 __all__ = ["CHECKS", "Pair", "QAContext", "QAFinding", "check_pairs"]
@@ -56,27 +56,6 @@ class Pair:
     target: str
     source_lang: str = ""
     target_lang: str = "en"
-
-
-@dataclass(frozen=True, slots=True)
-class QAFinding:
-    """One QA problem.
-
-    Attributes:
-        check: the check's name (see the module table).
-        severity: how serious.
-        id: the pair's :attr:`Pair.id`.
-        source: source text.
-        target: target text.
-        message: what is wrong, for people.
-    """
-
-    check: str
-    severity: Severity
-    id: str
-    source: str
-    target: str
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
