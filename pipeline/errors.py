@@ -1,7 +1,8 @@
 """One exception hierarchy for the whole pipeline.
 
-The library raises these; only :mod:`pipeline.cli` turns them into messages and exit codes. Every message
-names the file (and line) at fault and says how to fix the problem, on one line.
+The library raises these; only :mod:`pipeline.cli` turns them into messages, and every one of them means exit
+code 2 (:func:`pipeline.render.exit_codes.for_exception`, the one exit-code policy). Every message names the
+file (and line) at fault and says how to fix the problem, on one line.
 """
 
 from __future__ import annotations
@@ -19,15 +20,13 @@ __all__ = [
 
 
 class PipelineError(Exception):
-    """Base class: the run could not complete (exit code 2).
+    """Base class: the run could not complete (exit code 2, :mod:`pipeline.render.exit_codes`).
 
     Args:
         message: what went wrong and how to fix it.
         path: the file at fault, if any.
         line: the 1-based line at fault, if known.
     """
-
-    exit_code = 2
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
         super().__init__(message)

@@ -1,11 +1,8 @@
 """The ``glossa`` command: thin typer edges over :mod:`pipeline.app`.
 
-Exit codes (an API, see README "Exit codes"):
-
-* 0: clean, nothing at or above ``--fail-on``;
-* 1: findings at or above ``--fail-on`` (stray language, glossary violation, invalid glossary, something left
-  untranslated);
-* 2: the run could not complete (usage error, unreadable input, missing model, invalid settings).
+Every command parses its arguments, runs a job of :mod:`pipeline.app`, prints what :mod:`pipeline.render`
+returns and exits with a code of :mod:`pipeline.render.exit_codes` (an API, see README "Exit codes": 0 clean,
+1 findings at or above ``--fail-on`` or something left untranslated, 2 the run could not complete).
 """
 
 from __future__ import annotations
@@ -20,6 +17,7 @@ from pipeline import __version__
 from pipeline.cli import audit, glossary, models, qa, tm, translate
 from pipeline.cli._common import State, err_console
 from pipeline.errors import PipelineError
+from pipeline.render.exit_codes import for_exception
 
 __all__ = ["app", "main"]
 
@@ -79,4 +77,4 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv, prog_name="glossa", standalone_mode=True)
     except PipelineError as exc:  # raised outside a command body (settings, callbacks)
         err_console.print(f"glossa: error: {exc}", markup=False, highlight=False)
-        sys.exit(exc.exit_code)
+        sys.exit(for_exception(exc))

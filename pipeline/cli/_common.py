@@ -1,4 +1,8 @@
-"""Shared pieces of the CLI edge: console, state, error mapping, output formats."""
+"""Shared pieces of the CLI edge: consoles, global state, settings, error mapping, output-format choices.
+
+Rules: every command parses, calls :mod:`pipeline.app`, renders with :mod:`pipeline.render` and exits with a
+code from :mod:`pipeline.render.exit_codes`; errors reach the user as one ``glossa: error:`` line.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -17,6 +20,8 @@ from rich.console import Console
 from pipeline.config import Settings, resolve
 from pipeline.document import AuditRun
 from pipeline.errors import PipelineError
+from pipeline.render import OutputFormat
+from pipeline.render.exit_codes import FailOn, for_exception
 
 __all__ = [
     "FailOn",
@@ -63,24 +68,6 @@ class State:
     quiet: bool = False
 
 
-class OutputFormat(StrEnum):
-    """How results are written to stdout."""
-
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    sarif = "sarif"
-
-
-class FailOn(StrEnum):
-    """Lowest severity that makes the run exit 1."""
-
-    info = "info"
-    warning = "warning"
-    error = "error"
-    never = "never"
-
-
 def state_of(ctx: typer.Context) -> State:
     """Return the root callback's state (defaults when a command is invoked directly)."""
     obj = ctx.find_root().obj
@@ -101,6 +88,7 @@ def path_arg(value: str) -> Path:
     """Parse a path argument: ``""`` is a usage error (exit 2), not the current folder.
 
     Used as ``parser=`` of every path a command walks or writes; typer would turn ``""`` into ``Path(".")``.
+    The refusal is one ``glossa: error:`` line naming the fix, not click's three-line usage block.
     """
     from pipeline.errors import ConfigError
     from pipeline.formats.targets import nonempty
@@ -108,7 +96,7 @@ def path_arg(value: str) -> Path:
     try:
         nonempty([value], what="path")
     except ConfigError as exc:
-        raise typer.BadParameter(exc.message) from None
+        raise fail(exc) from None
     return Path(value)
 
 
@@ -122,7 +110,7 @@ def say_error(text: str) -> None:
 def fail(exc: PipelineError) -> typer.Exit:
     """Print a pipeline error on stderr as one line and return the Exit to raise."""
     say_error(str(exc))
-    return typer.Exit(exc.exit_code)
+    return typer.Exit(for_exception(exc))
 
 
 @contextmanager
@@ -132,13 +120,13 @@ def pipeline_errors() -> Iterator[None]:
         yield
     except PipelineError as exc:
         raise fail(exc) from None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         err_console.print("glossa: interrupted; no output was written", markup=False)
-        raise typer.Exit(130) from None
-    except BrokenPipeError:
+        raise typer.Exit(for_exception(exc)) from None
+    except BrokenPipeError as exc:
         # stdout closed early (e.g. `| head`): not an error of ours.
         sys.stderr.close()
-        raise typer.Exit(0) from None
+        raise typer.Exit(for_exception(exc)) from None
     except OSError as exc:
         # The last resort for a failure at the disk edge that no layer below named (a folder that cannot be
         # made, a file in the way): one line naming the path, exit 2, never a traceback.
@@ -151,7 +139,7 @@ def pipeline_errors() -> Iterator[None]:
             markup=False,
             highlight=False,
         )
-        raise typer.Exit(2) from None
+        raise typer.Exit(for_exception(exc)) from None
 
 
 def call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -185,19 +173,16 @@ def progress_bar(description: str, *, enabled: bool) -> Iterator[Callable[[int, 
 
 
 def render_audit(run: AuditRun, output_format: OutputFormat, *, schema: str | None = None) -> str:
-    """Render an audit-shaped run (``audit``, ``glossary check``) in the chosen output format.
+    """Render an audit-shaped run (``audit``, ``glossary check``) for stdout, at least 120 columns wide.
 
     ``schema`` is the JSON report's schema id (default ``glossa.audit/1``).
     """
-    from pipeline.render import audit as reports
+    from pipeline.render.audit import AUDIT_SCHEMA, render
 
-    if output_format is OutputFormat.json:
-        return reports.render_json(run, schema=schema or reports.AUDIT_SCHEMA)
-    if output_format is OutputFormat.jsonl:
-        return reports.render_jsonl(run)
-    if output_format is OutputFormat.sarif:
-        return reports.render_sarif(run)
-    return reports.render_table(run, width=max(out_console.width, 120), color=out_console.is_terminal)
+    width = max(out_console.width, 120)
+    return render(
+        run, output_format, width=width, color=out_console.is_terminal, schema=schema or AUDIT_SCHEMA
+    )
 
 
 def print_unreadable(run: AuditRun) -> None:

@@ -1,4 +1,8 @@
-"""`glossa audit`: report every stray foreign fragment with its exact place."""
+"""`glossa audit`: report every stray foreign fragment with its exact place.
+
+Rules: parse, :func:`pipeline.app.audit.audit_paths`, render, exit with
+:func:`~pipeline.render.exit_codes.audit_exit`.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ import typer
 from pipeline.cli._common import (
     FailOn,
     GlossaryOption,
-    OutputFormat,
     make_settings,
     out_console,
     path_arg,
@@ -20,22 +23,9 @@ from pipeline.cli._common import (
     render_audit,
     show_progress,
 )
-from pipeline.document import AuditRun, Severity
-
-
-def exit_code_for(run: AuditRun, fail_on: FailOn) -> int:
-    """Return 2 when a file could not be read, 1 when a finding reaches ``fail_on``, else 0.
-
-    >>> from pipeline.document import AuditRun
-    >>> exit_code_for(AuditRun("en", ()), FailOn.warning)
-    0
-    """
-    if run.failed_files:
-        return 2
-    if fail_on is FailOn.never:
-        return 0
-    threshold = Severity(fail_on.value).rank
-    return 1 if any(f.severity.rank >= threshold for f in run.findings) else 0
+from pipeline.document import Severity
+from pipeline.render import AuditFormat, OutputFormat
+from pipeline.render.exit_codes import audit_exit
 
 
 def audit(
@@ -49,14 +39,14 @@ def audit(
         ),
     ],
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output: table for people, json/jsonl/sarif.")
+        AuditFormat, typer.Option("--format", "-f", help="Output: table for people, json/jsonl/sarif.")
     ] = OutputFormat.table,
     expect: Annotated[
         str | None, typer.Option("--expect", help="Language the documents should be in (ISO 639-1).")
     ] = None,
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Lowest severity that makes the run exit 1.")
-    ] = FailOn.warning,
+    ] = Severity.WARNING,
     field: Annotated[str | None, typer.Option("--field", help="JSON Lines field holding the text.")] = None,
     include: Annotated[
         list[str] | None,
@@ -109,4 +99,4 @@ def audit(
             out_console.file.write(text)
             out_console.file.flush()
     print_unreadable(run)
-    raise typer.Exit(exit_code_for(run, fail_on))
+    raise typer.Exit(audit_exit(run, fail_on))

@@ -25,21 +25,16 @@ from pipeline.cli._common import (
     print_unreadable,
     render_audit,
 )
+from pipeline.document import Severity
 from pipeline.glossary.exchange import Layout
 from pipeline.glossary.model import CONCEPT_ID_SYNTAX
+from pipeline.render import AuditFormat, ReportFormat, exit_codes
 
 app = typer.Typer(
     help="Manage glossaries: list, show, lookup, add, remove, validate, merge, import, export, extract and "
     "check terminology.",
     no_args_is_help=True,
 )
-
-
-class Format(StrEnum):
-    """Output of list, show, lookup and validate."""
-
-    table = "table"
-    json = "json"
 
 
 GlossaryOpt = Annotated[
@@ -61,7 +56,7 @@ TargetOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="Output: table for people, json for tools.")
+    ReportFormat, typer.Option("--format", "-f", help="Output: table for people, json for tools.")
 ]
 
 
@@ -95,7 +90,7 @@ def list_(
     ctx: typer.Context,
     glossary: GlossaryOpt = None,
     category: Annotated[str | None, typer.Option("--category", "-c", help="Only this category.")] = None,
-    output_format: FormatOpt = Format.table,
+    output_format: FormatOpt = OutputFormat.table,
 ) -> None:
     """List the concepts of the glossaries: id, category, English term, languages."""
     from pipeline.app.glossary import list_concepts, load_glossaries
@@ -104,7 +99,7 @@ def list_(
     with pipeline_errors():
         glossaries = load_glossaries(_paths(ctx, glossary))
     rows = list_concepts(glossaries, category)
-    _write(render.render_list(glossaries, rows, as_json=output_format is Format.json, width=_width()))
+    _write(render.render_list(glossaries, rows, as_json=output_format is OutputFormat.json, width=_width()))
 
 
 @app.command("show")
@@ -112,7 +107,7 @@ def show(
     ctx: typer.Context,
     concept_id: Annotated[str, typer.Argument(metavar="ID", help="Concept id (see `glossa glossary list`).")],
     glossary: GlossaryOpt = None,
-    output_format: FormatOpt = Format.table,
+    output_format: FormatOpt = OutputFormat.table,
 ) -> None:
     """Show one concept with all its terms."""
     from pipeline.app.glossary import find_concept, load_glossaries
@@ -120,7 +115,7 @@ def show(
 
     with pipeline_errors():
         found = find_concept(load_glossaries(_paths(ctx, glossary)), concept_id)
-    _write(render.render_concepts(found, as_json=output_format is Format.json, width=_width()))
+    _write(render.render_concepts(found, as_json=output_format is OutputFormat.json, width=_width()))
 
 
 @app.command("lookup")
@@ -129,7 +124,7 @@ def lookup(
     text: Annotated[str, typer.Argument(help="Text to look terms up in (any glossary language).")],
     glossary: GlossaryOpt = None,
     lang: Annotated[str | None, typer.Option("--lang", "-l", help="Only terms of this language.")] = None,
-    output_format: FormatOpt = Format.table,
+    output_format: FormatOpt = OutputFormat.table,
 ) -> None:
     """Find which glossary terms occur in TEXT, where (code-point offsets), and their renderings.
 
@@ -141,7 +136,7 @@ def lookup(
 
     with pipeline_errors():
         matches = find_terms(text, load_glossaries(_paths(ctx, glossary)), lang=lang)
-    _write(render.render_lookup(text, matches, as_json=output_format is Format.json, width=_width()))
+    _write(render.render_lookup(text, matches, as_json=output_format is OutputFormat.json, width=_width()))
 
 
 @app.command("add")
@@ -207,9 +202,9 @@ def remove(
 @app.command("validate")
 def validate(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Glossary files to validate.")],
-    output_format: FormatOpt = Format.table,
+    output_format: FormatOpt = OutputFormat.table,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that makes it exit 1.")] = (
-        FailOn.error
+        Severity.ERROR
     ),
 ) -> None:
     """Validate glossaries: duplicates, conflicting renderings, empty languages, broken patterns.
@@ -217,18 +212,16 @@ def validate(
     Exit codes: 0 valid, 1 findings at or above --fail-on, 2 a file cannot be read or parsed.
     """
     from pipeline.app.glossary import validate_files
-    from pipeline.document import Severity
     from pipeline.render import glossary as render
 
     checked = validate_files(files)
-    if output_format is Format.json:
+    if output_format is OutputFormat.json:
         _write(render.render_validation_json(checked.failed, checked.results))
     else:
         _write(render.render_validation_table(checked.results))
     for problem in checked.failed:
         _note(f"glossa: error: {problem}")
-    threshold = None if fail_on is FailOn.never else Severity(fail_on.value)
-    raise typer.Exit(render.validation_exit_code(bool(checked.failed), checked.results, threshold))
+    raise typer.Exit(render.validation_exit_code(bool(checked.failed), checked.results, fail_on))
 
 
 class Prefer(StrEnum):
@@ -340,7 +333,7 @@ def extract(
         _note(f"glossa: error: {exc}; left out")
     _note(render_extracted(output, len(found)))
     if failed:
-        raise typer.Exit(2)
+        raise typer.Exit(exit_codes.FAILED)
 
 
 Globs = list[str] | None
@@ -355,10 +348,10 @@ def check(
     ],
     glossary: GlossaryOpt = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output: table, json, jsonl or sarif.")
+        AuditFormat, typer.Option("--format", "-f", help="Output: table, json, jsonl or sarif.")
     ] = OutputFormat.table,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that makes it exit 1.")] = (
-        FailOn.warning
+        Severity.WARNING
     ),
     field: Annotated[str | None, typer.Option("--field", help="JSON Lines field holding the text.")] = None,
     include: Annotated[Globs, typer.Option("--include", help="Glob files under a folder must match.")] = None,
@@ -372,7 +365,6 @@ def check(
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 a file or glossary could not be used.
     """
     from pipeline.app.glossary import check_paths, load_glossaries
-    from pipeline.cli.audit import exit_code_for
     from pipeline.render.audit import CHECK_SCHEMA
 
     with pipeline_errors():
@@ -386,4 +378,4 @@ def check(
         run = check_paths(files, load_glossaries(settings.glossaries), settings)
     _write(render_audit(run, output_format, schema=CHECK_SCHEMA))
     print_unreadable(run)
-    raise typer.Exit(exit_code_for(run, fail_on))
+    raise typer.Exit(exit_codes.audit_exit(run, fail_on))

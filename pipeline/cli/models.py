@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +15,8 @@ import typer
 from rich.table import Table
 
 from pipeline.cli._common import err_console, make_settings, out_console, pipeline_errors, state_of
+from pipeline.render import OutputFormat, ReportFormat
+from pipeline.render.exit_codes import FINDINGS
 from pipeline.translation.packages import (
     ArchiveLimits,
     argos_packages_dir,
@@ -43,12 +44,8 @@ ModelsDir = Annotated[
     ),
 ]
 
-
-class ListFormat(StrEnum):
-    """Output of ``glossa models list``."""
-
-    table = "table"
-    json = "json"
+#: ``--format``: a table for people or JSON for tools.
+FormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
 def _human(size: int) -> str:
@@ -120,13 +117,13 @@ def install(
 def list_(
     ctx: typer.Context,
     models_dir: ModelsDir = None,
-    output: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+    output: FormatOpt = OutputFormat.table,
 ) -> None:
     """List installed packages: language pair, version, size and folder."""
     with pipeline_errors():
         settings = make_settings(ctx, models_dir=models_dir)
         packages = list_packages(settings.models_dir)
-    if output is ListFormat.json:
+    if output is OutputFormat.json:
         items = [p.to_json() for p in packages]
         data = {"schema": MODELS_LIST_SCHEMA, "count": len(items), "items": items}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -186,4 +183,4 @@ def verify(
             f"{result.package.pair} {result.package.package_version}: {status}", markup=False, soft_wrap=True
         )
     if not all(r.ok for r in results):
-        raise typer.Exit(1)
+        raise typer.Exit(FINDINGS)

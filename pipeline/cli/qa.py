@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from pipeline.cli._common import (
     FailOn,
     GlossaryOption,
-    err_console,
     make_settings,
     out_console,
     pipeline_errors,
+    say_error,
 )
 from pipeline.document import Severity
+from pipeline.render import OutputFormat, QAFormat
+from pipeline.render.exit_codes import qa_exit
 
 __all__ = ["qa"]
-
-
-class QAFormat(StrEnum):
-    """How QA findings are written to stdout."""
-
-    table = "table"
-    json = "json"
-    sarif = "sarif"
 
 
 def qa(
@@ -38,10 +30,10 @@ def qa(
     ],
     output_format: Annotated[
         QAFormat, typer.Option("--format", "-f", help="Output: table, json or sarif.")
-    ] = (QAFormat.table),
+    ] = OutputFormat.table,
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Lowest severity that makes the run exit 1.")
-    ] = FailOn.warning,
+    ] = Severity.WARNING,
     glossary: GlossaryOption = None,
 ) -> None:
     """Check translations: numbers, placeholders and tags, URLs, untranslated text, terms, consistency,
@@ -56,15 +48,8 @@ def qa(
     with pipeline_errors():
         settings = make_settings(ctx, glossaries=tuple(glossary or ()))
         run = workflows.qa_paths(paths, settings)
-        out_console.file.write(
-            render_qa(run.findings, output_format.value, pairs=run.pairs, version=__version__)
-        )
+        out_console.file.write(render_qa(run.findings, output_format, pairs=run.pairs, version=__version__))
         out_console.file.flush()
     for path, message in run.errors:
-        err_console.print(Text(f"glossa: error: {path}: {message}"))
-    if run.errors:
-        raise typer.Exit(2)
-    if fail_on is FailOn.never:
-        raise typer.Exit(0)
-    threshold = Severity(fail_on.value).rank
-    raise typer.Exit(1 if any(f.severity.rank >= threshold for f in run.findings) else 0)
+        say_error(f"{path}: {message}")
+    raise typer.Exit(qa_exit(run, fail_on))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +14,7 @@ import typer
 from rich.table import Table
 
 from pipeline.cli._common import err_console, make_settings, out_console, pipeline_errors, state_of
+from pipeline.render import OutputFormat, ReportFormat
 from pipeline.translation.memory import TranslationMemory, export_tmx, import_tmx
 
 __all__ = ["TM_LIST_SCHEMA", "app"]
@@ -25,12 +25,8 @@ app = typer.Typer(
     help="Import, export and inspect the project translation memory (TMX).", no_args_is_help=True
 )
 
-
-class ListFormat(StrEnum):
-    """Output of ``glossa tm list`` and ``stats``."""
-
-    table = "table"
-    json = "json"
+#: ``--format``: a table for people or JSON for tools.
+FormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
 @app.command("import")
@@ -72,14 +68,14 @@ def list_(
     ctx: typer.Context,
     source: Annotated[str | None, typer.Option("--from", help="Only this source language.")] = None,
     target: Annotated[str | None, typer.Option("--to", help="Only this target language.")] = None,
-    output: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+    output: FormatOpt = OutputFormat.table,
 ) -> None:
     """List memory entries: pair, source, target, model, provenance."""
     with pipeline_errors():
         settings = make_settings(ctx)
         with TranslationMemory(settings.memory_path) as memory:
             entries = memory.entries(source, target)
-    if output is ListFormat.json:
+    if output is OutputFormat.json:
         data = {"schema": TM_LIST_SCHEMA, "count": len(entries), "items": [asdict(e) for e in entries]}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -92,14 +88,14 @@ def list_(
 @app.command("stats")
 def stats(
     ctx: typer.Context,
-    output: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+    output: FormatOpt = OutputFormat.table,
 ) -> None:
     """Count memory entries per language pair and per model."""
     with pipeline_errors():
         settings = make_settings(ctx)
         with TranslationMemory(settings.memory_path) as memory:
             counts = memory.stats()
-    if output is ListFormat.json:
+    if output is OutputFormat.json:
         typer.echo(
             json.dumps(
                 {

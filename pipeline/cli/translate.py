@@ -20,13 +20,7 @@ from pipeline.cli._common import (
     show_progress,
 )
 from pipeline.document import Scope
-
-
-class ReportFormat(StrEnum):
-    """How the change report is written to stdout."""
-
-    table = "table"
-    json = "json"
+from pipeline.render import OutputFormat, ReportFormat
 
 
 def _output_arg(value: str) -> str:
@@ -86,7 +80,7 @@ def translate(
     xliff: _Xliff = None,
     field: _Field = None,
     models_dir: _ModelsDir = None,
-    report_format: _Format = ReportFormat.table,
+    report_format: _Format = OutputFormat.table,
     jobs: _Jobs = None,
 ) -> None:
     """Translate stray fragments (or whole documents) offline: memory, then Argos models, under the glossary.
@@ -115,8 +109,8 @@ def translate(
                 run = workflows.translate_paths(paths, settings, request, progress=advance)
         except workflows.TranslateInterrupted as interrupted:
             _say(f"glossa: {interrupted.message}")
-            raise typer.Exit(130) from None
-        if report_format is ReportFormat.json:
+            raise typer.Exit(exit_codes.INTERRUPTED) from None
+        if report_format is OutputFormat.json:
             text = translate_reports.render_json(run)
         else:
             text = translate_reports.render_table(run, width=max(out_console.width, 120))
@@ -130,7 +124,7 @@ def translate(
             f"glossa: note: the documents lie outside the XLIFF's folder; its paths are relative to "
             f"{run.xliff_root}: apply it with `glossa apply {xliff} --root {run.xliff_root}`"
         )
-    raise typer.Exit(exit_codes.exit_code(run))
+    raise typer.Exit(exit_codes.translate_exit(run))
 
 
 def _say(text: str) -> None:

@@ -21,13 +21,15 @@ from rich.text import Text
 
 from pipeline import __version__
 from pipeline.document import AuditRun, FileReport, Finding, FindingKind, Severity
-from pipeline.text.names import path_text, printable
+from pipeline.render import OutputFormat, sarif
+from pipeline.text.names import fragment, path_text, printable
 
 __all__ = [
     "AUDIT_SCHEMA",
     "CHECK_SCHEMA",
     "finding_to_dict",
     "render_json",
+    "render",
     "render_jsonl",
     "render_sarif",
     "render_table",
@@ -53,9 +55,6 @@ _RULE_HELP = {
     FindingKind.INCONSISTENT_TERM: "One concept spelled in several ways in one document.",
     FindingKind.GLOSSARY_INVALID: "A glossary entry that fails validation.",
 }
-
-
-_SARIF_LEVEL = {Severity.INFO: "note", Severity.WARNING: "warning", Severity.ERROR: "error"}
 
 
 def _conf(value: float | None) -> float | None:
@@ -154,6 +153,34 @@ def _uri(path: str) -> str:
     return quote(os.fsencode(PurePath(path).as_posix()), safe="/")
 
 
+def _region(f: Finding) -> dict[str, Any]:
+    """1-based start and end of a finding, the end column just past its last character."""
+    last_nl = f.text.rfind("\n")
+    return {
+        "startLine": f.line,
+        "startColumn": f.column,
+        "endLine": f.line + f.text.count("\n"),
+        "endColumn": f.column + len(f.text) if last_nl < 0 else len(f.text) - last_nl,
+        "snippet": {"text": f.text},
+    }
+
+
+def _sarif_result(path: str, f: Finding, rule_index: int) -> dict[str, Any]:
+    message = f.message + (f" Suggested: {f.replacement}" if f.replacement else "")
+    properties: dict[str, Any] = {"action": f.action}
+    if f.language:
+        properties["language"] = f.language
+    if f.confidence is not None:
+        properties["confidence"] = _conf(f.confidence)
+    if f.record is not None:
+        properties["record"] = f.record
+        properties["field"] = f.field
+    where = sarif.location(_uri(path), region=_region(f))
+    return sarif.result(
+        f.kind.value, f.severity, message, where, rule_index=rule_index, properties=properties
+    )
+
+
 def render_sarif(run: AuditRun) -> str:
     """Render the run as a SARIF 2.1.0 log, so code-scanning dashboards show findings inline.
 
@@ -163,93 +190,34 @@ def render_sarif(run: AuditRun) -> str:
     """
     kinds = sorted({f.kind for f in run.findings}, key=lambda k: k.value)
     rules = [
-        {
-            "id": kind.value,
-            "name": "".join(part.capitalize() for part in kind.value.split("-")),
-            "shortDescription": {"text": _RULE_HELP[kind]},
-            "helpUri": _INFO_URI,
-        }
+        sarif.rule(
+            kind.value,
+            _RULE_HELP[kind],
+            name="".join(part.capitalize() for part in kind.value.split("-")),
+            help_uri=_INFO_URI,
+        )
         for kind in kinds
     ]
     rule_index = {kind: i for i, kind in enumerate(kinds)}
-    results: list[dict[str, Any]] = []
-    for report in run.files:
-        for f in report.findings:
-            end_line = f.line + f.text.count("\n")
-            last_nl = f.text.rfind("\n")
-            end_col = f.column + len(f.text) if last_nl < 0 else len(f.text) - last_nl
-            message = f.message
-            if f.replacement:
-                message += f" Suggested: {f.replacement}"
-            properties: dict[str, Any] = {"action": f.action}
-            if f.language:
-                properties["language"] = f.language
-            if f.confidence is not None:
-                properties["confidence"] = _conf(f.confidence)
-            if f.record is not None:
-                properties["record"] = f.record
-                properties["field"] = f.field
-            results.append(
-                {
-                    "ruleId": f.kind.value,
-                    "ruleIndex": rule_index[f.kind],
-                    "level": _SARIF_LEVEL[f.severity],
-                    "message": {"text": message},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": _uri(report.path)},
-                                "region": {
-                                    "startLine": f.line,
-                                    "startColumn": f.column,
-                                    "endLine": end_line,
-                                    "endColumn": end_col,
-                                    "snippet": {"text": f.text},
-                                },
-                            }
-                        }
-                    ],
-                    "properties": properties,
-                }
-            )
+    results = [
+        _sarif_result(report.path, f, rule_index[f.kind]) for report in run.files for f in report.findings
+    ]
     notifications = [
         {
             "level": "error",
             "message": {"text": report.error},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(report.path)}}}],
+            "locations": [sarif.location(_uri(report.path))],
         }
         for report in run.failed_files
     ]
-    log = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "glossa",
-                        "version": __version__,
-                        "informationUri": _INFO_URI,
-                        "rules": rules,
-                    }
-                },
-                "invocations": [
-                    {
-                        "executionSuccessful": not notifications,
-                        "toolExecutionNotifications": notifications,
-                    }
-                ],
-                "artifacts": [{"location": {"uri": _uri(r.path)}} for r in run.files],
-                "results": results,
-            }
-        ],
-    }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
-
-
-def _fragment(text: str, limit: int = 72) -> str:
-    flat = printable(text.replace("\r", "").replace("\n", " ⏎ "))
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return sarif.log(
+        version=__version__,
+        rules=rules,
+        results=results,
+        information_uri=_INFO_URI,
+        invocations=[{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
+        artifacts=[_uri(r.path) for r in run.files],
+    )
 
 
 def render_table(run: AuditRun, *, width: int = 120, color: bool = False) -> str:
@@ -274,13 +242,13 @@ def render_table(run: AuditRun, *, width: int = 120, color: bool = False) -> str
                 where = f"{printable(report.path)}:{f.line}:{f.column}"
                 if f.record is not None:
                     where += f" [{f.field}]"
-                action = f.action if not f.replacement else f"{f.action}: {_fragment(f.replacement, 40)}"
+                action = f.action if not f.replacement else f"{f.action}: {fragment(f.replacement, 40)}"
                 table.add_row(
                     Text(where),
                     Text(f.kind.value, style=style[f.severity]),
                     Text(f.language or "-"),
                     Text("-" if f.confidence is None else f"{f.confidence:.2f}"),
-                    Text(_fragment(f.text)),
+                    Text(fragment(f.text)),
                     Text(action),
                 )
         console.print(table)
@@ -296,3 +264,21 @@ def render_table(run: AuditRun, *, width: int = 120, color: bool = False) -> str
         )
     )
     return buffer.getvalue()
+
+
+def render(
+    run: AuditRun,
+    output_format: OutputFormat,
+    *,
+    width: int = 120,
+    color: bool = False,
+    schema: str = AUDIT_SCHEMA,
+) -> str:
+    """Render an audit-shaped run (``audit``, ``glossary check``) in ``output_format``."""
+    if output_format is OutputFormat.json:
+        return render_json(run, schema=schema)
+    if output_format is OutputFormat.jsonl:
+        return render_jsonl(run)
+    if output_format is OutputFormat.sarif:
+        return render_sarif(run)
+    return render_table(run, width=width, color=color)

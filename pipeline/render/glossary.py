@@ -18,10 +18,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.document import Finding, Severity
+from pipeline.document import Finding
 from pipeline.errors import PipelineError
 from pipeline.glossary.match import TermMatch
 from pipeline.glossary.model import Concept, Glossary
+from pipeline.render.exit_codes import FailOn, findings_exit
 
 __all__ = [
     "concept_dict",
@@ -234,17 +235,14 @@ def render_validation_table(results: Results) -> str:
     return "".join(out)
 
 
-def validation_exit_code(failed: bool, results: Results, threshold: Severity | None) -> int:
-    """2 when a file failed, 1 when a finding is at or above ``threshold`` (None: never), else 0.
+def validation_exit_code(failed: bool, results: Results, fail_on: FailOn) -> int:
+    """2 when a file failed, 1 when a finding reaches ``fail_on`` (:mod:`pipeline.render.exit_codes`), else 0.
 
-    >>> validation_exit_code(False, (), Severity.ERROR), validation_exit_code(True, (), None)
+    >>> from pipeline.document import Severity
+    >>> validation_exit_code(False, (), Severity.ERROR), validation_exit_code(True, (), "never")
     (0, 2)
     """
-    if failed:
-        return 2
-    if threshold is None:
-        return 0
-    return 1 if any(f.severity.rank >= threshold.rank for _, found in results for f in found) else 0
+    return findings_exit((f.severity for _, found in results for f in found), fail_on, failed=failed)
 
 
 def render_added(path: Path, count: int, glossary: Glossary) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
-from pipeline.document import Severity
+from pipeline.render import OutputFormat, sarif
 from pipeline.translation.qa import QAFinding
 
 __all__ = ["QA_SCHEMA", "qa_to_dicts", "render_qa"]
@@ -28,59 +29,35 @@ def qa_to_dicts(findings: Iterable[QAFinding]) -> list[dict[str, str]]:
     ]
 
 
-def render_qa(findings: Sequence[QAFinding], output_format: str, *, pairs: int, version: str) -> str:
-    """``table``, ``json`` or ``sarif`` (2.1.0; checks are rules, info -> note)."""
-    import json
+def _qa_json(findings: Sequence[QAFinding], *, pairs: int, version: str) -> str:
+    by_check: dict[str, int] = {}
+    for f in findings:
+        by_check[f.check] = by_check.get(f.check, 0) + 1
+    summary: dict[str, object] = {
+        "pairs": pairs,
+        "findings": len(findings),
+        "by_check": dict(sorted(by_check.items())),
+    }
+    data = {
+        "schema": QA_SCHEMA,
+        "tool": {"name": "glossa", "version": version},
+        "findings": qa_to_dicts(findings),
+        "summary": summary,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
-    if output_format == "json":
-        summary: dict[str, object] = {"pairs": pairs, "findings": len(findings), "by_check": {}}
-        by_check: dict[str, int] = {}
-        for f in findings:
-            by_check[f.check] = by_check.get(f.check, 0) + 1
-        summary["by_check"] = dict(sorted(by_check.items()))
-        data = {
-            "schema": QA_SCHEMA,
-            "tool": {"name": "glossa", "version": version},
-            "findings": qa_to_dicts(findings),
-            "summary": summary,
-        }
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if output_format == "sarif":
-        rules = sorted({f.check for f in findings})
-        level = {Severity.INFO: "note", Severity.WARNING: "warning", Severity.ERROR: "error"}
-        results = []
-        for f in findings:
-            path, _, unit = f.id.partition("#")
-            results.append(
-                {
-                    "ruleId": f.check,
-                    "level": level[f.severity],
-                    "message": {"text": f"{f.message}: {f.target}"},
-                    "locations": [
-                        {
-                            "physicalLocation": {"artifactLocation": {"uri": path}},
-                            "logicalLocations": [{"name": unit or f.id}],
-                        }
-                    ],
-                }
-            )
-        log = {
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [
-                {
-                    "tool": {
-                        "driver": {
-                            "name": "glossa",
-                            "version": version,
-                            "rules": [{"id": r, "shortDescription": {"text": _TITLES[r]}} for r in rules],
-                        }
-                    },
-                    "results": results,
-                }
-            ],
-        }
-        return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+def _qa_sarif(findings: Sequence[QAFinding], *, version: str) -> str:
+    results = []
+    for f in findings:
+        path, _, unit = f.id.partition("#")
+        where = sarif.location(path, logical=unit or f.id)
+        results.append(sarif.result(f.check, f.severity, f"{f.message}: {f.target}", where))
+    rules = [sarif.rule(r, _TITLES[r]) for r in sorted({f.check for f in findings})]
+    return sarif.log(version=version, rules=rules, results=results)
+
+
+def _qa_table(findings: Sequence[QAFinding], *, pairs: int) -> str:
     from io import StringIO
 
     from rich import box
@@ -101,6 +78,15 @@ def render_qa(findings: Sequence[QAFinding], output_format: str, *, pairs: int, 
         console.print(table)
     console.print(Text(f"{pairs} unit(s) checked: {len(findings)} QA finding(s)"))
     return buffer.getvalue()
+
+
+def render_qa(findings: Sequence[QAFinding], output_format: OutputFormat, *, pairs: int, version: str) -> str:
+    """``table``, ``json`` or ``sarif`` (2.1.0; checks are rules, info -> note)."""
+    if output_format is OutputFormat.json:
+        return _qa_json(findings, pairs=pairs, version=version)
+    if output_format is OutputFormat.sarif:
+        return _qa_sarif(findings, version=version)
+    return _qa_table(findings, pairs=pairs)
 
 
 _TITLES = {

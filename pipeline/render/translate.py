@@ -13,7 +13,7 @@ from rich.text import Text
 
 from pipeline import __version__
 from pipeline.document import Change, FileTranslation, Status, TranslateRun
-from pipeline.text.names import path_text, printable
+from pipeline.text.names import fragment, path_text, printable
 
 __all__ = ["TRANSLATE_SCHEMA", "change_to_dict", "render_json", "render_table"]
 
@@ -86,11 +86,6 @@ def render_json(run: TranslateRun) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _short(text: str, limit: int = 48) -> str:
-    flat = printable(text.replace("\r", "").replace("\n", " ⏎ "))
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 def render_table(run: TranslateRun, *, width: int = 120) -> str:
     """Every change as a table row, then each distinct note once and a summary line.
 
@@ -126,8 +121,8 @@ def render_table(run: TranslateRun, *, width: int = 120) -> str:
                 Text(f"{printable(item.path)}:{line}:{column}"),
                 Text(change.status.value),
                 Text(f"{change.source_lang}→{change.target_lang}"),
-                Text(_short(change.source_text, 80)),
-                Text(_short(change.target_text, 80)),
+                Text(fragment(change.source_text, 80)),
+                Text(fragment(change.target_text, 80)),
                 Text(origin),
             )
         console.print(table)

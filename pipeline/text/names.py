@@ -1,6 +1,6 @@
 """File names and user text as reports and terminals can carry them.
 
-Two pure functions, used at the edges:
+Pure functions, used at the edges:
 
 * :func:`path_text`: the text of a file name for reports (JSON, SARIF, tables, messages). POSIX file names
   are bytes; Python decodes the bytes that are not UTF-8 to lone surrogates (``surrogateescape``), which no
@@ -11,6 +11,8 @@ Two pure functions, used at the edges:
 * :func:`printable`: text for a terminal. C0 and C1 control characters, DEL and the bidirectional
   override and isolate characters are written as ``\\xHH`` / ``\\uHHHH`` escapes, so a file name (or a
   scraped fragment) holding an escape sequence never reaches the terminal raw.
+* :func:`fragment`: user text for one table cell: on one line (``⏎`` for a line break), printable, and cut
+  to a length with ``…``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 
-__all__ = ["path_text", "printable"]
+__all__ = ["fragment", "path_text", "printable"]
 
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
@@ -62,3 +64,13 @@ def printable(text: str) -> str:
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
     return _CONTROL.sub(escape, text)
+
+
+def fragment(text: str, limit: int = 72) -> str:
+    """Return ``text`` for one table cell: line breaks as `` ⏎ ``, :func:`printable`, at most ``limit`` long.
+
+    >>> fragment("one\\r\\ntwo"), fragment("abcdefgh", 5)
+    ('one ⏎ two', 'abcd…')
+    """
+    flat = printable(text.replace("\r", "").replace("\n", " ⏎ "))
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
