@@ -1,6 +1,6 @@
 """The statistical detector edge: a one-method protocol and the langdetect adapter.
 
-langdetect's quirks live here and nowhere else (CONVENTIONS habit 7): it is seeded once, asked with
+langdetect's quirks live here and nowhere else: it is seeded once, asked with
 ``detect_langs`` so results carry probabilities, never asked about text shorter than ``min_chars`` letters,
 its exception becomes an "undetermined" result, and its codes are normalised through :data:`CODE_ALIASES`.
 """

@@ -1,7 +1,8 @@
-"""Input formats: the only part of Glossa that touches input and output files.
+"""Document formats: reading and writing the documents Glossa audits and translates.
 
 Readers are pure (``text -> Document``), writers are pure (``Document, edits -> str``); :func:`read_path`
-and :func:`write_path` are the disk edge. Formats are chosen by suffix:
+and :func:`write_path` are the disk edge for documents (glossaries, XLIFF, TMX, the translation memory, config
+files and model packages are read and written by their own modules). Formats are chosen by suffix:
 
 =====================  ==========
 suffix                 format
