@@ -4,7 +4,8 @@ Precedence, highest first: command-line flags > ``GLOSSA_*`` environment variabl
 table of ``pyproject.toml`` (or a ``glossa.toml`` file, or ``--config FILE``) in the working directory >
 built-in defaults. :func:`resolve` is the only place that reads settings from the environment (``GLOSSA_*``,
 and ``XDG_DATA_HOME``/``HOME`` for the data folder) or from config files; the code below the CLI gets them as
-one frozen :class:`Settings`. (The CLI edge also asks ``TERM`` whether a progress bar fits.)
+one frozen :class:`Settings`. (The CLI edge also reads ``TERM``, whether a progress bar fits, and
+argospm's variables, for the hint of ``models list``.)
 """
 
 from __future__ import annotations
