@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -39,6 +39,7 @@ __all__ = [
     "render_audit",
     "say_error",
     "show_progress",
+    "state_of",
 ]
 
 #: ``--glossary FILE`` (repeatable), shared by the commands that work under glossaries.
@@ -56,8 +57,6 @@ GlossaryOption = Annotated[
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, soft_wrap=False)
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +139,6 @@ def pipeline_errors() -> Iterator[None]:
             highlight=False,
         )
         raise typer.Exit(for_exception(exc)) from None
-
-
-def call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Call a workflow function, mapping pipeline errors to exit codes."""
-    with pipeline_errors():
-        return func(*args, **kwargs)
 
 
 @contextmanager
