@@ -20,7 +20,7 @@ from pipeline.document import AuditRun, Document, Finding
 from pipeline.errors import GlossaryError, InputError, PipelineError
 from pipeline.formats import DEFAULT_MAX_FILE_SIZE
 from pipeline.glossary import exchange, io
-from pipeline.glossary.checks import check_text, validate_glossary
+from pipeline.glossary.checks import check_text, language_problem, validate_glossary
 from pipeline.glossary.exchange import Layout
 from pipeline.glossary.extract import Candidate, candidates_csv, extract_candidates
 from pipeline.glossary.io import load_glossary
@@ -109,7 +109,8 @@ class ExchangeSpec:
     """How an exchange file is laid out.
 
     Attributes:
-        layout: the layout; None: told by the file's suffix (:func:`pipeline.glossary.exchange.layout_for`).
+        layout: the layout; None: told by the file's suffix (:func:`pipeline.glossary.exchange.layout_for`),
+            and on import a ``.csv``/``.tsv`` by its first row (:func:`pipeline.glossary.exchange.layout_of`).
         source, target: for term pairs, the languages of the first and the second column.
     """
 
@@ -217,6 +218,10 @@ def concept_from_options(options: ConceptOptions) -> Concept:
     if not cid or not o.terms:
         raise GlossaryError("give --id and at least --lang en=TERM, or --from-csv FILE")
     terms = dict(_pairs(o.terms, "--lang"))
+    for lang in terms:
+        problem = language_problem(lang)
+        if problem is not None:
+            raise GlossaryError(f"--lang {lang}=...: {problem}")
     extra: dict[str, tuple[list[str], list[str], list[str]]] = {lang: ([], [], []) for lang in terms}
     for option, slot, values in (
         ("--variant", 0, o.variants),
@@ -312,8 +317,9 @@ def import_file(
         GlossaryError: the layout cannot be told, the file is invalid, or ``output`` exists without ``force``.
     """
     _check_output([file], output)
-    kind = exchange.layout_for(file, spec.layout)
+    exchange.layout_for(file, spec.layout)  # an unknown suffix fails before the file is read
     text = io.read_glossary_text(file)
+    kind = exchange.layout_of(text, file, spec.layout)
     try:
         imported = exchange.loads(
             text,

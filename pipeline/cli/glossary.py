@@ -253,7 +253,16 @@ def merge(
 
 
 LayoutOpt = Annotated[
-    Layout | None, typer.Option("--as", help="Layout (default by suffix: .csv, .tsv full; .tbx/.xml TBX).")
+    Layout | None,
+    typer.Option("--layout", "--as", help="Layout (default by suffix: .csv, .tsv full; .tbx/.xml TBX)."),
+]
+ImportLayoutOpt = Annotated[
+    Layout | None,
+    typer.Option(
+        "--layout",
+        "--as",
+        help="Layout (default: .tbx/.xml TBX; a .csv/.tsv told by its first row: header or term pair).",
+    ),
 ]
 SourceOpt = Annotated[str, typer.Option("--source", help="Pairs: language of the first column.")]
 TargetLangOpt = Annotated[str, typer.Option("--target", help="Pairs: language of the second column.")]
@@ -263,7 +272,7 @@ TargetLangOpt = Annotated[str, typer.Option("--target", help="Pairs: language of
 def import_(
     file: Annotated[Path, typer.Argument(help="CSV, TSV or TBX file to import.", dir_okay=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Glossary .toml to create.")],
-    layout: LayoutOpt = None,
+    layout: ImportLayoutOpt = None,
     source: SourceOpt = "ru",
     target: TargetLangOpt = "en",
     gid: Annotated[str | None, typer.Option("--id", help="Glossary id (default: from the file).")] = None,
@@ -271,7 +280,7 @@ def import_(
     version: Annotated[str, typer.Option("--version", help="Glossary version (CSV only).")] = "",
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
 ) -> None:
-    """Import term pairs (DeepL/Google CSV or TSV), a full CSV/TSV or TBX-Basic into a new glossary file."""
+    """Import term pairs, Google term sets, full CSV/TSV or TBX-Basic as a new glossary."""
     from pipeline.app.glossary import ExchangeSpec, import_file
     from pipeline.render.glossary import render_imported
 
@@ -291,7 +300,7 @@ def export(
     target: TargetLangOpt = "en",
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
-    """Export a glossary as term pairs (DeepL/Google), a full CSV/TSV or TBX-Basic."""
+    """Export a glossary as term pairs, Google term sets, a full CSV/TSV or TBX-Basic."""
     from pipeline.app.glossary import ExchangeSpec, export_file
     from pipeline.render.glossary import render_exported
 

@@ -5,6 +5,7 @@ Each check's docstring starts with its title; its severity is in :data:`SEVERITI
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 
@@ -19,6 +20,7 @@ __all__ = [
     "check_forbidden",
     "check_inconsistent",
     "check_text",
+    "language_problem",
     "validate_glossary",
 ]
 
@@ -140,6 +142,36 @@ def check_text(
     return out
 
 
+_PRIMARY = re.compile(r"[a-z]{2,3}\Z")
+
+
+def language_problem(code: str) -> str | None:
+    """Why ``code`` is no glossary language, or None: a BCP 47 primary language subtag of 2 or 3 letters.
+
+    The registry check is ``--to``'s (:func:`pipeline.config.language_code`, langcodes' ``tag_is_valid``);
+    glossaries also take ISO 639-2/3 codes (``fil``) and no region or script (terms are per language).
+
+    >>> language_problem("ru"), language_problem("fil")
+    (None, None)
+    >>> language_problem("xx")
+    "'xx' is not a BCP 47 language code (e.g. en, ru, de)"
+    """
+    import langcodes
+
+    if _PRIMARY.match(code) and langcodes.tag_is_valid(code):
+        return None
+    return f"{code!r} is not a BCP 47 language code (e.g. en, ru, de)"
+
+
+def _bad_languages(glossary: Glossary) -> Iterator[Finding]:
+    """A declared language code that is not BCP 47 (``xx``): an error (loading already refuses a concept
+    language that is not declared)."""
+    for lang in glossary.languages:
+        problem = language_problem(lang)
+        if problem is not None:
+            yield _invalid(glossary, 1, lang, f"language {problem}", "language", Severity.ERROR)
+
+
 def _invalid(
     glossary: Glossary, line: int, subject: str, message: str, rule: str, severity: Severity
 ) -> Finding:
@@ -257,8 +289,8 @@ def validate_glossary(glossary: Glossary) -> list[Finding]:
 
     Errors: a string listed twice in one concept and language, one string both allowed and forbidden, an
     empty preferred term, the same term or variant used by two concepts whose English terms differ, a pattern
-    concept whose preferred term lacks ``{n}``. Warnings: an abbreviation shared by two concepts, a declared
-    language no concept uses.
+    concept whose preferred term lacks ``{n}``, a language code that is not BCP 47 (``xx``). Warnings: an
+    abbreviation shared by two concepts, a declared language no concept uses.
 
     Returns:
         Findings in line order (``line`` is the concept's ``[[concept]]`` line).
@@ -272,5 +304,6 @@ def validate_glossary(glossary: Glossary) -> list[Finding]:
     ]
     out += _conflicting_renderings(glossary, owners)
     out += _unused_languages(glossary)
+    out += _bad_languages(glossary)
     out.sort(key=lambda f: (f.line, f.rule, f.message))
     return out

@@ -5,9 +5,15 @@
   term; pattern concepts are left out (neither service knows ``{n}``). Imported: one concept per target
   term, the first source string its term and the rest variants.
 * **Full CSV/TSV**: a header row, then one concept per row. Columns ``id, category, pos, pattern, note,
-  source``, then per language ``xx`` (the preferred term; Google's "equivalent term sets" header is a list of
-  such codes), ``xx-variants``, ``xx-forbidden``, ``xx-abbr`` (lists joined by `` | ``) and ``xx-case``.
-  Export then import gives back the same concepts.
+  source``, then per language ``xx`` (the preferred term), ``xx-variants``, ``xx-forbidden``, ``xx-abbr``
+  (lists joined by `` | ``) and ``xx-case``. Export then import gives back the same concepts.
+* **Google's equivalent term sets** (``google-csv``): a header of language codes, optionally ``pos`` and
+  ``description``, then one concept per row. Read as the full layout (it is a subset); written with the
+  preferred terms only (pattern concepts left out), ``description`` from the note.
+* **Which layout**: given, else TBX by suffix, else (import) told from a ``.csv``/``.tsv`` file's first row:
+  a header of known column names, or a term pair; anything else is an error naming the line and ``--layout``.
+* **Language codes** (header columns, ``xml:lang``, the pair's languages) must be BCP 47 primary language
+  subtags (:func:`pipeline.glossary.checks.language_problem`).
 * **Formula-like cells** (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) are written with a
   leading apostrophe, as OWASP advises against CSV injection, so a spreadsheet shows them as text; a cell
   that really starts with an apostrophe before such a character gets one more. Import (pairs, full CSV/TSV,
@@ -18,7 +24,8 @@
   abbreviation) and ``deprecatedTerm-admn-sts`` (forbidden); abbreviations carry ``termType``
   ``abbreviation``.
   Parsed with defusedxml: entity declarations and external references are refused. Export then import gives
-  back the same glossary.
+  back the same glossary. ``termEntry`` ids are XML IDs (NCNames): :func:`tbx_id` puts ``c-`` before an id
+  that starts with a digit or with ``c-``, and reading a file Glossa wrote strips it again.
 
 All functions are pure (text in, text or values out); the CLI reads and writes the files.
 """
@@ -35,6 +42,7 @@ from pathlib import PurePath
 from xml.etree.ElementTree import Element, ParseError, SubElement, indent, tostring
 
 from pipeline.errors import GlossaryError
+from pipeline.glossary.checks import language_problem
 from pipeline.glossary.model import CASE_RULES, CONCEPT_ID, NUMBER, POS_VALUES, Concept, Glossary, TermEntry
 
 __all__ = [
@@ -43,6 +51,7 @@ __all__ = [
     "Layout",
     "dumps",
     "dumps_csv",
+    "dumps_google",
     "dumps_pairs",
     "dumps_tbx",
     "escape_cell",
@@ -51,6 +60,8 @@ __all__ = [
     "loads",
     "loads_tbx",
     "layout_for",
+    "layout_of",
+    "tbx_id",
     "slug",
     "unescape_cell",
 ]
@@ -203,6 +214,14 @@ def _rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return out
 
 
+def _check_pair(source: str, target: str, *, path: str | None = None) -> None:
+    """``--source`` and ``--target`` are BCP 47 language codes."""
+    for option, code in (("--source", source), ("--target", target)):
+        problem = language_problem(code)
+        if problem is not None:
+            raise GlossaryError(f"{option}: {problem}", path=path)
+
+
 def loads_pairs(
     text: str,
     source: str,
@@ -217,6 +236,7 @@ def loads_pairs(
     Raises:
         GlossaryError: a row has fewer than two columns or an empty cell, or neither side is English.
     """
+    _check_pair(source, target, path=path)
     if "en" not in (source, target):
         raise GlossaryError("term pairs need English on one side; pass --source en or --target en", path=path)
     if source == target:
@@ -310,6 +330,46 @@ def dumps_csv(glossary: Glossary, *, delimiter: str = ",") -> str:
     return buffer.getvalue()
 
 
+def dumps_google(glossary: Glossary) -> str:
+    """Google's equivalent term sets: a header of language codes (English first), then ``pos`` and
+    ``description`` when a concept has one; one concept per row with its preferred terms (pattern concepts
+    are left out, as in pairs; a language a concept lacks is an empty cell).
+
+    >>> c = Concept("iss", pos="noun", terms=(("en", TermEntry("ISS")), ("ru", TermEntry("МКС"))))
+    >>> print(dumps_google(Glossary("g", languages=("en", "ru"), concepts=(c,))), end="")
+    en,ru,pos
+    ISS,МКС,noun
+
+    Raises:
+        GlossaryError: fewer than two languages have terms (Google needs two).
+    """
+    concepts = [c for c in glossary.concepts if not c.pattern]
+    order = dict.fromkeys(("en", *glossary.languages, *(lang for c in concepts for lang in c.languages)))
+    languages = [lang for lang in order if any(c.term(lang) for c in concepts)]
+    if len(languages) < 2:
+        raise GlossaryError(
+            f"equivalent term sets need terms in two languages, {glossary.id} has {len(languages)}; "
+            "add a language or export pairs-csv",
+            path=glossary.path or None,
+        )
+    extra = [
+        name
+        for name, used in (
+            ("pos", any(c.pos for c in concepts)),
+            ("description", any(c.note for c in concepts)),
+        )
+        if used
+    ]
+    buffer = io.StringIO()
+    writer = _Writer(buffer, ",")
+    writer.writerow([*languages, *extra])
+    for concept in concepts:
+        row = [e.term if (e := concept.term(lang)) is not None else "" for lang in languages]
+        row += [concept.pos if name == "pos" else concept.note for name in extra]
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
 def _split_list(cell: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in cell.split("|") if part.strip())
 
@@ -328,6 +388,9 @@ def _csv_languages(columns: Sequence[str], *, path: str, line: int) -> list[str]
                 path=path,
                 line=line,
             )
+        problem = language_problem(lang)
+        if problem is not None:
+            raise GlossaryError(f"column {column!r}: {problem}", path=path, line=line)
         if lang not in languages:
             languages.append(lang)
     if "en" not in columns:
@@ -474,6 +537,21 @@ def _tig(lang_set: Element, string: str, status: str, *, pos: str, abbr: bool, c
         SubElement(tig, "note").text = _CASE_NOTE + case
 
 
+_ID_PREFIX = "c-"
+
+
+def tbx_id(concept_id: str) -> str:
+    """The concept id as a valid XML ID (an NCName starts with a letter): ``c-`` before one that starts
+    with a digit or already with ``c-``, so reading a Glossa TBX strips exactly one ``c-`` back.
+
+    >>> tbx_id("iss"), tbx_id("2024-launch"), tbx_id("c-3po")
+    ('iss', 'c-2024-launch', 'c-c-3po')
+    """
+    if concept_id[:1].isdigit() or concept_id.startswith(_ID_PREFIX):
+        return _ID_PREFIX + concept_id
+    return concept_id
+
+
 def dumps_tbx(glossary: Glossary) -> str:
     """TBX-Basic (``martif``) text of a glossary, UTF-8, indented, ending with a newline."""
     root = Element("martif", {"type": "TBX-Basic", _XML_LANG: "en"})
@@ -489,7 +567,7 @@ def dumps_tbx(glossary: Glossary) -> str:
     SubElement(SubElement(header, "encodingDesc"), "p", type="XCSURI").text = "TBXBasicXCSV02.xcs"
     body = SubElement(SubElement(root, "text"), "body")
     for concept in glossary.concepts:
-        entry_el = SubElement(body, "termEntry", id=concept.id)
+        entry_el = SubElement(body, "termEntry", id=tbx_id(concept.id))
         if concept.category:
             SubElement(entry_el, "descrip", type="subjectField").text = concept.category
         if concept.note:
@@ -635,10 +713,14 @@ def _tbx_lang_entry(lang_set: Element, fields: _TbxEntry) -> TermEntry | None:
 
 
 def _tbx_concept(
-    entry_el: Element, languages: list[str], taken: set[str], *, text: str, path: str
+    entry_el: Element, languages: list[str], taken: set[str], *, text: str, path: str, ours: bool
 ) -> Concept:
-    """One ``termEntry`` as a concept; new languages are appended to ``languages``, its id to ``taken``."""
-    cid = entry_el.get("id", "")
+    """One ``termEntry`` as a concept; new languages are appended to ``languages``, its id to ``taken``.
+
+    ``ours``: the file was written by Glossa, whose ids carry :func:`tbx_id`'s ``c-``, stripped here.
+    """
+    raw_id = entry_el.get("id", "")
+    cid = raw_id.removeprefix(_ID_PREFIX) if ours else raw_id
     fields = _tbx_entry_fields(entry_el)
     terms: list[tuple[str, TermEntry]] = []
     for lang_set in _children(entry_el, "langSet", "langSec"):
@@ -647,7 +729,14 @@ def _tbx_concept(
             raise GlossaryError(
                 f'langSet without a valid xml:lang in entry {cid!r}; add xml:lang="xx"',
                 path=path,
-                line=_line_of(text, f'id="{cid}"'),
+                line=_line_of(text, f'id="{raw_id}"'),
+            )
+        problem = language_problem(lang)
+        if problem is not None:
+            raise GlossaryError(
+                f"xml:lang of entry {cid!r}: {problem}",
+                path=path,
+                line=_line_of(text, f'id="{raw_id}"'),
             )
         if lang not in languages:
             languages.append(lang)
@@ -659,7 +748,7 @@ def _tbx_concept(
         raise GlossaryError(
             f"entry {cid or '(no id)'} has no English preferred term; add an en langSet",
             path=path,
-            line=_line_of(text, f'id="{cid}"') if cid else None,
+            line=_line_of(text, f'id="{raw_id}"') if raw_id else None,
         )
     if not cid or not CONCEPT_ID.match(cid):
         cid = slug(english.term, taken)
@@ -688,7 +777,8 @@ def loads_tbx(text: str, *, path: str = "<tbx>", glossary_id: str = "imported") 
     taken: set[str] = set()
     languages: list[str] = meta["languages"].split() if meta.get("languages") else []
     entries = [e for e in root.iter() if _local(e.tag) in ("termEntry", "conceptEntry")]
-    concepts = [_tbx_concept(e, languages, taken, text=text, path=path) for e in entries]
+    ours = "id" in meta
+    concepts = [_tbx_concept(e, languages, taken, text=text, path=path, ours=ours) for e in entries]
     if "en" in languages:
         languages.remove("en")
     return Glossary(
@@ -703,10 +793,11 @@ def loads_tbx(text: str, *, path: str = "<tbx>", glossary_id: str = "imported") 
 
 
 class Layout(StrEnum):
-    """The exchange layouts: full CSV/TSV, DeepL/Google term pairs as CSV/TSV, TBX-Basic."""
+    """The exchange layouts: full CSV/TSV, Google's equivalent term sets, term pairs, TBX-Basic."""
 
     csv = "csv"
     tsv = "tsv"
+    google_csv = "google-csv"
     pairs_csv = "pairs-csv"
     pairs_tsv = "pairs-tsv"
     tbx = "tbx"
@@ -731,10 +822,67 @@ def layout_for(path: PurePath, layout: Layout | None = None) -> Layout:
     by_suffix = {".tbx": Layout.tbx, ".xml": Layout.tbx, ".tsv": Layout.tsv, ".csv": Layout.csv}
     found = by_suffix.get(path.suffix.lower())
     if found is None:
-        raise GlossaryError(
-            f"cannot tell the layout of {path.name}; pass --as csv|tsv|pairs-csv|pairs-tsv|tbx"
-        )
+        raise GlossaryError(f"cannot tell the layout of {path.name}; pass --layout {'|'.join(Layout)}")
     return found
+
+
+#: Header cells of Google's equivalent term sets besides language codes.
+_GOOGLE_EXTRA = ("pos", "description")
+
+
+def _known_column(cell: str) -> bool:
+    """A column name of the full layout (or of Google's): meta, review, ``xx`` or ``xx-kind``."""
+    if cell in _META or cell in _REVIEW_COLUMNS or cell in _GOOGLE_EXTRA:
+        return True
+    lang, _, kind = cell.partition("-")
+    return bool(_LANG.match(lang)) and kind in ("", *_SUFFIXES) and language_problem(lang) is None
+
+
+def _sniff(text: str, delimiter: str, *, path: str) -> Layout:
+    """The CSV/TSV layout the first row shows: a header of known column names (only language codes, ``pos``
+    and ``description``: Google's equivalent term sets), else two cells (DeepL's four: terms and their
+    languages) of term pairs; anything else is an error naming the line and ``--layout``."""
+    rows = _rows(text, delimiter)
+    if not rows:
+        raise GlossaryError("empty file; nothing to import", path=path, line=1)
+    line, first = rows[0]
+    cells = [c.strip().lower() for c in first]
+    tsv = delimiter == "\t"
+    if all(_known_column(c) for c in cells):
+        google = all(
+            c in _GOOGLE_EXTRA or ("-" not in c and c not in (*_META, *_REVIEW_COLUMNS)) for c in cells
+        )
+        if google and not tsv:
+            return Layout.google_csv
+        return Layout.tsv if tsv else Layout.csv
+    tagged = len(cells) == 4 and all(language_problem(c.split("-")[0]) is None for c in cells[2:])
+    if len(cells) == 2 or tagged:
+        return Layout.pairs_tsv if tsv else Layout.pairs_csv
+    if "en" in cells or "id" in cells:  # a header with a bad column: the full layout's reader names it
+        return Layout.tsv if tsv else Layout.csv
+    kinds = "tsv, pairs-tsv" if tsv else "csv, google-csv, pairs-csv"
+    raise GlossaryError(
+        f"cannot tell the layout: the first row has {len(cells)} cells and is neither a header of known "
+        f"columns (id, en, ru, ...) nor a term pair; pass --layout {kinds}",
+        path=path,
+        line=line,
+    )
+
+
+def layout_of(text: str, path: PurePath, layout: Layout | None = None) -> Layout:
+    """The layout given, else TBX by suffix (``.tbx``/``.xml``), else told from the content of a ``.csv`` or
+    ``.tsv`` (see :func:`_sniff`).
+
+    >>> layout_of("hermosa,belle\\n", PurePath("es.csv")), layout_of("en,es\\nISS,EEI\\n", PurePath("g.csv"))
+    (<Layout.pairs_csv: 'pairs-csv'>, <Layout.google_csv: 'google-csv'>)
+
+    Raises:
+        GlossaryError: no layout is given and neither the suffix nor the first row tells one.
+    """
+    found = layout_for(path, layout)
+    if layout is not None or found is Layout.tbx:
+        return found
+    return _sniff(text, found.delimiter, path=str(path))
 
 
 def loads(
@@ -756,6 +904,7 @@ def loads(
         return loads_tbx(text, path=path, glossary_id=glossary_id)
     if layout in (Layout.pairs_csv, Layout.pairs_tsv):
         return loads_pairs(text, *pair, delimiter=layout.delimiter, path=path, glossary_id=glossary_id)
+    # Google's equivalent term sets are a subset of the full layout (language codes, pos, description)
     return loads_csv(
         text, delimiter=layout.delimiter, path=path, glossary_id=glossary_id, title=title, version=version
     )
@@ -770,5 +919,8 @@ def dumps(glossary: Glossary, layout: Layout, *, pair: tuple[str, str] = ("ru", 
     if layout is Layout.tbx:
         return dumps_tbx(glossary)
     if layout in (Layout.pairs_csv, Layout.pairs_tsv):
+        _check_pair(*pair)
         return dumps_pairs(glossary, *pair, delimiter=layout.delimiter)
+    if layout is Layout.google_csv:
+        return dumps_google(glossary)
     return dumps_csv(glossary, delimiter=layout.delimiter)

@@ -75,7 +75,7 @@ def test_layout_for(name: str, layout: Layout | None, expected: Layout) -> None:
 
 
 def test_layout_for_unknown_suffix() -> None:
-    with pytest.raises(GlossaryError, match="pass --as"):
+    with pytest.raises(GlossaryError, match="pass --layout"):
         layout_for(PurePath("a.bin"))
 
 
