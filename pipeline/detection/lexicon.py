@@ -587,7 +587,7 @@ class Lexicon:
         self._shared: dict[tuple[float, ...], tuple[float, ...]] = {}
 
     def _load(self) -> list[dict[str, int]]:
-        """Each language's table, shared with every other lexicon that uses the same list (see :func:`_table`)."""
+        """Each language's table, shared with the other lexicons that use the same list (:func:`_table`)."""
         if self._dicts is None:
             self._dicts = [_table(lang, big=self.large and i == 0) for i, lang in enumerate(self.languages)]
         return self._dicts
