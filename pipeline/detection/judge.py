@@ -45,7 +45,7 @@ import regex  # type: ignore[import-untyped]
 
 from pipeline.text.spans import line_bounds
 
-__all__ = ["STRAY", "Judgement", "Verdict", "capitalised", "judge_latin", "judge_script"]
+__all__ = ["STRAY", "Judgement", "Verdict", "capitalised", "judge_latin", "judge_script", "particle"]
 
 
 class Verdict(StrEnum):
@@ -566,6 +566,15 @@ def capitalised(word: str) -> bool:
     return word[:1].isupper() or bool(_ARABIC_ARTICLE.match(word))
 
 
+def particle(word: str) -> bool:
+    """Whether a small word is a name particle or joiner (von, der, de, la, van, bin, al...).
+
+    >>> particle("von"), particle("Haus")
+    (True, False)
+    """
+    return word.casefold() in _PARTICLES
+
+
 def judge_latin(
     text: str, start: int, end: int, words: list[str], *, initial: bool, alone: bool = False
 ) -> Judgement:
@@ -577,8 +586,8 @@ def judge_latin(
         end: its end.
         words: the span's words.
         initial: whether the span starts its sentence (so a capital letter there says nothing).
-        alone: whether the span is the whole sentence (a lone capitalised word is then not a name in an
-            English sentence but a word of its own).
+        alone: whether the span is the whole sentence (a lone capitalised word, or two words shaped like
+            a binomial, is then not a name in an English sentence but a sentence of its own).
 
     Returns:
         The :class:`Judgement`.
@@ -600,7 +609,8 @@ def judge_latin(
     if found is not None:
         return found
     if (
-        len(words) in (2, 3)
+        not alone  # two Latin-looking words that make up a sentence are a sentence, not a species name
+        and len(words) in (2, 3)
         and words[0][:1].isupper()
         and words[0][1:].islower()
         and all(w.isascii() for w in words)  # scientific names carry no diacritics
@@ -609,7 +619,10 @@ def judge_latin(
         and not _modern_words(words)
     ):
         return Judgement(Verdict.INTENDED, "name")  # a binomial species name: Eumetopias jubatus
-    if capitalised(words[0]) and capitalised(words[-1]) and len(words) >= 2:
+    lead = 0  # a name may open with its particles: von der Leyen, de la Cruz
+    while lead < len(words) - 1 and particle(words[lead]):
+        lead += 1
+    if capitalised(words[lead]) and capitalised(words[-1]) and len(words) >= 2:
         lower = [w for w in words if not capitalised(w)]
         content = [w for w in lower if w.casefold() not in _PARTICLES]
         capitals = len(words) - len(lower)

@@ -33,6 +33,7 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     "Cyrillic": ("ru", "uk", "bg", "mk"),
 }  # fmt: skip
 
+_TENTHS = tuple(i / 10 for i in range(128))  # Zipf x 10 -> Zipf, one shared float object per value
 _ELIDING = frozenset(("fr", "it", "ca"))
 _CLITICS = frozenset(("s", "t", "re", "ve", "ll", "d", "m"))
 
@@ -581,33 +582,14 @@ class Lexicon:
         self.languages = (expected, *self.others)
         self._dicts: list[dict[str, int]] | None = None
         self._cache: dict[str, tuple[float, ...]] = {}
+        # Most words share their tuple with others (English-only words, words no list knows): one object
+        # each, and floats from _TENTHS, keep the cache at a third of its size (36 MB on 9.5 MB of news).
+        self._shared: dict[tuple[float, ...], tuple[float, ...]] = {}
 
     def _load(self) -> list[dict[str, int]]:
-        """Read each list once, straight from its file, as word -> Zipf x 10 (small shared ints).
-
-        This bypasses wordfreq's own caches, which keep both the raw bins and a float dictionary.
-        """
+        """Each language's table, shared with the other lexicons that use the same list (:func:`_table`)."""
         if self._dicts is None:
-            import wordfreq
-
-            small = wordfreq.available_languages(wordlist="small")
-            large = wordfreq.available_languages(wordlist="large")
-            dicts: list[dict[str, int]] = []
-            for i, lang in enumerate(self.languages):
-                if lang == "la":  # no wordfreq list: Glossa's own (pipeline/detection/latin.py)
-                    dicts.append(latin_table())
-                    continue
-                if lang not in small:
-                    dicts.append({})
-                    continue
-                big = self.large and i == 0 and lang in large
-                table: dict[str, int] = {}
-                for centibels, words in enumerate(wordfreq.read_cBpack(str((large if big else small)[lang]))):
-                    zipf10 = round((900 - centibels) / 10)
-                    for word in words:
-                        table.setdefault(word, zipf10)
-                dicts.append(table)
-            self._dicts = dicts
+            self._dicts = [_table(lang, big=self.large and i == 0) for i, lang in enumerate(self.languages)]
         return self._dicts
 
     def has_expected(self) -> bool:
@@ -644,12 +626,39 @@ class Lexicon:
             parts = elided if (elided and lang in _ELIDING) else hyphen
             if zipf10 <= 0 and len(parts) > 1:
                 zipf10 = min(table.get(p, 0) for p in parts)
-            values.append(zipf10 / 10)
-        result = tuple(values)
+            values.append(_TENTHS[zipf10] if 0 <= zipf10 < len(_TENTHS) else zipf10 / 10)
+        result = self._shared.setdefault(tuple(values), tuple(values))
         if len(self._cache) > 500_000:
             self._cache.clear()
+            self._shared.clear()
         self._cache[key] = result
         return result
+
+
+@lru_cache(maxsize=64)
+def _table(lang: str, *, big: bool) -> dict[str, int]:
+    """Read one list once, straight from its file, as word -> Zipf x 10 (small shared ints).
+
+    ``big``: the ``large`` list where wordfreq has one. Cached per (language, list), so the document
+    lexicon and the script-group lexicons share their ``small`` tables (each one is 1-5 MB; a second copy
+    of the 20 Latin-script lists cost 80 MB). This bypasses wordfreq's own caches, which keep both the raw
+    bins and a float dictionary.
+    """
+    if lang == "la":  # no wordfreq list: Glossa's own (pipeline/detection/latin.py)
+        return latin_table()
+    import wordfreq
+
+    small = wordfreq.available_languages(wordlist="small")
+    if lang not in small:
+        return {}
+    large = wordfreq.available_languages(wordlist="large") if big else {}
+    path = large[lang] if lang in large else small[lang]
+    table: dict[str, int] = {}
+    for centibels, words in enumerate(wordfreq.read_cBpack(str(path))):
+        zipf10 = round((900 - centibels) / 10)
+        for word in words:
+            table.setdefault(word, zipf10)
+    return table
 
 
 @lru_cache(maxsize=8)

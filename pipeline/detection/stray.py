@@ -47,7 +47,15 @@ import regex  # type: ignore[import-untyped]
 
 from pipeline.detection.base import Detector, LangdetectDetector
 from pipeline.detection.chrome import ChromeIndex, ChromeSpan, quoted_ranges
-from pipeline.detection.judge import STRAY, Judgement, Verdict, capitalised, judge_latin, judge_script
+from pipeline.detection.judge import (
+    STRAY,
+    Judgement,
+    Verdict,
+    capitalised,
+    judge_latin,
+    judge_script,
+    particle,
+)
 from pipeline.detection.lexicon import (
     CANDIDATES,
     LOAN_PHRASES,
@@ -91,6 +99,7 @@ CAPITAL_DAMP = 0.6  # capitalised words inside a sentence are probably names
 ALPHABET_BONUS = 2.0  # unknown word whose accented letters fit a language
 LONG_WORD = 9
 LONG_UNKNOWN_BONUS = 1.5  # long words the expected language does not know are rarely names or typos
+JOIN_GAP = 24  # most characters (digits, punctuation, spaces) between two script warnings joined as one
 UNKNOWN_NGRAM_LETTERS = 5  # words no list knows, this long or longer, go to the n-gram detector
 UNKNOWN_NGRAM_WEIGHT = 0.5
 # English suffixes (suffix, letters put back, shortest stem): a listed stem makes the word English.
@@ -153,6 +162,15 @@ _SERBIAN_LATIN = {
     "њ": "nj",
     "џ": "dž",
 }
+
+
+def _number_gap(gap: str) -> bool:
+    """Whether ``gap`` holds a number and nothing else but punctuation and spaces (no letter, no line end).
+
+    >>> _number_gap(". 1924.11.05 "), _number_gap("! "), _number_gap(" and 5 ")
+    (True, False, False)
+    """
+    return any(c.isdigit() for c in gap) and not any(c.isalpha() or c == "\n" for c in gap)
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,6 +370,9 @@ class StrayFinder:
         self._terms = _PhraseMatcher([*known_terms, *loans])
         self._lexicon: Lexicon | None = None
         self._evidence_cache: dict[str, tuple[float, ...]] = {}
+        # Words with the same frequencies share one evidence tuple (most English words do): a third of the
+        # cache's memory.
+        self._shared: dict[tuple[float, ...], tuple[float, ...]] = {}
 
     # ----------------------------------------------------------------------------------------- public
     def find(self, doc: Document) -> list[Finding]:
@@ -368,6 +389,7 @@ class StrayFinder:
         for block in doc.segments:
             unit = doc.units[block.unit]
             text = unit.text
+            mark = len(findings)
             spans: list[ChromeSpan] = []
             candidates = False
             if self.chrome is not None:
@@ -393,11 +415,37 @@ class StrayFinder:
             for n, span in enumerate(spans):
                 if n not in overridden:
                     findings.extend(self._chrome_findings(text, span, lines[block.unit]))
+            findings[mark:] = self._join_script_runs(text, findings[mark:], lines[block.unit])
         findings = harmonise_cyrillic(findings, self.expected)
         findings.sort(key=lambda f: (f.line, f.start, f.end, f.kind.value))
         return findings
 
     # ----------------------------------------------------------------------------------------- pieces
+    def _join_script_runs(self, text: str, found: list[Finding], lines: _Lines) -> list[Finding]:
+        """Join a block's foreign-script warnings that only a number parts (one passage).
+
+        The sentence splitter cuts ``Пекин. 1924.11.05 Пекин`` or ``... понад 21 000. Духовні ...`` in two;
+        a passage in one language and script broken only by a number (a date, a figure) is one warning.
+        Sentences parted by punctuation alone stay apart (each is translated as a sentence).
+        """
+        if sum(f.rule == "foreign-script" for f in found) < 2:
+            return found
+        out: list[Finding] = []
+        for f in sorted(found, key=lambda f: (f.start, f.end)):
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and f.rule == prev.rule == "foreign-script"
+                and f.language == prev.language
+                and 0 <= f.start - prev.end <= JOIN_GAP
+                and _number_gap(text[prev.end : f.start])
+            ):
+                confidence = max(prev.confidence or 0.0, f.confidence or 0.0)
+                out[-1] = self._foreign(text, prev.start, f.end, f.language, confidence, "script", lines)
+                continue
+            out.append(f)
+        return out
+
     def _finding(
         self,
         kind: FindingKind,
@@ -813,9 +861,10 @@ class StrayFinder:
                 ratio = _proxied(ngram, lang, 0.02) - math.log(ngram.get(self.expected, 0.0) + 0.02)
                 value += UNKNOWN_NGRAM_WEIGHT * max(-3.0, min(3.0, ratio))
             values.append(value)
-        result = tuple(values)
+        result = self._shared.setdefault(tuple(values), tuple(values))
         if len(self._evidence_cache) > 500_000:
             self._evidence_cache.clear()
+            self._shared.clear()
         self._evidence_cache[key] = result
         return result
 
@@ -890,7 +939,13 @@ class StrayFinder:
             letters = sum(len(w) for w in run_words)
             if letters < self.options.min_chars:
                 continue
-            inside = [w for n, w in zip(range(lo, hi + 1), run_words, strict=True) if n or native[0]]
+            # A sentence's first word says nothing by its capital; written small (and no particle: von der
+            # Leyen), it says the run is prose.
+            inside = [
+                w
+                for n, w in zip(range(lo, hi + 1), run_words, strict=True)
+                if n or native[0] or not (capitalised(w) or particle(w))
+            ]
             if inside and all(capitalised(w) for w in inside if len(w) > 1):
                 continue  # capitalised words only: names (a title, a list of authors), not foreign prose
             judgement = judge_latin(

@@ -30,6 +30,7 @@ QUIET = [
     pytest.param("The statement came from Abdullah al-Rashid and Omar bin Khalid.", id="arabic-particles"),
     pytest.param("She moved to Côte d'Ivoire in 2011 and never came back.", id="elided-particle"),
     pytest.param("Ms. Vandeberghe told reporters the vote would wait.", id="single-name"),
+    pytest.param("von der Leyen said the vote would wait.", id="particle-first"),
     # 2. English it does not know: dialect, coinages, derivations, loanwords, species
     pytest.param("How y'all doing tonight? the host asked the crowd.", id="dialect"),
     pytest.param("Critics would only tut tut at the decision.", id="interjection"),
@@ -163,6 +164,17 @@ STRAY = [
     pytest.param(
         "The caption read 本文仅代表作者本人观点 under the photo.", "本文仅代表作者本人观点", id="chinese"
     ),
+    pytest.param(
+        "Notes from the trip.\nstarý most z Nového Mesta\nWe left at dawn.",
+        "starý most z Nového Mesta",
+        id="line-opening-small-with-capitals-after",
+    ),
+    pytest.param(
+        "The plaque read: Открыт в 1924 г. 1924.11.05 Открыт снова. Nobody knew why.",
+        "Открыт в 1924 г. 1924.11.05 Открыт снова",
+        id="script-passage-across-numbers",
+    ),
+    pytest.param("Notes.\nVetus domus. It burned.", "Vetus domus", id="binomial-shape-alone-is-a-sentence"),
     pytest.param(
         "Le gouvernement a annoncé de nouvelles mesures pour les agriculteurs.",
         "Le gouvernement a annoncé de nouvelles mesures pour les agriculteurs",
