@@ -25,6 +25,7 @@ __all__ = [
     "Provenance",
     "QAFinding",
     "QARun",
+    "Region",
     "Scope",
     "Segment",
     "Severity",
@@ -165,6 +166,22 @@ class Detection:
 
 
 @dataclass(frozen=True, slots=True)
+class Region:
+    """Where a finding lies in the raw file, as SARIF and GitHub code scanning count.
+
+    Lines are 1-based; columns are 1-based and counted in UTF-16 code units on the raw line (for JSON Lines
+    the line of the record, escapes included), ``end_column`` just past the last unit. ``snippet`` is the raw
+    text of the file inside the region (for JSON Lines, the field literal's escaped characters).
+    """
+
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a stage reports, with its exact place.
 
@@ -184,6 +201,9 @@ class Finding:
         record: JSON Lines record (1-based line), if any.
         field: JSON Lines field name, if any.
         rule: a stable identifier of the rule or glossary concept that fired.
+        details: extra facts as ``(key, value)`` strings (``ui-chrome``: the span is also site interface
+            text, with its English).
+        region: the place in the raw file (UTF-16 columns), set when the file is read for a report.
     """
 
     kind: FindingKind
@@ -202,6 +222,7 @@ class Finding:
     field: str | None = None
     rule: str = ""
     details: tuple[tuple[str, str], ...] = ()
+    region: Region | None = None
 
 
 @dataclass(frozen=True, slots=True)

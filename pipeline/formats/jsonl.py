@@ -27,7 +27,7 @@ from pipeline.formats.text import line_segments
 if TYPE_CHECKING:
     from pipeline.formats import Edit
 
-__all__ = ["get_field", "read_jsonl", "set_field", "write_jsonl"]
+__all__ = ["get_field", "raw_span", "read_jsonl", "set_field", "write_jsonl"]
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
@@ -199,6 +199,47 @@ def _value_span(line: str, keys: Sequence[str], at: int = 0) -> tuple[int, int]:
     if len(keys) > 1:
         return _value_span(line, keys[1:], found[0])
     return found
+
+
+def _raw_indices(line: str, quote: int) -> list[int]:
+    """Index in ``line`` of each decoded character of the string literal opening at ``quote``, then of its
+    closing quote: ``\\n``, ``\\"`` and ``\\uXXXX`` (a surrogate pair of two: one character) are one each."""
+    out: list[int] = []
+    at = quote + 1
+    while line[at] != '"':
+        out.append(at)
+        if line[at] != "\\":
+            at += 1
+        elif line[at + 1] != "u":
+            at += 2
+        elif 0xD800 <= int(line[at + 2 : at + 6], 16) < 0xDC00 and line.startswith("\\u", at + 6):
+            low = int(line[at + 8 : at + 12], 16)
+            at += 12 if 0xDC00 <= low < 0xE000 else 6
+        else:
+            at += 6
+    out.append(at)
+    return out
+
+
+def raw_span(line: str, field: str, start: int, end: int) -> tuple[int, int]:
+    """Map ``[start, end)`` inside the decoded ``field`` of the record ``line`` to indices in ``line``.
+
+    Findings count in the decoded string; SARIF and editors count on the raw line, where escapes make the two
+    differ. The raw slice decodes (as the inside of a JSON string) to the decoded slice.
+
+    >>> line = '{"id": 1, "text": "a\\\\nb \\\\"\\\\u00e9t\\\\u00e9\\\\""}'
+    >>> start, end = raw_span(line, "text", 4, 9); line[start:end]
+    '\\\\"\\\\u00e9t\\\\u00e9\\\\"'
+
+    Raises:
+        ValueError: the line is not a record whose ``field`` is a string.
+    """
+    obj, value = _record(line, field)
+    if not 0 <= start <= end <= len(value):
+        raise ValueError(f"offsets {start}-{end} outside the field ({len(value)} characters)")
+    quote, _ = _value_span(line, _path(obj, field))
+    indices = _raw_indices(line, quote)
+    return indices[start], indices[end]
 
 
 def _literal(value: str) -> str:

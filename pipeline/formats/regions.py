@@ -1,0 +1,66 @@
+"""Place findings on the raw file as SARIF and GitHub code scanning count: lines, UTF-16 columns, raw snippet.
+
+Rules: pure functions of a :class:`~pipeline.document.Document` and a finding's code-point offsets. Text,
+Markdown and HTML count on the decoded file itself; JSON Lines findings count inside the decoded field, so
+their offsets are mapped through the field's string literal on the record's raw line
+(:func:`pipeline.formats.jsonl.raw_span`): escapes (``\\n``, ``\\"``, ``\\uXXXX``) make the two differ.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.document import Document, Finding, Region
+from pipeline.formats.jsonl import raw_span
+
+__all__ = ["region_of", "utf16_len"]
+
+_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends the detectors count (stray._Lines)
+
+
+def utf16_len(text: str) -> int:
+    """The length of ``text`` in UTF-16 code units (characters beyond U+FFFF count two).
+
+    >>> utf16_len("a😀b")
+    4
+    """
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+
+
+def _raw_line(text: str, number: int) -> str:
+    """Line ``number`` (1-based) of ``text`` without its line end (JSON Lines records end at ``\\n``)."""
+    lines = text.split("\n")
+    return lines[number - 1].removesuffix("\r") if number <= len(lines) else ""
+
+
+def _jsonl_region(doc: Document, f: Finding) -> Region | None:
+    assert f.record is not None
+    line = _raw_line(doc.text, f.record)
+    try:
+        start, end = raw_span(line, f.field or "text", f.start, f.end)
+    except ValueError:
+        return None
+    return Region(f.record, utf16_len(line[:start]) + 1, f.record, utf16_len(line[:end]) + 1, line[start:end])
+
+
+def region_of(doc: Document, f: Finding) -> Region | None:
+    """The region of ``f`` in ``doc``'s raw file, or None when it cannot be placed (a record that changed).
+
+    >>> from pipeline.formats import read_text
+    >>> from pipeline.document import FindingKind, Severity
+    >>> doc = read_text("x\\n😀 Привет", source="a.txt")
+    >>> f = Finding(FindingKind.FOREIGN_TEXT, Severity.WARNING, 4, 10, 2, 3, "Привет", "m")
+    >>> region_of(doc, f)
+    Region(start_line=2, start_column=4, end_line=2, end_column=10, snippet='Привет')
+    """
+    if f.record is not None:
+        return _jsonl_region(doc, f)
+    text = doc.units[0].text if doc.units else doc.text
+    line_start = f.start - (f.column - 1)
+    start_column = utf16_len(text[line_start : f.start]) + 1
+    breaks = list(_BREAK.finditer(f.text))
+    if not breaks:
+        end_line, end_column = f.line, start_column + utf16_len(f.text)
+    else:
+        end_line, end_column = f.line + len(breaks), utf16_len(f.text[breaks[-1].end() :]) + 1
+    return Region(f.line, start_column, end_line, end_column, f.text)
