@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 from pipeline.app import Progress
 from pipeline.config import DEFAULT_MAX_FILE_SIZE, Settings
-from pipeline.document import AuditRun, Document, FileReport, Finding
+from pipeline.document import AuditRun, Document, FileReport, Finding, FindingKind
 from pipeline.errors import InputError
 
 if TYPE_CHECKING:
     from pipeline.detection import StrayFinder
     from pipeline.glossary.model import Glossary
 
-__all__ = ["AuditRequest", "audit_paths", "build_finder", "read_report"]
+__all__ = ["AuditRequest", "audit_paths", "build_finder", "fold_chrome", "read_report"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,30 @@ def build_finder(request: AuditRequest) -> StrayFinder:
     )
 
 
+def fold_chrome(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per span: drop the ``ui-chrome`` twin of a ``foreign-text`` finding over the same span.
+
+    Foreign-language interface text is reported by detection as both (translate it; it is chrome). A report
+    shows it once, as the ``foreign-text`` warning that carries ``details["ui-chrome"]`` (the English of
+    the interface string). Translation reads detection directly and still sees both.
+
+    >>> from pipeline.document import FindingKind as K, Severity as S
+    >>> a = Finding(K.FOREIGN_TEXT, S.WARNING, 0, 4, 1, 1, "Вход", "m", details=(("ui-chrome", "Log in"),))
+    >>> b = Finding(K.UI_CHROME, S.INFO, 0, 4, 1, 1, "Вход", "m")
+    >>> [f.kind.value for f in fold_chrome([a, b])]
+    ['foreign-text']
+    """
+    items = list(findings)
+    foreign = {
+        (f.record, f.start, f.end)
+        for f in items
+        if f.kind is FindingKind.FOREIGN_TEXT and any(key == "ui-chrome" for key, _ in f.details)
+    }
+    return [
+        f for f in items if not (f.kind is FindingKind.UI_CHROME and (f.record, f.start, f.end) in foreign)
+    ]
+
+
 def read_report(
     path: Path, field: str, max_bytes: int, find: Callable[[Document], Iterable[Finding]]
 ) -> FileReport:
@@ -90,9 +114,11 @@ def read_report(
 
     A file that cannot be read carries its error (the message, without the path) and no findings; a JSON
     Lines file with broken records carries them as ``line N: message`` and the findings of the rest.
+    Findings are one per span (:func:`fold_chrome`) and carry their :class:`~pipeline.document.Region`.
     ``glossa glossary check`` reads through here too.
     """
     from pipeline.formats import read_path
+    from pipeline.formats.regions import region_of
 
     try:
         doc = read_path(path, field=field, max_bytes=max_bytes)
@@ -104,7 +130,7 @@ def read_report(
         format=doc.format,
         encoding=doc.encoding,
         error=error,
-        findings=tuple(find(doc)),
+        findings=tuple(replace(f, region=region_of(doc, f)) for f in fold_chrome(find(doc))),
     )
 
 
