@@ -10,9 +10,7 @@ import json
 import os
 from collections import Counter
 from io import StringIO
-from pathlib import PurePath
 from typing import Any
-from urllib.parse import quote
 
 from rich import box
 from rich.console import Console
@@ -20,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pipeline import __version__
-from pipeline.document import AuditRun, FileReport, Finding, FindingKind, Severity
+from pipeline.document import AuditRun, FileReport, Finding, FindingKind, Region, Severity
 from pipeline.render import OutputFormat, sarif
 from pipeline.text.names import fragment, path_text, printable
 
@@ -39,9 +37,6 @@ __all__ = [
 
 AUDIT_SCHEMA = "glossa.audit/1"
 CHECK_SCHEMA = "glossa.check/1"  # glossary check: the same shape, its own id (pipeline/schemas/)
-
-
-_INFO_URI = "https://github.com/glossa/glossa#readme"
 
 
 _RULE_HELP = {
@@ -144,29 +139,56 @@ def render_jsonl(run: AuditRun) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def _uri(path: str) -> str:
-    """A relative URI reference for SARIF: the name's bytes percent-encoded where a URI needs it.
+_RULE_TODO = {
+    FindingKind.FOREIGN_TEXT: "Translate it into the expected language, or remove it",
+    FindingKind.FOREIGN_INTENDED: "Nothing to do unless it was not meant; it is reported for review",
+    FindingKind.HOMOGLYPH: "Respell the word in one script (the suggested replacement does)",
+    FindingKind.UI_CHROME: "Remove it (glossa translate --drop-chrome removes whole lines)",
+    FindingKind.FORBIDDEN_TERM: "Write the glossary's rendering instead",
+    FindingKind.INCONSISTENT_TERM: "Use the glossary's preferred spelling throughout",
+    FindingKind.GLOSSARY_INVALID: "Fix the glossary entry (glossa glossary validate lists the problems)",
+}
+_RULE_LEVEL = {
+    FindingKind.FOREIGN_TEXT: Severity.WARNING,
+    FindingKind.FOREIGN_INTENDED: Severity.INFO,
+    FindingKind.HOMOGLYPH: Severity.WARNING,
+    FindingKind.UI_CHROME: Severity.INFO,
+    FindingKind.FORBIDDEN_TERM: Severity.ERROR,
+    FindingKind.INCONSISTENT_TERM: Severity.WARNING,
+    FindingKind.GLOSSARY_INVALID: Severity.ERROR,
+}
+_AUTOMATION = {AUDIT_SCHEMA: "glossa/audit/", CHECK_SCHEMA: "glossa/glossary-check/"}
 
-    >>> _uri("docs/a b.txt"), _uri(os.fsdecode(b"bad\\xff.txt")), _uri("esc\\x1b[0m.md")
-    ('docs/a%20b.txt', 'bad%FF.txt', 'esc%1B%5B0m.md')
-    """
-    return quote(os.fsencode(PurePath(path).as_posix()), safe="/")
+
+def _sarif_rule(kind: FindingKind) -> dict[str, Any]:
+    todo = sarif.sentence(_RULE_TODO[kind])
+    text = f"{sarif.sentence(_RULE_HELP[kind])} {todo}"
+    markdown = (
+        f"**{kind.value}**: {text}\n\nSee the README of Glossa, section "
+        '"What the audit reports" (`README.md#what-the-audit-reports`).'
+    )
+    return sarif.rule(
+        kind.value,
+        _RULE_HELP[kind],
+        level=_RULE_LEVEL[kind],
+        name="".join(part.capitalize() for part in kind.value.split("-")),
+        full=text,
+        help_text=text,
+        help_markdown=markdown,
+    )
 
 
-def _region(f: Finding) -> dict[str, Any]:
-    """1-based start and end of a finding, the end column just past its last character."""
-    last_nl = f.text.rfind("\n")
-    return {
-        "startLine": f.line,
-        "startColumn": f.column,
-        "endLine": f.line + f.text.count("\n"),
-        "endColumn": f.column + len(f.text) if last_nl < 0 else len(f.text) - last_nl,
-        "snippet": {"text": f.text},
-    }
+def _message(f: Finding) -> str:
+    """The finding's message and suggestion as sentences (``...; remove it. Suggested: "Share".``)."""
+    text = sarif.sentence(f.message)
+    if f.replacement:
+        text += f' Suggested: "{f.replacement}".'
+    return text
 
 
-def _sarif_result(path: str, f: Finding, rule_index: int) -> dict[str, Any]:
-    message = f.message + (f" Suggested: {f.replacement}" if f.replacement else "")
+def _sarif_result(
+    where: dict[str, str], f: Finding, rule_index: int, prints: sarif.Fingerprints
+) -> dict[str, Any]:
     properties: dict[str, Any] = {"action": f.action}
     if f.language:
         properties["language"] = f.language
@@ -175,48 +197,58 @@ def _sarif_result(path: str, f: Finding, rule_index: int) -> dict[str, Any]:
     if f.record is not None:
         properties["record"] = f.record
         properties["field"] = f.field
-    where = sarif.location(_uri(path), region=_region(f))
+    tags = [key for key, _ in f.details if key == "ui-chrome"]
+    if tags:
+        properties["tags"] = tags
     return sarif.result(
-        f.kind.value, f.severity, message, where, rule_index=rule_index, properties=properties
+        f.kind.value,
+        f.severity,
+        _message(f),
+        sarif.location(where, at=f.region or _fallback_region(f)),
+        rule_index=rule_index,
+        fingerprints=prints.of(f.kind.value, f.text),
+        properties=properties,
     )
 
 
-def render_sarif(run: AuditRun) -> str:
+def _fallback_region(f: Finding) -> Region:
+    """A region from the finding's own line and column, when it was not placed on the raw file."""
+    last_nl = f.text.rfind("\n")
+    end_column = f.column + len(f.text) if last_nl < 0 else len(f.text) - last_nl
+    return Region(f.line, f.column, f.line + f.text.count("\n"), end_column, f.text)
+
+
+def render_sarif(run: AuditRun, *, schema: str = AUDIT_SCHEMA, base: str | None = None) -> str:
     """Render the run as a SARIF 2.1.0 log, so code-scanning dashboards show findings inline.
 
-    Each finding kind is a rule; severities map to SARIF levels (info -> note). Regions carry 1-based
-    ``startLine``/``startColumn`` and ``endLine``/``endColumn``; unreadable files become error-level
-    tool execution notifications and mark the invocation as unsuccessful.
+    Each finding kind is a rule; severities map to SARIF levels (info -> note). Regions are on the raw file
+    line (JSON Lines: the record's line, escapes counted), columns in UTF-16 code units; URIs are relative to
+    ``base`` (default: the current folder). Unreadable files become error-level tool execution
+    notifications and mark the invocation as unsuccessful. ``schema`` picks the ``automationDetails.id``.
     """
+    root = base if base is not None else os.getcwd()
     kinds = sorted({f.kind for f in run.findings}, key=lambda k: k.value)
-    rules = [
-        sarif.rule(
-            kind.value,
-            _RULE_HELP[kind],
-            name="".join(part.capitalize() for part in kind.value.split("-")),
-            help_uri=_INFO_URI,
-        )
-        for kind in kinds
-    ]
     rule_index = {kind: i for i, kind in enumerate(kinds)}
-    results = [
-        _sarif_result(report.path, f, rule_index[f.kind]) for report in run.files for f in report.findings
-    ]
+    results = []
+    for report in run.files:
+        where, prints = sarif.artifact(report.path, root), sarif.Fingerprints()
+        results += [_sarif_result(where, f, rule_index[f.kind], prints) for f in report.findings]
     notifications = [
         {
             "level": "error",
-            "message": {"text": report.error},
-            "locations": [sarif.location(_uri(report.path))],
+            "message": {"text": sarif.sentence(report.error or "")},
+            "locations": [sarif.location(sarif.artifact(report.path, root))],
         }
         for report in run.failed_files
     ]
     return sarif.log(
         version=__version__,
-        rules=rules,
+        automation_id=_AUTOMATION.get(schema, "glossa/audit/"),
+        base=root,
+        rules=[_sarif_rule(kind) for kind in kinds],
         results=results,
-        information_uri=_INFO_URI,
         invocations=[{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
-        artifacts=[_uri(r.path) for r in run.files],
+        artifacts=[sarif.artifact(r.path, root) for r in run.files],
     )
 
 
@@ -280,5 +312,5 @@ def render(
     if output_format is OutputFormat.jsonl:
         return render_jsonl(run)
     if output_format is OutputFormat.sarif:
-        return render_sarif(run)
+        return render_sarif(run, schema=schema)
     return render_table(run, width=width, color=color)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
 
+from pipeline.document import Severity
 from pipeline.render import OutputFormat, sarif
 from pipeline.translation.qa import QAFinding
 
@@ -47,14 +49,27 @@ def _qa_json(findings: Sequence[QAFinding], *, pairs: int, version: str) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _qa_sarif(findings: Sequence[QAFinding], *, version: str) -> str:
+_QA_LEVEL = {"untranslated": Severity.WARNING, "length": Severity.WARNING, "doubled": Severity.WARNING}
+
+
+def _qa_sarif(findings: Sequence[QAFinding], *, version: str, base: str | None = None) -> str:
+    root = base if base is not None else os.getcwd()
+    checks = sorted({f.check for f in findings})
+    index = {check: i for i, check in enumerate(checks)}
+    prints: dict[str, sarif.Fingerprints] = {}
     results = []
     for f in findings:
         path, _, unit = f.id.partition("#")
-        where = sarif.location(path, logical=unit or f.id)
-        results.append(sarif.result(f.check, f.severity, f"{f.message}: {f.target}", where))
-    rules = [sarif.rule(r, _TITLES[r]) for r in sorted({f.check for f in findings})]
-    return sarif.log(version=version, rules=rules, results=results)
+        where = sarif.location(sarif.artifact(path, root), logical=unit or f.id)
+        message = f'{sarif.sentence(f.message)} Target: "{f.target}".'
+        fingerprints = prints.setdefault(path, sarif.Fingerprints()).of(f.check, f"{unit}\0{f.target}")
+        results.append(
+            sarif.result(
+                f.check, f.severity, message, where, rule_index=index[f.check], fingerprints=fingerprints
+            )
+        )
+    rules = [sarif.rule(r, _TITLES[r], level=_QA_LEVEL.get(r, Severity.ERROR)) for r in checks]
+    return sarif.log(version=version, automation_id="glossa/qa/", base=root, rules=rules, results=results)
 
 
 def _qa_table(findings: Sequence[QAFinding], *, pairs: int) -> str:
