@@ -118,7 +118,7 @@ def read_report(
     ``glossa glossary check`` reads through here too.
     """
     from pipeline.formats import read_path
-    from pipeline.formats.regions import region_of
+    from pipeline.formats.regions import place
 
     try:
         doc = read_path(path, field=field, max_bytes=max_bytes)
@@ -130,7 +130,7 @@ def read_report(
         format=doc.format,
         encoding=doc.encoding,
         error=error,
-        findings=tuple(replace(f, region=region_of(doc, f)) for f in fold_chrome(find(doc))),
+        findings=tuple(place(doc, fold_chrome(find(doc)))),
     )
 
 

@@ -9,11 +9,13 @@ their offsets are mapped through the field's string literal on the record's raw 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
-from pipeline.document import Document, Finding, Region
+from pipeline.document import DocFormat, Document, Finding, Region
 from pipeline.formats.jsonl import raw_span
 
-__all__ = ["region_of", "utf16_len"]
+__all__ = ["place", "region_of", "utf16_len"]
 
 _BREAK = re.compile(r"\r\n|\r|\n")  # the line ends the detectors count (stray._Lines)
 
@@ -27,15 +29,9 @@ def utf16_len(text: str) -> int:
     return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
 
 
-def _raw_line(text: str, number: int) -> str:
-    """Line ``number`` (1-based) of ``text`` without its line end (JSON Lines records end at ``\\n``)."""
-    lines = text.split("\n")
-    return lines[number - 1].removesuffix("\r") if number <= len(lines) else ""
-
-
-def _jsonl_region(doc: Document, f: Finding) -> Region | None:
+def _jsonl_region(lines: Sequence[str], f: Finding) -> Region | None:
     assert f.record is not None
-    line = _raw_line(doc.text, f.record)
+    line = lines[f.record - 1].removesuffix("\r") if f.record <= len(lines) else ""
     try:
         start, end = raw_span(line, f.field or "text", f.start, f.end)
     except ValueError:
@@ -43,8 +39,16 @@ def _jsonl_region(doc: Document, f: Finding) -> Region | None:
     return Region(f.record, utf16_len(line[:start]) + 1, f.record, utf16_len(line[:end]) + 1, line[start:end])
 
 
-def region_of(doc: Document, f: Finding) -> Region | None:
+def place(doc: Document, findings: Iterable[Finding]) -> list[Finding]:
+    """``findings`` with their :attr:`~pipeline.document.Finding.region` set (the file split once)."""
+    lines = doc.text.split("\n") if doc.format is DocFormat.JSONL else None
+    return [replace(f, region=region_of(doc, f, lines)) for f in findings]
+
+
+def region_of(doc: Document, f: Finding, lines: Sequence[str] | None = None) -> Region | None:
     """The region of ``f`` in ``doc``'s raw file, or None when it cannot be placed (a record that changed).
+
+    ``lines``: ``doc.text`` split at ``\\n``, when the caller places many JSON Lines findings.
 
     >>> from pipeline.formats import read_text
     >>> from pipeline.document import FindingKind, Severity
@@ -54,7 +58,7 @@ def region_of(doc: Document, f: Finding) -> Region | None:
     Region(start_line=2, start_column=4, end_line=2, end_column=10, snippet='Привет')
     """
     if f.record is not None:
-        return _jsonl_region(doc, f)
+        return _jsonl_region(doc.text.split("\n") if lines is None else lines, f)
     text = doc.units[0].text if doc.units else doc.text
     line_start = f.start - (f.column - 1)
     start_column = utf16_len(text[line_start : f.start]) + 1
