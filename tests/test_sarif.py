@@ -201,3 +201,38 @@ def test_glossary_check_and_qa_valid(
         "uri": "r%20%C3%A9.xlf",
         "uriBaseId": "%SRCROOT%",
     }
+
+
+_RECORD_TEXTS = [
+    'The agency said "launch is on schedule".\nЭкипаж благополучно вернулся на Землю после полёта.',
+    "Café owners in Zürich\treported record sales. Корабль успешно пристыковался к станции сегодня утром.",
+    'Quote: \\"none\\" — then: "Запуск перенесли на следующую неделю из-за погоды."',
+    "Line one.\r\nСтыковка прошла в штатном режиме, сообщили в пресс-службе.\nShare",
+    "😀 Emoji first. Космонавты провели на орбите почти полгода и вернулись домой.",
+]
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_jsonl_regions_are_the_raw_literal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ensure_ascii: bool
+) -> None:
+    records = [
+        json.dumps(
+            {"id": n, "title": 'T "x"\n', "text": _RECORD_TEXTS[n % len(_RECORD_TEXTS)], "n": 1.5},
+            ensure_ascii=ensure_ascii,
+        )
+        for n in range(22)
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(records) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    results = _run(_sarif("audit", "feed.jsonl"))["results"]
+    findings = json.loads(runner.invoke(app, ["audit", "feed.jsonl", "--format", "json"]).stdout)
+    texts = [f["text"] for f in findings["files"][0]["findings"]]
+    assert len(results) == len(texts) >= 22
+    for res, text in zip(results, texts, strict=True):
+        region = res["locations"][0]["physicalLocation"]["region"]
+        line = records[region["startLine"] - 1]
+        raw = _utf16_slice(line, region["startColumn"], region["endColumn"])
+        assert raw == region["snippet"]["text"]
+        assert json.loads('"' + raw + '"') == text
