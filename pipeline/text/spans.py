@@ -90,11 +90,28 @@ _PROTECT = re.compile(
 )
 
 
+#: What translation keeps whole besides :data:`_PROTECT`'s spans: a code in one script, Latin or Cyrillic
+#: (``МС-07``, ``Союз-2.1а``), and a number with a letter or two of one script glued to it (``2.1а``,
+#: ``5G``). Tried first, so the ``07`` of ``МС-07`` is never cut out of its word. Mixed-script tokens
+#: (``MС-07`` with a Cyrillic С) stay out: they are the audit's, and translation leaves them to the model.
+_CYR = "А-Яа-яЁёІіЇїЄєҐґЎў"
+_TOKEN = (
+    r"(?P<token>(?<![\w.,-])(?:"
+    r"(?:[A-Za-z]{1,12}|[" + _CYR + r"]{1,12})-?\d+(?:[.,:/\-–]\d+)*(?:[A-Za-z]{1,2}|[" + _CYR + r"]{1,2})?"
+    r"|\d+(?:[.,:/\-–]\d+)*(?:[A-Za-z]{1,2}|[" + _CYR + r"]{1,2})"
+    r")(?![\w-]))"
+)
+_TRANSLATION_PROTECT = re.compile(_TOKEN + "|" + _PROTECT.pattern)
+
+
 _URL_TRAIL = ".,;:!?)]}'\"”’»"
 
 
-def protected_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+def protected_spans(text: str, offset: int = 0, *, whole_tokens: bool = False) -> list[tuple[int, int]]:
     """Return the URL, e-mail, hashtag, handle, number and code spans in ``text``, shifted by ``offset``.
+
+    ``whole_tokens`` (translation) also keeps whole the one-script codes and lettered numbers of
+    :data:`_TOKEN`; the audit's spans stay as they were.
 
     >>> t = "See https://nasa.gov/iss. Mail a@b.org, #space @nasa: MS-07 flew 12.5 km in 2024-2026."
     >>> [t[s:e] for s, e in protected_spans(t)]
@@ -102,9 +119,14 @@ def protected_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     >>> t = "Buy at FabriPaint.Com or ria.ru/news/1.html, e.g. today."
     >>> [t[s:e] for s, e in protected_spans(t)]
     ['FabriPaint.Com', 'ria.ru/news/1.html']
+    >>> t = "Модуль МС-07, ракета Союз-2.1а, версия 2.1а, Falcon 9; MС-07 12.5 km"
+    >>> [t[s:e] for s, e in protected_spans(t, whole_tokens=True)]
+    ['МС-07', 'Союз-2.1а', '2.1а', '9', '07', '12.5 km']
+    >>> [t[s:e] for s, e in protected_spans(t)]
+    ['07', '2.1', '2.1', '9', '07', '12.5 km']
     """
     spans: list[tuple[int, int]] = []
-    for match in _PROTECT.finditer(text):
+    for match in (_TRANSLATION_PROTECT if whole_tokens else _PROTECT).finditer(text):
         start, end = match.span()
         if match.lastgroup in ("url", "domain"):
             while end > start and text[end - 1] in _URL_TRAIL:

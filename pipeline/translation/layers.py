@@ -31,8 +31,11 @@ What the model was sent is kept in :attr:`Change.sent`.
 
 * A term is rendered in place (the model copies the rendering through); a code inside a term (the ``07`` of
   ``Союза МС-07``) is part of the term, not a placeholder; a term that would cut a code is not rendered.
-* A match whose quotes or brackets are unbalanced (``Ракета "Союз`` for the variant ``ракета «Союз»``) is
-  not rendered: a rendering would swallow the author's quote. The words go to the model as written.
+* A term match never takes quotes or brackets with it: a match that holds one (``Ракета "Союз`` for the
+  variant ``ракета «Союз»``) is matched again between its marks, and each term there is rendered inside the
+  author's quotes (``Rocket "Soyuz"``, never ``Soyuz rocket"``); the change's note says so.
+* A variant that extends its term (``Союз-2.1а`` of ``Союз-2``) renders as the target variant that extends
+  the target term the same way (``Soyuz-2.1a``), when the glossary lists it.
 * A common word of the glossary (a concept whose ``pos`` is not ``proper-noun``) that stands as a name is
   not the common word: quoted on its own (``сайт «Орбита»``) or capitalised inside a sentence while the
   glossary writes it in lower case (``на сайте Орбита``). It is transliterated (``«Orbita»``, BGN/PCGN for
@@ -163,6 +166,54 @@ def _stands_as_name(
     return bool(before) and before[-1] not in ".!?…:" + _OPEN_MARKS + _QUOTE_MARKS + "-—–"
 
 
+_MARKS = _OPEN_MARKS + _CLOSE_MARKS + _QUOTE_MARKS
+
+
+def _without_marks(
+    text: str, matches: Sequence[TermMatch], matcher: TermMatcher, lang: str
+) -> tuple[list[TermMatch], list[str]]:
+    """The matches with every one that holds a quote or bracket replaced by the matches between its marks.
+
+    ``Ракета "Союз`` (the variant ``ракета «Союз»``) becomes ``Ракета`` and ``Союз``: each is rendered
+    where it stands and the author's quotes stay around ``Soyuz``, never swallowed by ``Soyuz rocket``.
+    """
+    import re
+    from dataclasses import replace
+
+    out: list[TermMatch] = []
+    notes: list[str] = []
+    for m in matches:
+        if not any(c in _MARKS for c in m.text):
+            out.append(m)
+            continue
+        notes.append(f"term {m.text!r} rendered inside the author's quotes or brackets, which it does not take")
+        for piece in re.finditer(f"[^{re.escape(_MARKS)}]+", m.text):
+            for sub in matcher.find(piece.group(), lang=lang):
+                shift = m.start + piece.start()
+                out.append(replace(sub, start=sub.start + shift, end=sub.end + shift))
+    out.sort(key=lambda x: (x.start, -x.end))
+    return out, notes
+
+
+def _variant_rendering(match: TermMatch, matcher: TermMatcher, rendering: str, source: str, target: str) -> str:
+    """The target variant that extends the rendering as the matched variant extends the source term.
+
+    ``Союз-2.1а`` (a variant of ``Союз-2``) is ``Soyuz-2.1a`` where the target lists it (``Soyuz-2`` +
+    ``.1a``, the suffix transliterated); otherwise the preferred term.
+    """
+    if match.form != "variant":
+        return rendering
+    try:
+        concept = matcher.concept(match)
+    except KeyError:
+        return rendering
+    own, other = concept.term(match.lang or source), concept.term(target)
+    if own is None or other is None or not _casefold(match.matched).startswith(_casefold(own.term)):
+        return rendering
+    wanted = _casefold(rendering + transliterate(match.matched[len(own.term) :]))
+    return next((v for v in other.variants if _casefold(v) == wanted), rendering)
+
+
 @dataclass(frozen=True, slots=True)
 class _Masked:
     """What the model is sent for one job.
@@ -197,6 +248,9 @@ def _mask_job(job: Job, matches: Sequence[TermMatch], target: str, matcher: Term
     used: list[tuple[str, str, str]] = []
     notes: list[str] = []
     cursor = 0
+    if matcher is not None:
+        matches, trimmed = _without_marks(text, matches, matcher, job.source)
+        notes.extend(trimmed)
     for m in matches:
         if m.start < cursor or matcher is None:
             continue
@@ -205,9 +259,6 @@ def _mask_job(job: Job, matches: Sequence[TermMatch], target: str, matcher: Term
         inner = [(a, b) for a, b in codes if m.start <= a and b <= m.end]
         if any(not _is_token(text[a:b]) for a, b in inner):
             continue  # markup inside the term: the words go to the model as they are
-        if not _balanced(m.text):
-            notes.append(f"term {m.text!r} not rendered: it would take the author's quotes or brackets")
-            continue
         if _stands_as_name(text, m, matcher, job.before, job.after):
             name = transliterate(m.text) if job.source in _CYRILLIC_LANGS else m.text
             notes.append(f"{m.text!r} stands as a name here: written {name!r}, not the common word")
@@ -217,6 +268,7 @@ def _mask_job(job: Job, matches: Sequence[TermMatch], target: str, matcher: Term
         rendering = matcher.rendering(m, target)
         if rendering is None:
             continue
+        rendering = _variant_rendering(m, matcher, rendering, job.source, target)
         if m.text[:1].isupper() and m.matched[:1].islower() and rendering[:1].islower():
             rendering = rendering[0].upper() + rendering[1:]  # capitalised where it stands (sentence start)
         pieces.append((m.start, m.end, "term", rendering))

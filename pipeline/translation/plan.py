@@ -117,12 +117,9 @@ def split_protected(doc: Document, jobs: Sequence[Job]) -> list[Job]:
     """
     import bisect
 
-    from pipeline.text.spans import protected_spans
-
     spans: dict[int, list[tuple[int, int]]] = {}
     for seg in doc.segments:
-        found = protected_spans(doc.units[seg.unit].text[seg.start : seg.end], seg.start)
-        spans.setdefault(seg.unit, []).extend(merge_spans([*seg.protected, *found], join_adjacent=False))
+        spans.setdefault(seg.unit, []).extend(segment_codes(doc.units[seg.unit].text, seg))
     for unit_spans in spans.values():
         unit_spans.sort()
     out: list[Job] = []
@@ -148,15 +145,21 @@ def split_protected(doc: Document, jobs: Sequence[Job]) -> list[Job]:
     return out
 
 
-def document_codes(doc: Document, unit: int, start: int, end: int) -> tuple[str, ...]:
-    """The inline codes inside ``[start, end)`` of a unit (what a writer puts back verbatim), in order."""
+def segment_codes(text: str, seg: Segment) -> list[tuple[int, int]]:
+    """The inline codes of one segment of a unit's ``text``: its own protected spans and the tokens
+    translation keeps whole (``МС-07``, ``2.1а``: :func:`~pipeline.text.spans.protected_spans`)."""
     from pipeline.text.spans import protected_spans
 
+    found = protected_spans(text[seg.start : seg.end], seg.start, whole_tokens=True)
+    return merge_spans([*seg.protected, *found], join_adjacent=False)
+
+
+def document_codes(doc: Document, unit: int, start: int, end: int) -> tuple[str, ...]:
+    """The inline codes inside ``[start, end)`` of a unit (what a writer puts back verbatim), in order."""
     spans: list[tuple[int, int]] = []
     for seg in doc.segments:
         if seg.unit == unit and seg.start < end and seg.end > start:
-            found = protected_spans(doc.units[unit].text[seg.start : seg.end], seg.start)
-            spans.extend(merge_spans([*seg.protected, *found], join_adjacent=False))
+            spans.extend(segment_codes(doc.units[unit].text, seg))
     text = doc.units[unit].text
     return tuple(text[a:b] for a, b in merge_spans(spans, join_adjacent=False) if start <= a and b <= end)
 
@@ -220,7 +223,7 @@ def plan_all(
     for seg in segments:
         text = doc.units[seg.unit].text
         base = Job(seg.unit, seg.start, seg.end, text[seg.start : seg.end], source, "scope-all")
-        job = _job(text, base, seg.start, seg.end, seg.protected)
+        job = _job(text, base, seg.start, seg.end, segment_codes(text, seg))
         if job is None:
             continue
         job = replace(job, before="", after="")  # a sentence starts where it starts

@@ -129,6 +129,37 @@ def test_flight_number_is_not_a_cut(tmp_path: Path, copy_models: Path, dictionar
     assert written == "Crew «Soyuz MS-07» arrived at ISS.\n"
 
 
+@pytest.mark.parametrize(
+    ("text", "sent", "expected"),
+    [
+        pytest.param(
+            "Ракета Союз-2.1а стартовала с Байконура.\n",
+            "Rocket Soyuz-2.1a стартовала с Baikonur.",
+            "Rocket Soyuz-2.1a launched from Baikonur.\n",
+            id="variant-with-its-own-rendering",
+        ),
+        pytest.param(
+            "Ракета «Союз-2.1а» стартовала.\n",
+            "Rocket «Soyuz-2.1a» стартовала.",
+            "Rocket «Soyuz-2.1a» launched.\n",
+            id="quoted-variant",
+        ),
+        pytest.param("Модуль МС-07 готов.\n", "Модуль ⟦0⟧ готов.", "Модуль МС-07 ready.\n", id="cyrillic-code"),
+        pytest.param("Версия 2.1а готова.\n", "Версия ⟦0⟧ готова.", None, id="lettered-number"),
+    ],
+)
+def test_codes_reach_the_model_whole(
+    tmp_path: Path, copy_models: Path, dictionary_models: Path, text: str, sent: str, expected: str | None
+) -> None:
+    _, changes = _run(tmp_path, "s.txt", text, copy_models)
+    assert [c["sent"] for c in changes] == [sent]
+    assert "⟦0⟧а" not in changes[0]["sent"]
+    written, changes = _run(tmp_path, "t.txt", text, dictionary_models)
+    if expected is not None:
+        assert written == expected
+    assert changes[0]["repairs"] == []
+
+
 def test_numbers_and_urls_are_placeholders(tmp_path: Path, dictionary_models: Path) -> None:
     text = "Экипаж прибыл в 2024 году, пишет https://ria.ru/a и @roscosmos.\n"
     written, changes = _run(tmp_path, "n.txt", text, dictionary_models)
@@ -139,6 +170,25 @@ def test_numbers_and_urls_are_placeholders(tmp_path: Path, dictionary_models: Pa
 def test_term_never_takes_the_quotes(tmp_path: Path, dictionary_models: Path) -> None:
     written, changes = _run(tmp_path, "q.txt", 'Ракета "Союз" стартовала с Байконура.\n', dictionary_models)
     assert written == 'Rocket "Soyuz" launched from Baikonur.\n'
+    assert "quotes" in changes[0]["note"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sent"),
+    [
+        pytest.param('Ракета "Союз" стартовала с Байконура.\n', 'Rocket "Союз" стартовала с Baikonur.', id="plain"),
+        pytest.param(
+            'Ракета "Союз-2.1а" стартовала с Байконура.\n',
+            'Rocket "Soyuz-2.1a" стартовала с Baikonur.',
+            id="variant",
+        ),
+    ],
+)
+def test_term_inside_quotes_is_rendered_there(tmp_path: Path, copy_models: Path, text: str, sent: str) -> None:
+    written, changes = _run(tmp_path, "q.txt", text, copy_models)
+    assert [c["sent"] for c in changes] == [sent]
+    assert written == sent + "\n"
+    assert "rocket\"" not in written.lower()
     assert "quotes" in changes[0]["note"]
 
 
