@@ -186,7 +186,7 @@ def _without_marks(
         if not any(c in _MARKS for c in m.text):
             out.append(m)
             continue
-        notes.append(f"term {m.text!r} rendered inside the author's quotes or brackets, which it does not take")
+        notes.append(f"term {m.text!r} rendered inside the author's quotes or brackets, not taking them")
         for piece in re.finditer(f"[^{re.escape(_MARKS)}]+", m.text):
             for sub in matcher.find(piece.group(), lang=lang):
                 shift = m.start + piece.start()
@@ -195,7 +195,9 @@ def _without_marks(
     return out, notes
 
 
-def _variant_rendering(match: TermMatch, matcher: TermMatcher, rendering: str, source: str, target: str) -> str:
+def _variant_rendering(
+    match: TermMatch, matcher: TermMatcher, rendering: str, source: str, target: str
+) -> str:
     """The target variant that extends the rendering as the matched variant extends the source term.
 
     ``Союз-2.1а`` (a variant of ``Союз-2``) is ``Soyuz-2.1a`` where the target lists it (``Soyuz-2`` +

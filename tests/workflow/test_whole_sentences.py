@@ -144,7 +144,9 @@ def test_flight_number_is_not_a_cut(tmp_path: Path, copy_models: Path, dictionar
             "Rocket «Soyuz-2.1a» launched.\n",
             id="quoted-variant",
         ),
-        pytest.param("Модуль МС-07 готов.\n", "Модуль ⟦0⟧ готов.", "Модуль МС-07 ready.\n", id="cyrillic-code"),
+        pytest.param(
+            "Модуль МС-07 готов.\n", "Модуль ⟦0⟧ готов.", "Модуль МС-07 ready.\n", id="cyrillic-code"
+        ),
         pytest.param("Версия 2.1а готова.\n", "Версия ⟦0⟧ готова.", None, id="lettered-number"),
     ],
 )
@@ -176,7 +178,9 @@ def test_term_never_takes_the_quotes(tmp_path: Path, dictionary_models: Path) ->
 @pytest.mark.parametrize(
     ("text", "sent"),
     [
-        pytest.param('Ракета "Союз" стартовала с Байконура.\n', 'Rocket "Союз" стартовала с Baikonur.', id="plain"),
+        pytest.param(
+            'Ракета "Союз" стартовала с Байконура.\n', 'Rocket "Союз" стартовала с Baikonur.', id="plain"
+        ),
         pytest.param(
             'Ракета "Союз-2.1а" стартовала с Байконура.\n',
             'Rocket "Soyuz-2.1a" стартовала с Baikonur.',
@@ -184,11 +188,13 @@ def test_term_never_takes_the_quotes(tmp_path: Path, dictionary_models: Path) ->
         ),
     ],
 )
-def test_term_inside_quotes_is_rendered_there(tmp_path: Path, copy_models: Path, text: str, sent: str) -> None:
+def test_term_inside_quotes_is_rendered_there(
+    tmp_path: Path, copy_models: Path, text: str, sent: str
+) -> None:
     written, changes = _run(tmp_path, "q.txt", text, copy_models)
     assert [c["sent"] for c in changes] == [sent]
     assert written == sent + "\n"
-    assert "rocket\"" not in written.lower()
+    assert 'rocket"' not in written.lower()
     assert "quotes" in changes[0]["note"]
 
 
