@@ -1,4 +1,5 @@
-"""``glossa qa`` as one function over plain values: read XLIFF and TMX pairs, run the checks, return a QARun.
+"""``glossa qa`` as functions over plain values: read XLIFF and TMX pairs, or align translated documents with
+their sources, run the checks, return a QARun.
 
 The checks themselves are pure (:mod:`pipeline.translation.qa`); this module gives them Glossa's detector and
 glossary (:class:`QAContextBuilder`, also used by translate) and reads the files.
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from pipeline.glossary.match import TermMatcher
     from pipeline.translation.qa import Pair, QAContext
 
-__all__ = ["QAContextBuilder", "qa_paths", "read_pairs"]
+__all__ = ["QAContextBuilder", "document_pairs", "qa_documents", "qa_paths", "read_pairs"]
 
 
 class QAContextBuilder:
@@ -175,3 +176,59 @@ def qa_paths(paths: Sequence[Path], settings: Settings) -> QARun:
         except InputError as exc:  # reported per file; the others are still checked
             errors.append((str(path), exc.message))
     return QARun(len(pairs), tuple(check_pairs(pairs, builder.context())), tuple(errors))
+
+
+def document_pairs(source: Path, translated: Path) -> list[tuple[Path, Path]]:
+    """The ``(source file, translated file)`` pairs ``glossa qa --source SOURCE TRANSLATED`` checks.
+
+    As translate's ``-o`` places its outputs: a file and a file; a file and a folder (``out/<name>``); a
+    folder and a folder, mirrored (``out/<path relative to the source folder>``).
+
+    Raises:
+        InputError: a source folder with a translated file, or a source that does not exist.
+    """
+    from pipeline.formats import discover
+
+    if source.is_dir():
+        if not translated.is_dir():
+            raise InputError(
+                "the source is a folder, so the translation must be one too (as translate's -o wrote it)",
+                path=str(translated),
+            )
+        return [(f, translated / f.relative_to(source)) for f in discover([source])]
+    if not source.exists():
+        raise InputError("no such source file or folder; check the path", path=str(source))
+    return [(source, translated / source.name if translated.is_dir() else translated)]
+
+
+def qa_documents(
+    source: Path, translated: Path, settings: Settings, *, source_lang: str = "", target_lang: str = "en"
+) -> QARun:
+    """Check translated documents against their sources: align them (:mod:`pipeline.translation.align`),
+    then run the checks. A pair of files that cannot be read is reported in :attr:`QARun.errors`.
+
+    Raises:
+        InputError: the paths do not pair (:func:`document_pairs`).
+        GlossaryError: a glossary in force is invalid.
+    """
+    from pipeline.formats import read_path
+    from pipeline.translation.align import align_documents
+    from pipeline.translation.qa import QAFinding, check_pairs
+
+    builder = QAContextBuilder(settings)
+    pairs: list[Pair] = []
+    findings: list[QAFinding] = []
+    errors: list[tuple[str, str]] = []
+    for src, out in document_pairs(source, translated):
+        try:
+            read = [
+                read_path(p, field=settings.jsonl_field, max_bytes=settings.max_file_size) for p in (src, out)
+            ]
+        except InputError as exc:
+            errors.append((exc.path or str(out), exc.message))
+            continue
+        aligned = align_documents(read[0], read[1], source_lang, target_lang)
+        findings.extend(aligned.findings)
+        pairs.extend(aligned.pairs)
+    checked = check_pairs(pairs, builder.context())
+    return QARun(len(pairs), (*findings, *checked), tuple(errors))

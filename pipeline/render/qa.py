@@ -115,4 +115,5 @@ _TITLES = {
     "length": "Length ratio in range",
     "doubled": "No doubled words or spaces",
     "brackets": "Brackets and quotes paired",
+    "alignment": "Translated document aligns with its source",
 }
