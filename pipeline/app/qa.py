@@ -1,5 +1,6 @@
-"""``glossa qa`` as functions over plain values: read XLIFF and TMX pairs, or align translated documents with
-their sources, run the checks, return a QARun.
+"""``glossa qa`` over plain values: XLIFF and TMX pairs, or translated documents aligned with their sources.
+
+Each function reads its pairs, runs the checks and returns a QARun.
 
 The checks themselves are pure (:mod:`pipeline.translation.qa`); this module gives them Glossa's detector and
 glossary (:class:`QAContextBuilder`, also used by translate) and reads the files.
