@@ -1,11 +1,16 @@
 """Settings, resolved once and passed down.
 
-Precedence, highest first: command-line flags > ``GLOSSA_*`` environment variables > the ``[tool.glossa]``
-table of ``pyproject.toml`` (or a ``glossa.toml`` file, or ``--config FILE``) in the working directory >
-built-in defaults. :func:`resolve` is the only place that reads settings from the environment (``GLOSSA_*``,
-and ``XDG_DATA_HOME``/``HOME`` for the data folder) or from config files; the code below the CLI gets them as
-one frozen :class:`Settings`. (The CLI edge also reads ``TERM``, whether a progress bar fits, and
-argospm's variables, for the hint of ``models list``.)
+Precedence, highest first: command-line flags > ``GLOSSA_*`` environment variables > the config file >
+built-in defaults. The config file is ``--config FILE``, else the nearest ``glossa.toml`` or
+``pyproject.toml`` holding ``[tool.glossa]``, searched from the working directory upward and no further than
+the repository root (a folder holding ``.git``) or the filesystem root; in each folder ``glossa.toml`` wins
+over ``pyproject.toml``, and a ``pyproject.toml`` without ``[tool.glossa]`` is passed over (as ruff does).
+Relative paths in a config file (``glossary``, ``models_dir``) are relative to the file's folder, as ruff and
+mypy read theirs; relative paths in flags and variables are relative to the working directory. Every layer is
+validated by the same rules (:func:`_coerce`). :func:`resolve` is the only place that reads settings from the
+environment (``GLOSSA_*``, and ``XDG_DATA_HOME``/``HOME`` for the data folder) or from config files; the code
+below the CLI gets them as one frozen :class:`Settings`. (The CLI edge also reads ``TERM``, whether a progress
+bar fits, and argospm's variables, for the hint of ``models list``.)
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pipeline.document import Severity
 from pipeline.errors import ConfigError
@@ -24,11 +29,15 @@ __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
     "MAX_JOBS",
     "Settings",
+    "ENV_VARIABLES",
+    "Resolved",
     "check_glob",
+    "find_config",
     "data_home",
     "language_code",
     "parse_size",
     "resolve",
+    "resolve_with_sources",
     "shipped_glossaries",
     "shipped_glossary_dir",
 ]
@@ -73,7 +82,7 @@ class Settings:
         expected_language: ISO 639-1 code the documents should be written in.
         min_chars: shortest fragment (letters) the statistical detector is asked about.
         min_confidence: a fragment is reported only at or above this calibrated confidence.
-        fail_on: lowest severity that makes the run exit 1.
+        fail_on: lowest severity that makes the run exit 1, or ``"never"``.
         glossaries: glossary files in force (the shipped ones by default).
         home: data folder (models, translation memory).
         models_dir: folder of installed Argos packages.
@@ -89,7 +98,7 @@ class Settings:
     expected_language: str = "en"
     min_chars: int = 3
     min_confidence: float = 0.5
-    fail_on: Severity = Severity.WARNING
+    fail_on: Severity | Literal["never"] = Severity.WARNING
     glossaries: tuple[Path, ...] = ()
     home: Path = Path(".glossa")
     models_dir: Path = Path(".glossa/models")
@@ -120,6 +129,8 @@ _ENV_KEYS = {
     "max_archive_size": "GLOSSA_MAX_ARCHIVE_SIZE",
     "max_archive_ratio": "GLOSSA_MAX_ARCHIVE_RATIO",
 }
+#: Every ``GLOSSA_*`` variable read, with the setting it sets (``GLOSSA_HOME`` sets the data folder).
+ENV_VARIABLES = {"home": "GLOSSA_HOME", **_ENV_KEYS}
 _FILE_KEYS = {
     "expected_language": "expected_language",
     "min_chars": "min_chars",
@@ -178,40 +189,58 @@ def parse_size(value: object) -> int:
     return int(number)
 
 
-def _coerce(name: str, value: Any, origin: str) -> Any:
+def _coerce(name: str, value: Any, origin: str, base: Path | None = None) -> Any:
+    """``value`` of setting ``name`` checked and converted; relative paths joined to ``base`` when given."""
     try:
-        if name in ("min_chars", "jobs"):
-            number = int(value)
-            if name == "jobs" and not 1 <= number <= MAX_JOBS:
-                raise ValueError(f"must be between 1 and {MAX_JOBS}")
-            return number
-        if name in ("max_file_size", "max_archive_size"):
-            return parse_size(value)
-        if name == "max_archive_ratio":
-            ratio = int(value)
-            if ratio < 1:
-                raise ValueError("must be at least 1")
-            return ratio
-        if name == "min_confidence":
-            number_f = float(value)
-            if not 0.0 <= number_f <= 1.0:
-                raise ValueError("must be between 0 and 1")
-            return number_f
-        if name == "fail_on":
-            return Severity(str(value).lower())
-        if name in ("glossaries",):
-            items = value.split(os.pathsep) if isinstance(value, str) else list(value)
-            return tuple(Path(str(v)).expanduser() for v in items if str(v))
+        if name in ("glossaries", "models_dir"):
+            return _paths(name, value, base)
         if name in ("include", "exclude"):
             items = value.split(",") if isinstance(value, str) else list(value)
             return tuple(check_glob(str(v)) for v in items if str(v))
-        if name == "models_dir":
-            return Path(str(value)).expanduser()
-        if name == "expected_language":
-            return language_code(str(value))
-        return str(value)
+        return _scalar(name, value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"invalid value {value!r} for {name} ({exc}); fix it in {origin}") from exc
+
+
+def _paths(name: str, value: Any, base: Path | None) -> Any:
+    def place(item: object) -> Path:
+        path = Path(str(item)).expanduser()
+        return base / path if base is not None and not path.is_absolute() else path
+
+    if name == "models_dir":
+        return place(value)
+    items = value.split(os.pathsep) if isinstance(value, str) else list(value)
+    return tuple(place(v) for v in items if str(v))
+
+
+def _scalar(name: str, value: Any) -> Any:
+    if name in ("min_chars", "jobs"):
+        number = int(value)
+        if name == "jobs" and not 1 <= number <= MAX_JOBS:
+            raise ValueError(f"must be between 1 and {MAX_JOBS}")
+        return number
+    if name in ("max_file_size", "max_archive_size"):
+        return parse_size(value)
+    if name == "max_archive_ratio":
+        ratio = int(value)
+        if ratio < 1:
+            raise ValueError("must be at least 1")
+        return ratio
+    if name == "min_confidence":
+        number_f = float(value)
+        if not 0.0 <= number_f <= 1.0:
+            raise ValueError("must be between 0 and 1")
+        return number_f
+    if name == "fail_on":
+        word = str(value).strip().lower()
+        if word == "never":
+            return "never"
+        if word not in {s.value for s in Severity}:
+            raise ValueError("expected info, warning, error or never")
+        return Severity(word)
+    if name == "expected_language":
+        return language_code(str(value))
+    return str(value)
 
 
 def check_glob(pattern: str) -> str:
@@ -259,31 +288,58 @@ def language_code(value: str) -> str:
     raise ValueError(f"{value!r} is not an ISO 639-1 language code (e.g. en, ru, de)")
 
 
-def _file_table(config: Path | None, cwd: Path) -> tuple[dict[str, Any], str]:
-    candidates = [config] if config is not None else [cwd / "glossa.toml", cwd / "pyproject.toml"]
-    for path in candidates:
-        if path is None or not path.is_file():
-            if config is not None:
-                raise ConfigError(f"config file {config} not found; pass an existing --config FILE")
-            continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read config: {exc}; fix the TOML syntax", path=str(path)) from exc
-        table = data.get("tool", {}).get("glossa") if path.name == "pyproject.toml" else data
-        if table is None:
-            continue
-        if path.name != "pyproject.toml" and "tool" in table:
-            table = table["tool"].get("glossa", table)
-        unknown = set(table) - set(_FILE_KEYS.values())
-        if unknown:
-            known = ", ".join(sorted(_FILE_KEYS.values()))
-            raise ConfigError(
-                f"unknown setting(s) {', '.join(sorted(unknown))}; known: {known}",
-                path=str(path),
-            )
-        return dict(table), str(path)
-    return {}, "defaults"
+def find_config(cwd: Path) -> Path | None:
+    """Return the nearest config file from ``cwd`` upward: ``glossa.toml``, else a ``pyproject.toml`` that
+    has a ``[tool.glossa]`` table; the search stops after the repository root (a folder holding ``.git``)
+    or at the filesystem root.
+
+    Raises:
+        ConfigError: a ``pyproject.toml`` on the way cannot be read or parsed.
+    """
+    for folder in (cwd, *cwd.parents):
+        if (folder / "glossa.toml").is_file():
+            return folder / "glossa.toml"
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _read_toml(pyproject).get("tool", {}).get("glossa") is not None:
+            return pyproject
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config: {exc}; fix the TOML syntax", path=str(path)) from exc
+
+
+def _file_table(config: Path | None, cwd: Path) -> tuple[dict[str, Any], Path | None]:
+    if config is not None and not config.is_file():
+        raise ConfigError(f"config file {config} not found; pass an existing --config FILE")
+    path = config if config is not None else find_config(cwd)
+    if path is None:
+        return {}, None
+    data = _read_toml(path)
+    table = data.get("tool", {}).get("glossa") if path.name == "pyproject.toml" else data
+    if table is None:
+        return {}, path
+    if path.name != "pyproject.toml" and "tool" in table:
+        table = table["tool"].get("glossa", table)
+    unknown = set(table) - set(_FILE_KEYS.values())
+    if unknown:
+        known = ", ".join(sorted(_FILE_KEYS.values()))
+        raise ConfigError(f"unknown setting(s) {', '.join(sorted(unknown))}; known: {known}", path=str(path))
+    return dict(table), path
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Settings and where each came from: ``flag``, ``env NAME``, ``file PATH`` or ``default``."""
+
+    settings: Settings
+    sources: Mapping[str, str]
+    config_file: Path | None
 
 
 def resolve(
@@ -298,7 +354,7 @@ def resolve(
     Args:
         flags: values given on the command line; ``None`` values mean "not given".
         env: the environment (``os.environ`` when omitted).
-        cwd: folder searched for ``glossa.toml`` / ``pyproject.toml`` (the working directory when omitted).
+        cwd: folder the config file search starts in (the working directory when omitted).
         config: an explicit config file, which must exist.
 
     Returns:
@@ -307,21 +363,38 @@ def resolve(
     Raises:
         ConfigError: a value is invalid or the config file is unreadable.
     """
+    return resolve_with_sources(flags, env=env, cwd=cwd, config=config).settings
+
+
+def resolve_with_sources(
+    flags: Mapping[str, Any] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    config: Path | None = None,
+) -> Resolved:
+    """:func:`resolve`, also saying where each setting came from (for ``glossa config``)."""
     env = os.environ if env is None else env
     cwd = Path.cwd() if cwd is None else cwd
-    table, origin = _file_table(config, cwd)
+    table, path = _file_table(config, cwd)
     home = data_home(env)
     values: dict[str, Any] = {"home": home, "models_dir": home / "models", "glossaries": shipped_glossaries()}
+    sources = {f.name: "default" for f in fields(Settings)}
+    if env.get("GLOSSA_HOME"):
+        sources["home"] = sources["models_dir"] = "env GLOSSA_HOME"
     for name, key in _FILE_KEYS.items():
-        if key in table:
-            values[name] = _coerce(name, table[key], origin)
+        if key in table and path is not None:
+            values[name] = _coerce(name, table[key], str(path), base=path.parent)
+            sources[name] = f"file {path}"
     for name, key in _ENV_KEYS.items():
         if env.get(key):
             values[name] = _coerce(name, env[key], f"${key}")
+            sources[name] = f"env {key}"
     for name, value in (flags or {}).items():
         if value is None or (isinstance(value, tuple | list) and not value):
             continue
-        if name not in {f.name for f in fields(Settings)}:
+        if name not in sources:
             raise ConfigError(f"unknown setting {name}")
         values[name] = _coerce(name, value, "the command line") if name != "home" else Path(value)
-    return replace(Settings(), **values)
+        sources[name] = "flag"
+    return Resolved(replace(Settings(), **values), sources, path)

@@ -196,7 +196,8 @@ KNOBS = [
         file='models_dir = "m_file"',
         env=("GLOSSA_MODELS_DIR", "m_env"),
         flag=["--models-dir", "m_flag"],
-        seen={"default": "HOME/models", "file": "m_file", "env": "m_env", "flag": "m_flag"},
+        # a config file's relative path is relative to the file's folder; a variable's or flag's to the cwd
+        seen={"default": "HOME/models", "file": "WORK/m_file", "env": "m_env", "flag": "m_flag"},
     ),
     Knob(
         "max_file_size",
@@ -267,25 +268,19 @@ def test_the_highest_layer_given_wins(
         args += knob.flag
     result = runner.invoke(app, args)
     winner = layers[-1] if layers else "default"
-    expected = knob.seen[winner].replace("HOME", os.environ["GLOSSA_HOME"])
+    expected = knob.seen[winner].replace("HOME", os.environ["GLOSSA_HOME"]).replace("WORK", str(workdir))
     assert knob.observe(result) == expected, result.output
 
 
-# ----------------------------------------------------------------------------- fail_on: a setting audit drops
-
-FAIL_ON_IGNORED = pytest.mark.xfail(
-    strict=True,
-    reason="audit/qa/glossary check take --fail-on from the flag's default and never pass it to resolve(), "
-    "so GLOSSA_FAIL_ON and fail_on in the config are ignored (README lists fail_on as a setting)",
-)
+# ----------------------------------------------------------------------------- fail_on: every layer counts
 
 
 @pytest.mark.parametrize(
     ("file", "env", "flag", "code"),
     [
         pytest.param(None, None, None, 1, id="default-warning"),
-        pytest.param("error", None, None, 0, id="file", marks=FAIL_ON_IGNORED),
-        pytest.param("warning", "error", None, 0, id="env-over-file", marks=FAIL_ON_IGNORED),
+        pytest.param("error", None, None, 0, id="file"),
+        pytest.param("warning", "error", None, 0, id="env-over-file"),
         pytest.param("error", "error", "warning", 1, id="flag-over-env-and-file"),
         pytest.param("warning", "warning", "never", 0, id="flag-never"),
     ],

@@ -12,21 +12,67 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer import _click  # typer 0.2x vendors click; its Context is what the group gets
+from typer.core import TyperGroup
 
 from pipeline import __version__
 from pipeline.cli import audit, glossary, models, qa, tm, translate
+from pipeline.cli import config as config_command
 from pipeline.cli._common import State, err_console
+from pipeline.cli._help import install as _install_help
 from pipeline.errors import PipelineError
 from pipeline.render.exit_codes import for_exception
 
-__all__ = ["app", "main"]
+__all__ = ["app", "hoist_global_options", "main"]
+
+_install_help()
+
+#: Options of the root callback that may also follow the subcommand (``glossa audit -q``); ``--version``
+#: is not among them (``glossary import --version`` is the glossary's version).
+_GLOBAL_FLAGS = frozenset({"-q", "--quiet"})
+_GLOBAL_WITH_VALUE = frozenset({"--config"})
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move the global options found after the subcommand to the front, where click reads them.
+
+    Stops at ``--`` (what follows is arguments).
+
+    >>> hoist_global_options(["audit", "-q", "a.txt", "--config", "c.toml", "--", "-q"])
+    ['-q', '--config', 'c.toml', 'audit', 'a.txt', '--', '-q']
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg in _GLOBAL_FLAGS or arg.split("=", 1)[0] in _GLOBAL_WITH_VALUE and "=" in arg:
+            front.append(arg)
+        elif arg in _GLOBAL_WITH_VALUE and i + 1 < len(args):
+            front.extend(args[i : i + 2])
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+class _Root(TyperGroup):
+    """The root group: global options are accepted after the subcommand too."""
+
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args))
+
 
 app = typer.Typer(
     name="glossa",
+    cls=_Root,
     help="Audit, translate and keep terminology straight in English articles scraped from foreign sites. "
     "Fully offline.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -46,7 +92,9 @@ def _root(
         Path | None,
         typer.Option(
             "--config",
-            help="TOML settings file (default: ./glossa.toml or [tool.glossa] in ./pyproject.toml).",
+            help="TOML settings file (default: the nearest glossa.toml or [tool.glossa] in pyproject.toml, "
+            "searched upward to the repository root).",
+            metavar="FILE",
             exists=True,
             dir_okay=False,
             readable=True,
@@ -69,6 +117,7 @@ app.command("qa")(qa.qa)
 app.add_typer(glossary.app, name="glossary")
 app.add_typer(models.app, name="models")
 app.add_typer(tm.app, name="tm")
+app.command("config")(config_command.config)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,7 +23,6 @@ from pipeline.cli._common import (
     render_audit,
     show_progress,
 )
-from pipeline.document import Severity
 from pipeline.render import AuditFormat, OutputFormat
 from pipeline.render.exit_codes import audit_exit
 
@@ -45,8 +44,9 @@ def audit(
         str | None, typer.Option("--expect", help="Language the documents should be in (ISO 639-1).")
     ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Lowest severity that makes the run exit 1.")
-    ] = Severity.WARNING,
+        FailOn | None,
+        typer.Option("--fail-on", help="Lowest severity that makes the run exit 1 (default: warning)."),
+    ] = None,
     field: Annotated[str | None, typer.Option("--field", help="JSON Lines field holding the text.")] = None,
     include: Annotated[
         list[str] | None,
@@ -67,7 +67,7 @@ def audit(
             "-o",
             help="Write the report to this file instead of stdout.",
             parser=path_arg,
-            metavar="<path>",
+            metavar="PATH",
         ),
     ] = None,
 ) -> None:
@@ -87,6 +87,7 @@ def audit(
             glossaries=tuple(glossary or ()),
             min_confidence=min_confidence,
             jobs=jobs,
+            fail_on=fail_on,
         )
         with progress_bar("Auditing", enabled=show_progress(ctx)) as advance:
             run = workflows.audit_paths(paths, settings, progress=advance, output=output)
@@ -99,4 +100,4 @@ def audit(
             out_console.file.write(text)
             out_console.file.flush()
     print_unreadable(run)
-    raise typer.Exit(audit_exit(run, fail_on))
+    raise typer.Exit(audit_exit(run, settings.fail_on))

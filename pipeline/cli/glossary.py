@@ -359,9 +359,10 @@ def check(
     output_format: Annotated[
         AuditFormat, typer.Option("--format", "-f", help="Output: table, json, jsonl or sarif.")
     ] = OutputFormat.table,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that makes it exit 1.")] = (
-        Severity.WARNING
-    ),
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option("--fail-on", help="Lowest severity that makes it exit 1 (default: warning)."),
+    ] = None,
     field: Annotated[str | None, typer.Option("--field", help="JSON Lines field holding the text.")] = None,
     include: Annotated[Globs, typer.Option("--include", help="Glob files under a folder must match.")] = None,
     exclude: Annotated[
@@ -383,8 +384,9 @@ def check(
             jsonl_field=field,
             include=tuple(include or ()),
             exclude=tuple(exclude or ()),
+            fail_on=fail_on,
         )
         run = check_paths(files, load_glossaries(settings.glossaries), settings)
     _write(render_audit(run, output_format, schema=CHECK_SCHEMA))
     print_unreadable(run)
-    raise typer.Exit(exit_codes.audit_exit(run, fail_on))
+    raise typer.Exit(exit_codes.audit_exit(run, settings.fail_on))

@@ -15,7 +15,6 @@ from pipeline.cli._common import (
     pipeline_errors,
     say_error,
 )
-from pipeline.document import Severity
 from pipeline.errors import InputError
 from pipeline.render import OutputFormat, QAFormat
 from pipeline.render.exit_codes import qa_exit
@@ -52,8 +51,9 @@ def qa(
         QAFormat, typer.Option("--format", "-f", help="Output: table, json or sarif.")
     ] = OutputFormat.table,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Lowest severity that makes the run exit 1.")
-    ] = Severity.WARNING,
+        FailOn | None,
+        typer.Option("--fail-on", help="Lowest severity that makes the run exit 1 (default: warning)."),
+    ] = None,
     glossary: GlossaryOption = None,
 ) -> None:
     """Check translations: numbers, placeholders and tags, URLs, untranslated text, terms, consistency,
@@ -70,7 +70,7 @@ def qa(
     from pipeline.render.qa import render_qa
 
     with pipeline_errors():
-        settings = make_settings(ctx, glossaries=tuple(glossary or ()))
+        settings = make_settings(ctx, glossaries=tuple(glossary or ()), fail_on=fail_on)
         if source is not None:
             if len(paths) != 1:
                 raise InputError("with --source, name exactly one translated document or folder")
@@ -83,4 +83,4 @@ def qa(
         out_console.file.flush()
     for path, message in run.errors:
         say_error(f"{path}: {message}")
-    raise typer.Exit(qa_exit(run, fail_on))
+    raise typer.Exit(qa_exit(run, settings.fail_on))

@@ -29,7 +29,7 @@ def _output_arg(value: str) -> str:
     return value
 
 
-def _path_option(*names: str, help: str, metavar: str = "<path>") -> Any:
+def _path_option(*names: str, help: str, metavar: str = "PATH") -> Any:
     """An optional path option: ``""`` is a usage error (:func:`path_arg`)."""
     return typer.Option(*names, help=help, parser=path_arg, metavar=metavar)
 
@@ -43,7 +43,7 @@ _Output = Annotated[
         "--output",
         "-o",
         help="Output file (one input) or folder, OUT/ for a folder (default: NAME.<to>.EXT beside it).",
-        metavar="<path>",
+        metavar="PATH",
         parser=_output_arg,
     ),
 ]
@@ -167,7 +167,7 @@ def apply(
         _path_option(
             "--root",
             help="Folder the XLIFF's document paths are relative to (default: the XLIFF's folder).",
-            metavar="<dir>",
+            metavar="DIRECTORY",
         ),
     ] = None,
     force: Annotated[

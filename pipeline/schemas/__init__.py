@@ -24,6 +24,7 @@ SCHEMA_IDS = (
     "glossa.lookup/1",
     "glossa.tm-list/1",
     "glossa.models-list/1",
+    "glossa.config/1",
 )
 
 
