@@ -28,6 +28,7 @@ __all__ = [
     "GlossaryOption",
     "OutputFormat",
     "State",
+    "audit_format",
     "err_console",
     "fail",
     "make_settings",
@@ -165,16 +166,28 @@ def progress_bar(description: str, *, enabled: bool) -> Iterator[Callable[[int, 
         yield advance
 
 
-def render_audit(run: AuditRun, output_format: OutputFormat, *, schema: str | None = None) -> str:
-    """Render an audit-shaped run (``audit``, ``glossary check``) for stdout, at least 120 columns wide.
+def audit_format(chosen: OutputFormat | None) -> OutputFormat:
+    """``--format`` as given, else the table on a terminal and compact lines anywhere else (pipes, files)."""
+    if chosen is not None:
+        return chosen
+    return OutputFormat.table if out_console.is_terminal else OutputFormat.compact
 
-    ``schema`` is the JSON report's schema id (default ``glossa.audit/1``).
+
+def render_audit(run: AuditRun, output_format: OutputFormat | None, *, schema: str | None = None) -> str:
+    """Render an audit-shaped run (``audit``, ``glossary check``) for stdout.
+
+    The table fits a terminal's width; written anywhere else (asked for with ``--format table``) it is 120
+    columns wide. ``schema`` is the JSON report's schema id (default ``glossa.audit/1``).
     """
     from pipeline.render.audit import AUDIT_SCHEMA, render
 
-    width = max(out_console.width, 120)
+    width = out_console.width if out_console.is_terminal else 120
     return render(
-        run, output_format, width=width, color=out_console.is_terminal, schema=schema or AUDIT_SCHEMA
+        run,
+        audit_format(output_format),
+        width=width,
+        color=out_console.is_terminal,
+        schema=schema or AUDIT_SCHEMA,
     )
 
 

@@ -23,7 +23,7 @@ from pipeline.cli._common import (
     render_audit,
     show_progress,
 )
-from pipeline.render import AuditFormat, OutputFormat
+from pipeline.render import AuditFormat
 from pipeline.render.exit_codes import audit_exit
 
 
@@ -38,8 +38,14 @@ def audit(
         ),
     ],
     output_format: Annotated[
-        AuditFormat, typer.Option("--format", "-f", help="Output: table for people, json/jsonl/sarif.")
-    ] = OutputFormat.table,
+        AuditFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: table for people, compact (one finding per line), json/jsonl/sarif "
+            "(default: table on a terminal, else compact).",
+        ),
+    ] = None,
     expect: Annotated[
         str | None, typer.Option("--expect", help="Language the documents should be in (ISO 639-1).")
     ] = None,

@@ -357,8 +357,13 @@ def check(
     ],
     glossary: GlossaryOpt = None,
     output_format: Annotated[
-        AuditFormat, typer.Option("--format", "-f", help="Output: table, json, jsonl or sarif.")
-    ] = OutputFormat.table,
+        AuditFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: table, compact, json, jsonl or sarif (default: table on a terminal, else compact).",
+        ),
+    ] = None,
     fail_on: Annotated[
         FailOn | None,
         typer.Option("--fail-on", help="Lowest severity that makes it exit 1 (default: warning)."),

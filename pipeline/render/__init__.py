@@ -1,4 +1,5 @@
-"""Renderers: pure functions from result values to text (table, JSON, JSON Lines, SARIF), and the exit codes.
+"""Renderers: pure functions from result values to text (table, compact lines, JSON, JSON Lines, SARIF),
+and the exit codes.
 
 Nothing here reads files or the environment; the CLI prints what these return. :class:`OutputFormat` names
 every output a renderer writes;
@@ -18,6 +19,7 @@ class OutputFormat(StrEnum):
     command writes every one)."""
 
     table = "table"
+    compact = "compact"
     json = "json"
     jsonl = "jsonl"
     sarif = "sarif"
@@ -25,7 +27,9 @@ class OutputFormat(StrEnum):
 
 # What each renderer writes, as a ``Literal`` of members: a command's ``--format`` lists these choices.
 #: :mod:`pipeline.render.audit` (``audit``, ``glossary check``).
-AuditFormat = Literal[OutputFormat.table, OutputFormat.json, OutputFormat.jsonl, OutputFormat.sarif]
+AuditFormat = Literal[
+    OutputFormat.table, OutputFormat.compact, OutputFormat.json, OutputFormat.jsonl, OutputFormat.sarif
+]
 #: :mod:`pipeline.render.qa`.
 QAFormat = Literal[OutputFormat.table, OutputFormat.json, OutputFormat.sarif]
 #: Table or JSON: ``translate``'s change report and the list, show and lookup commands.

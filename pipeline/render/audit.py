@@ -1,4 +1,5 @@
-"""Render audit results: a rich table for people, JSON / JSON Lines / SARIF 2.1.0 for machines.
+"""Render audit results: a rich table for people, compact lines (:mod:`pipeline.render.compact`), JSON /
+JSON Lines / SARIF 2.1.0 for machines.
 
 Every renderer is a pure function of an :class:`~pipeline.document.AuditRun` and returns a string, so the same
 run always renders to the same bytes. JSON keys keep a fixed order; confidences are rounded to 3 decimals.
@@ -252,22 +253,34 @@ def render_sarif(run: AuditRun, *, schema: str = AUDIT_SCHEMA, base: str | None 
     )
 
 
+#: Below this many columns the table leaves out Conf and Action and folds long locations.
+_WIDE = 100
+
+
 def render_table(run: AuditRun, *, width: int = 120, color: bool = False) -> str:
     """Render findings as a table for people, followed by a one-line summary.
+
+    Fitted to ``width``: narrower than 100 columns it shows location, kind, language and fragment only
+    (``--format json`` has everything).
 
     User text is never interpreted as rich markup (scraped pages contain ``[brackets]``).
     """
     buffer = StringIO()
     console = Console(file=buffer, width=width, color_system="standard" if color else None, highlight=False)
     findings = run.findings
+    narrow = width < _WIDE
     if findings:
         table = Table(show_lines=False, expand=True, pad_edge=False, box=box.SIMPLE_HEAD)
-        table.add_column("Location", no_wrap=True)
+        table.add_column("Location", no_wrap=not narrow, overflow="fold", ratio=2 if narrow else None)
         table.add_column("Kind", no_wrap=True)
         table.add_column("Lang", no_wrap=True)
-        table.add_column("Conf", justify="right", no_wrap=True)
-        table.add_column("Fragment", overflow="fold", ratio=4, min_width=20)
-        table.add_column("Action", overflow="fold", ratio=2)
+        if not narrow:
+            table.add_column("Conf", justify="right", no_wrap=True)
+        table.add_column(
+            "Fragment", overflow="fold", ratio=4 if not narrow else 3, min_width=12 if narrow else 20
+        )
+        if not narrow:
+            table.add_column("Action", overflow="fold", ratio=2)
         style = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
         for report in run.files:
             for f in report.findings:
@@ -275,14 +288,13 @@ def render_table(run: AuditRun, *, width: int = 120, color: bool = False) -> str
                 if f.record is not None:
                     where += f" [{f.field}]"
                 action = f.action if not f.replacement else f"{f.action}: {fragment(f.replacement, 40)}"
-                table.add_row(
-                    Text(where),
-                    Text(f.kind.value, style=style[f.severity]),
-                    Text(f.language or "-"),
-                    Text("-" if f.confidence is None else f"{f.confidence:.2f}"),
-                    Text(fragment(f.text)),
-                    Text(action),
-                )
+                cells = [Text(where), Text(f.kind.value, style=style[f.severity]), Text(f.language or "-")]
+                if not narrow:
+                    cells.append(Text("-" if f.confidence is None else f"{f.confidence:.2f}"))
+                cells.append(Text(fragment(f.text)))
+                if not narrow:
+                    cells.append(Text(action))
+                table.add_row(*cells)
         console.print(table)
     for report in run.failed_files:
         console.print(Text(printable(f"{report.path}: error: {report.error}"), style="red"))
@@ -295,7 +307,8 @@ def render_table(run: AuditRun, *, width: int = 120, color: bool = False) -> str
             f"{counts['files_with_errors']} unreadable"
         )
     )
-    return buffer.getvalue()
+    # rich pads every cell to its column: no line ends in spaces (grep, diffs, narrow terminals).
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def render(
@@ -313,4 +326,8 @@ def render(
         return render_jsonl(run)
     if output_format is OutputFormat.sarif:
         return render_sarif(run, schema=schema)
+    if output_format is OutputFormat.compact:
+        from pipeline.render.compact import render_compact
+
+        return render_compact(run)
     return render_table(run, width=width, color=color)
