@@ -23,6 +23,8 @@ from pipeline.cli._common import (
     render_audit,
     show_progress,
 )
+from pipeline.cli._stdin import stdin_paths
+from pipeline.document import DocFormat
 from pipeline.render import AuditFormat
 from pipeline.render.exit_codes import audit_exit
 
@@ -32,7 +34,8 @@ def audit(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Files or folders to audit (folders are searched recursively).",
+            help="Files or folders to audit (folders are searched recursively; - reads standard input).",
+            metavar="PATH...",
             show_default=False,
             parser=path_arg,
         ),
@@ -66,6 +69,10 @@ def audit(
         float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Report only at or above this.")
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Parallel workers.")] = None,
+    stdin_format: Annotated[
+        DocFormat | None,
+        typer.Option("--stdin-format", help="Format of standard input (PATH -; default: sniffed)."),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -95,8 +102,11 @@ def audit(
             jobs=jobs,
             fail_on=fail_on,
         )
-        with progress_bar("Auditing", enabled=show_progress(ctx)) as advance:
-            run = workflows.audit_paths(paths, settings, progress=advance, output=output)
+        with (
+            stdin_paths(paths, stdin_format, max_bytes=settings.max_file_size) as (inputs, rename),
+            progress_bar("Auditing", enabled=show_progress(ctx)) as advance,
+        ):
+            run = rename(workflows.audit_paths(inputs, settings, progress=advance, output=output))
         text = render_audit(run, output_format)
         if output is not None:
             from pipeline.formats import write_path

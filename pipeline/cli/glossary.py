@@ -25,7 +25,8 @@ from pipeline.cli._common import (
     print_unreadable,
     render_audit,
 )
-from pipeline.document import Severity
+from pipeline.cli._stdin import stdin_paths
+from pipeline.document import DocFormat, Severity
 from pipeline.glossary.exchange import Layout
 from pipeline.glossary.model import CONCEPT_ID_SYNTAX
 from pipeline.render import AuditFormat, ReportFormat, exit_codes
@@ -353,7 +354,11 @@ def check(
     ctx: typer.Context,
     files: Annotated[
         list[Path],
-        typer.Argument(metavar="FILE...", help="English files or folders to check.", parser=path_arg),
+        typer.Argument(
+            metavar="PATH...",
+            help="English files or folders to check (- reads standard input).",
+            parser=path_arg,
+        ),
     ],
     glossary: GlossaryOpt = None,
     output_format: Annotated[
@@ -373,6 +378,10 @@ def check(
     exclude: Annotated[
         Globs, typer.Option("--exclude", help="Glob of files to skip under a folder (repeatable).")
     ] = None,
+    stdin_format: Annotated[
+        DocFormat | None,
+        typer.Option("--stdin-format", help="Format of standard input (PATH -; default: sniffed)."),
+    ] = None,
 ) -> None:
     """Terminology QA of English text: forbidden renderings and inconsistent spellings, with positions.
 
@@ -391,7 +400,8 @@ def check(
             exclude=tuple(exclude or ()),
             fail_on=fail_on,
         )
-        run = check_paths(files, load_glossaries(settings.glossaries), settings)
+        with stdin_paths(files, stdin_format, max_bytes=settings.max_file_size) as (inputs, rename):
+            run = rename(check_paths(inputs, load_glossaries(settings.glossaries), settings))
     _write(render_audit(run, output_format, schema=CHECK_SCHEMA))
     print_unreadable(run)
     raise typer.Exit(exit_codes.audit_exit(run, settings.fail_on))
