@@ -190,3 +190,149 @@ def test_readme_command_reference_is_current() -> None:
     from cogapp import Cog
 
     assert Cog().main(["cog", "--check", str(REPO / "README.md")]) == 0, "run `cog -r README.md`"
+
+
+# ---------------------------------------------------------------- global options, help, formats, stdin
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["audit", "-q", "--fail-on", "never", str(SEED)],
+        ["audit", "--fail-on", "never", str(SEED), "-q"],
+        ["translate", "-q", "--help"],
+        ["glossary", "check", "-q", str(SEED)],
+        ["tm", "stats", "--quiet"],
+    ],
+)
+def test_global_options_are_accepted_after_the_subcommand(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code in (0, 1), result.output
+    assert "No such option" not in result.output
+
+
+def test_config_option_after_the_subcommand(tmp_path: Path) -> None:
+    config = tmp_path / "settings.toml"
+    config.write_text('expected_language = "de"\n', encoding="utf-8")
+    result = runner.invoke(
+        app, ["audit", "-f", "json", "--fail-on", "never", str(SEED), "--config", str(config)]
+    )
+    assert json.loads(result.stdout)["expected_language"] == "de"
+
+
+def test_a_double_dash_ends_the_global_options(tmp_path: Path) -> None:
+    from pipeline.cli import hoist_global_options
+
+    assert hoist_global_options(["audit", "--", "-q"]) == ["audit", "--", "-q"]
+    assert hoist_global_options(["audit", "x", "--config=c.toml"]) == ["--config=c.toml", "audit", "x"]
+
+
+def test_shell_completion_is_offered() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert "--install-completion" in result.output
+    assert "--show-completion" in result.output
+
+
+@pytest.mark.parametrize("path", _commands(), ids=lambda p: " ".join(p) or "glossa")
+def test_help_speaks_click_metavars_not_python_types(path: list[str]) -> None:
+    text = runner.invoke(app, [*path, "--help"], terminal_width=100).output
+    for python_type in ("<list[", "<float", "<int", "<str>", "<path>", "<file>", "<dir>", "range>", "{"):
+        usage_and_options = text.replace("{n}", "")  # `glossary add --pattern` documents a placeholder
+        assert python_type not in usage_and_options, f"{python_type!r} in help of {path}:\n{text}"
+
+
+def test_audit_help_metavars() -> None:
+    text = runner.invoke(app, ["audit", "--help"], terminal_width=100).output
+    assert "Usage: glossa audit [OPTIONS] PATH..." in text
+    assert "--min-confidence FLOAT" in text
+    assert "--expect TEXT" in text
+    assert "-g, --glossary FILE" in text
+
+
+def test_export_glossary_option_does_not_say_edit() -> None:
+    text = runner.invoke(app, ["glossary", "export", "--help"], terminal_width=100).output
+    assert "to edit" not in text
+
+
+def test_compact_format_is_one_line_per_finding() -> None:
+    result = runner.invoke(app, ["audit", "-f", "compact", str(REPO / "samples")])
+    data = json.loads(runner.invoke(app, ["audit", "-f", "json", str(REPO / "samples")]).stdout)
+    lines = result.stdout.splitlines()
+    assert len(lines) == sum(len(f["findings"]) for f in data["files"])
+    first_file = data["files"][0]
+    first = first_file["findings"][0]
+    assert lines[0].startswith(
+        f"{first_file['path']}:{first['line']}:{first['column']}: {first['severity']} "
+    )
+    for line in lines:
+        assert line == line.rstrip()
+        location, _, rest = line.partition(": ")
+        assert location.count(":") >= 2
+        severity, kind, lang, *_ = rest.split(" ")
+        assert severity in ("info", "warning", "error")
+        assert lang.startswith("[")
+        assert lang.endswith("]")
+
+
+def test_table_has_no_trailing_spaces_and_fits_the_width() -> None:
+    from pipeline.app.audit import audit_paths
+    from pipeline.config import resolve
+    from pipeline.render.audit import render_table
+
+    run = audit_paths([REPO / "samples"], resolve({}))
+    for width in (80, 120):
+        text = render_table(run, width=width)
+        for line in text.splitlines():
+            assert line == line.rstrip()
+            assert len(line) <= width
+
+
+def _glossa(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=REPO,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_compact_is_the_default_when_stdout_is_not_a_terminal() -> None:
+    piped = _glossa("audit", str(SEED))
+    compact = _glossa("audit", "-f", "compact", str(SEED))
+    assert piped.returncode == 1
+    assert piped.stdout == compact.stdout
+    assert piped.stdout.decode().startswith(f"{SEED}:")
+
+
+def test_stdin_is_audited_as_dash() -> None:
+    text = "The launch went well. Le lancement de la fusée a été reporté à demain matin.\n"
+    result = _glossa("audit", "-", "-f", "json", stdin=text.encode())
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["files"][0]["path"] == "-"
+    assert data["files"][0]["format"] == "text"
+    assert [f["language"] for f in data["files"][0]["findings"]] == ["fr"]
+    compact = _glossa("audit", "-", stdin=text.encode())
+    assert compact.stdout.decode().startswith("-:1:23: warning foreign-text [fr] ")
+
+
+def test_stdin_format_is_sniffed_or_given() -> None:
+    html = "<p>The launch went well.</p><!-- Le lancement de la fusée a été reporté -->".encode()
+    sniffed = json.loads(runner.invoke(app, ["audit", "-", "-f", "json"], input=html).stdout)
+    assert sniffed["files"][0]["format"] == "html"
+    assert sniffed["files"][0]["findings"] == []  # a comment is not prose
+    as_text = json.loads(
+        runner.invoke(app, ["audit", "-", "-f", "json", "--stdin-format", "text"], input=html).stdout
+    )
+    assert as_text["files"][0]["format"] == "text"
+
+
+def test_stdin_for_glossary_check_and_not_mixed() -> None:
+    result = runner.invoke(app, ["glossary", "check", "-", "-f", "json"], input="The crew flew on Soyuz.\n")
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.stdout)["files"][0]["path"] == "-"
+    mixed = runner.invoke(app, ["audit", "-", str(SEED)], input="x")
+    assert mixed.exit_code == 2
+    assert "cannot be mixed" in mixed.output

@@ -56,6 +56,15 @@ TargetOpt = Annotated[
         dir_okay=False,
     ),
 ]
+SourceGlossaryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--glossary",
+        "-g",
+        help="Glossary file to export (default: the shipped glossaries).",
+        dir_okay=False,
+    ),
+]
 FormatOpt = Annotated[
     ReportFormat, typer.Option("--format", "-f", help="Output: table for people, json for tools.")
 ]
@@ -295,7 +304,7 @@ def import_(
 def export(
     ctx: typer.Context,
     output: Annotated[Path, typer.Argument(metavar="FILE", help="File to write (.csv, .tsv, .tbx).")],
-    glossary: TargetOpt = None,
+    glossary: SourceGlossaryOpt = None,
     layout: LayoutOpt = None,
     source: SourceOpt = "ru",
     target: TargetLangOpt = "en",
