@@ -191,7 +191,14 @@ def render_audit(run: AuditRun, output_format: OutputFormat | None, *, schema: s
     )
 
 
-def print_unreadable(run: AuditRun) -> None:
-    """One line on stderr for each file that could not be read."""
+def print_unreadable(
+    run: AuditRun, ctx: typer.Context | None = None, chosen: OutputFormat | None = None
+) -> None:
+    """One line on stderr for each file that could not be read; after compact output (given ``ctx`` and
+    the ``--format`` chosen) also the summary line, unless ``--quiet``."""
     for report in run.failed_files:
         say_error(f"{report.path}: {report.error}")
+    if ctx is not None and audit_format(chosen) is OutputFormat.compact and not state_of(ctx).quiet:
+        from pipeline.render.audit import summary_line
+
+        err_console.print(summary_line(run), markup=False, highlight=False)

@@ -115,5 +115,5 @@ def audit(
         else:
             out_console.file.write(text)
             out_console.file.flush()
-    print_unreadable(run)
+    print_unreadable(run, ctx, output_format)
     raise typer.Exit(audit_exit(run, settings.fail_on))

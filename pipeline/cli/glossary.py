@@ -412,5 +412,5 @@ def check(
         with stdin_paths(files, stdin_format, max_bytes=settings.max_file_size) as (inputs, rename):
             run = rename(check_paths(inputs, load_glossaries(settings.glossaries), settings))
     _write(render_audit(run, output_format, schema=CHECK_SCHEMA))
-    print_unreadable(run)
+    print_unreadable(run, ctx, output_format)
     raise typer.Exit(exit_codes.audit_exit(run, settings.fail_on))

@@ -27,6 +27,7 @@ __all__ = [
     "AUDIT_SCHEMA",
     "CHECK_SCHEMA",
     "finding_to_dict",
+    "summary_line",
     "render_json",
     "render",
     "render_jsonl",
@@ -253,6 +254,17 @@ def render_sarif(run: AuditRun, *, schema: str = AUDIT_SCHEMA, base: str | None 
     )
 
 
+def summary_line(run: AuditRun) -> str:
+    """``N file(s) audited, M finding(s) (...), K unreadable``: the table's last line, and the note on stderr
+    after the compact format."""
+    counts = summary(run)
+    parts = ", ".join(f"{n} {name}" for name, n in counts["by_severity"].items()) or "none"
+    return (
+        f"{counts['files']} file(s) audited, {counts['findings']} finding(s) ({parts}), "
+        f"{counts['files_with_errors']} unreadable"
+    )
+
+
 #: Below this many columns the table leaves out Conf and Action and folds long locations.
 _WIDE = 100
 
@@ -298,15 +310,7 @@ def render_table(run: AuditRun, *, width: int = 120, color: bool = False) -> str
         console.print(table)
     for report in run.failed_files:
         console.print(Text(printable(f"{report.path}: error: {report.error}"), style="red"))
-    counts = summary(run)
-    sev = counts["by_severity"]
-    parts = ", ".join(f"{n} {name}" for name, n in sev.items()) or "none"
-    console.print(
-        Text(
-            f"{counts['files']} file(s) audited, {counts['findings']} finding(s) ({parts}), "
-            f"{counts['files_with_errors']} unreadable"
-        )
-    )
+    console.print(Text(summary_line(run)))
     # rich pads every cell to its column: no line ends in spaces (grep, diffs, narrow terminals).
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
