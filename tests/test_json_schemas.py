@@ -19,6 +19,7 @@ from pipeline.cli import app
 from pipeline.cli.models import MODELS_LIST_SCHEMA
 from pipeline.cli.tm import TM_LIST_SCHEMA
 from pipeline.render.audit import AUDIT_SCHEMA, CHECK_SCHEMA
+from pipeline.render.config import CONFIG_SCHEMA
 from pipeline.render.glossary import LOOKUP_SCHEMA
 from pipeline.render.qa import QA_SCHEMA
 from pipeline.render.translate import TRANSLATE_SCHEMA
@@ -62,6 +63,7 @@ def test_every_report_id_in_the_code_has_a_schema() -> None:
         LOOKUP_SCHEMA,
         TM_LIST_SCHEMA,
         MODELS_LIST_SCHEMA,
+        CONFIG_SCHEMA,
     ]
     assert in_code == list(SCHEMA_IDS)
     shipped = sorted(p.name for p in schema_file(AUDIT_SCHEMA).parent.iterdir() if p.name.endswith(".json"))
@@ -92,6 +94,12 @@ def test_glossary_check_json_has_its_own_id() -> None:
     _valid(data)
     assert data["schema"] == "glossa.check/1"
     assert any(file["findings"] for file in data["files"])
+
+
+def test_config_json() -> None:
+    data = _run("config", "--format", "json")
+    _valid(data)
+    assert {s["name"] for s in data["settings"]} >= {"fail_on", "glossaries", "expected_language"}
 
 
 def test_lookup_json() -> None:
