@@ -20,10 +20,11 @@ from rich.console import Console
 from pipeline.config import Settings, resolve
 from pipeline.document import AuditRun
 from pipeline.errors import PipelineError
-from pipeline.render import OutputFormat
+from pipeline.render import AuditFormat, OutputFormat
 from pipeline.render.exit_codes import FailOn, for_exception
 
 __all__ = [
+    "AuditFormatOpt",
     "FailOn",
     "GlossaryOption",
     "OutputFormat",
@@ -53,6 +54,17 @@ GlossaryOption = Annotated[
         exists=True,
         dir_okay=False,
         readable=True,
+    ),
+]
+
+#: ``--format`` of ``audit`` and ``glossary check`` (None: :func:`audit_format` picks).
+AuditFormatOpt = Annotated[
+    AuditFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output: table for people, compact (one finding per line), json/jsonl/sarif "
+        "(default: table on a terminal, else compact).",
     ),
 ]
 

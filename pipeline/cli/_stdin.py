@@ -15,14 +15,21 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Annotated, BinaryIO
+
+import typer
 
 from pipeline.document import AuditRun, DocFormat
 from pipeline.errors import ConfigError
 
-__all__ = ["STDIN", "sniff_format", "stdin_paths"]
+__all__ = ["STDIN", "StdinFormatOpt", "sniff_format", "stdin_paths"]
 
 STDIN = "-"
+#: ``--stdin-format``, on every command that takes ``-``.
+StdinFormatOpt = Annotated[
+    DocFormat | None,
+    typer.Option("--stdin-format", help="Format of standard input (PATH -; default: sniffed)."),
+]
 _SUFFIX = {
     DocFormat.TEXT: ".txt",
     DocFormat.MARKDOWN: ".md",

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from pipeline.cli._common import (
+    AuditFormatOpt,
     FailOn,
     GlossaryOption,
     make_settings,
@@ -23,32 +24,36 @@ from pipeline.cli._common import (
     render_audit,
     show_progress,
 )
-from pipeline.cli._stdin import stdin_paths
-from pipeline.document import DocFormat
-from pipeline.render import AuditFormat
+from pipeline.cli._stdin import StdinFormatOpt, stdin_paths
 from pipeline.render.exit_codes import audit_exit
+
+#: The files and folders to audit.
+PathsArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Files or folders to audit (folders are searched recursively; - reads standard input).",
+        metavar="PATH...",
+        show_default=False,
+        parser=path_arg,
+    ),
+]
+#: ``-o``: the report file.
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the report to this file instead of stdout.",
+        parser=path_arg,
+        metavar="PATH",
+    ),
+]
 
 
 def audit(
     ctx: typer.Context,
-    paths: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Files or folders to audit (folders are searched recursively; - reads standard input).",
-            metavar="PATH...",
-            show_default=False,
-            parser=path_arg,
-        ),
-    ],
-    output_format: Annotated[
-        AuditFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output: table for people, compact (one finding per line), json/jsonl/sarif "
-            "(default: table on a terminal, else compact).",
-        ),
-    ] = None,
+    paths: PathsArg,
+    output_format: AuditFormatOpt = None,
     expect: Annotated[
         str | None, typer.Option("--expect", help="Language the documents should be in (ISO 639-1).")
     ] = None,
@@ -69,20 +74,8 @@ def audit(
         float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Report only at or above this.")
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Parallel workers.")] = None,
-    stdin_format: Annotated[
-        DocFormat | None,
-        typer.Option("--stdin-format", help="Format of standard input (PATH -; default: sniffed)."),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write the report to this file instead of stdout.",
-            parser=path_arg,
-            metavar="PATH",
-        ),
-    ] = None,
+    stdin_format: StdinFormatOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """Report stray non-English fragments, homoglyphs and site UI chrome, with file:line:col.
 

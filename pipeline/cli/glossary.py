@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from pipeline.cli._common import (
+    AuditFormatOpt,
     FailOn,
     OutputFormat,
     err_console,
@@ -25,11 +26,11 @@ from pipeline.cli._common import (
     print_unreadable,
     render_audit,
 )
-from pipeline.cli._stdin import stdin_paths
-from pipeline.document import DocFormat, Severity
+from pipeline.cli._stdin import StdinFormatOpt, stdin_paths
+from pipeline.document import Severity
 from pipeline.glossary.exchange import Layout
 from pipeline.glossary.model import CONCEPT_ID_SYNTAX
-from pipeline.render import AuditFormat, ReportFormat, exit_codes
+from pipeline.render import ReportFormat, exit_codes
 
 app = typer.Typer(
     help="Manage glossaries: list, show, lookup, add, remove, validate, merge, import, export, extract and "
@@ -370,14 +371,7 @@ def check(
         ),
     ],
     glossary: GlossaryOpt = None,
-    output_format: Annotated[
-        AuditFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output: table, compact, json, jsonl or sarif (default: table on a terminal, else compact).",
-        ),
-    ] = None,
+    output_format: AuditFormatOpt = None,
     fail_on: Annotated[
         FailOn | None,
         typer.Option("--fail-on", help="Lowest severity that makes it exit 1 (default: warning)."),
@@ -387,10 +381,7 @@ def check(
     exclude: Annotated[
         Globs, typer.Option("--exclude", help="Glob of files to skip under a folder (repeatable).")
     ] = None,
-    stdin_format: Annotated[
-        DocFormat | None,
-        typer.Option("--stdin-format", help="Format of standard input (PATH -; default: sniffed)."),
-    ] = None,
+    stdin_format: StdinFormatOpt = None,
 ) -> None:
     """Terminology QA of English text: forbidden renderings and inconsistent spellings, with positions.
 
