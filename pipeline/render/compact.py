@@ -1,5 +1,8 @@
 """The compact text format: one finding per line, ``path:line:col: severity kind [lang] text``.
 
+A finding with a suggested replacement ends in `` (action: replacement)``, as the table's Action cell
+reads (``terms.md:3:5: error forbidden-term [en] Moon Gate (replace: Lunar Gateway)``).
+
 What ``glossa audit`` and ``glossary check`` write when stdout is not a terminal (a pipe, a file, CI), so
 ``grep``, editors' quickfix lists and ``awk`` read it: every finding is exactly one line, no padding, no
 colour. Rules: pure; user text is escaped and shortened (:func:`pipeline.text.names.fragment`, tabs as
@@ -31,7 +34,10 @@ def compact_line(path: str, finding: Finding) -> str:
     """
     where = f"{_escaped(path, 10_000)}:{finding.line}:{finding.column}"
     facts = f"{finding.severity.value} {finding.kind.value} [{finding.language or '-'}]"
-    return f"{where}: {facts} {_escaped(finding.text, 120)}"
+    line = f"{where}: {facts} {_escaped(finding.text, 120)}"
+    if finding.replacement:
+        line += f" ({finding.action}: {_escaped(finding.replacement, 60)})"
+    return line
 
 
 def render_compact(run: AuditRun) -> str:
