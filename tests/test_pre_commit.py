@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from pipeline.formats import SUFFIXES
+from pipeline.schemas import SCHEMA_IDS
 
 REPO = Path(__file__).resolve().parent.parent
 HOOKS = REPO / ".pre-commit-hooks.yaml"
@@ -153,4 +154,4 @@ def test_pre_commit_try_repo_runs_both_hooks(tmp_path: Path) -> None:
     assert shipped.returncode == 0, shipped.stderr
     where, count = shipped.stdout.split()
     assert Path(where).is_relative_to(home)
-    assert int(count) == 7
+    assert int(count) == len(SCHEMA_IDS)
