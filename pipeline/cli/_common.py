@@ -133,7 +133,9 @@ def pipeline_errors() -> Iterator[None]:
     except PipelineError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt as exc:
-        err_console.print("glossa: interrupted; no output was written", markup=False)
+        # apply and glossary edits may have written files before the interrupt: every write is atomic
+        message = "glossa: interrupted; no file was left half-written (writes are atomic)"
+        err_console.print(message, markup=False)
         raise typer.Exit(for_exception(exc)) from None
     except BrokenPipeError as exc:
         # stdout closed early (e.g. `| head`): not an error of ours.
