@@ -59,8 +59,8 @@ def terminology(glossary: Glossary) -> Glossary:
     return replace(glossary, concepts=tuple(c for c in glossary.concepts if c.category != "ui-chrome"))
 
 
-def build_finder(request: AuditRequest) -> StrayFinder:
-    """Load the glossaries and build the stray-text finder once (per process).
+def build_finder(request: AuditRequest, glossaries: Sequence[Glossary] | None = None) -> StrayFinder:
+    """Load the glossaries (unless the caller has them) and build the stray-text finder once (per process).
 
     Raises:
         GlossaryError: a glossary in force is invalid.
@@ -69,7 +69,8 @@ def build_finder(request: AuditRequest) -> StrayFinder:
     from pipeline.glossary.io import load_glossary
     from pipeline.glossary.match import chrome_phrases, known_terms
 
-    glossaries = [load_glossary(path) for path in request.glossaries]
+    if glossaries is None:
+        glossaries = [load_glossary(path) for path in request.glossaries]
     phrases = [p for g in glossaries for p in chrome_phrases(interface_strings(g))]
     options = AuditOptions(
         expected_language=request.expected_language,

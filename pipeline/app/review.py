@@ -236,12 +236,12 @@ def _plan(
 
 def _check_plans(request: _Request, plans: Sequence[_DocumentPlan], inputs: Sequence[Path]) -> None:
     """Every planned write checked against every input and every other write."""
-    from pipeline.formats.targets import Planned, check_outputs
+    from pipeline.formats.targets import Planned, backup_of, check_outputs
 
     planned: list[Planned] = []
     for plan in plans:
         if request.in_place:
-            planned.append(Planned(plan.path.with_name(plan.path.name + ".bak"), "backup", of=plan.path))
+            planned.append(Planned(backup_of(plan.path), "backup", of=plan.path))
         planned.append(
             Planned(
                 plan.destination,
@@ -256,11 +256,12 @@ def _check_plans(request: _Request, plans: Sequence[_DocumentPlan], inputs: Sequ
 def _write(plans: Sequence[_DocumentPlan], *, in_place: bool) -> list[tuple[str, int]]:
     """Write every document (backups first); ``(written path, units applied)`` each."""
     from pipeline.formats import write_path
+    from pipeline.formats.targets import backup_of
 
     for plan in plans:
         if in_place and plan.edits:
             write_path(
-                plan.path.with_name(plan.path.name + ".bak"),
+                backup_of(plan.path),
                 plan.original_text,
                 plan.original_codec,
                 overwrite=True,

@@ -24,6 +24,7 @@ from pipeline.app.qa import QAContextBuilder
 from pipeline.config import Settings
 from pipeline.document import FileTranslation, Scope, TranslateRun
 from pipeline.errors import ConfigError, InputError
+from pipeline.formats.targets import backup_of
 
 if TYPE_CHECKING:
     from pipeline.detection import StrayFinder
@@ -183,11 +184,6 @@ def output_path_for(path: Path, root: Path | None, request: TranslateRequest, *,
     return out / relative
 
 
-def backup_of(path: Path) -> Path:
-    """The backup ``--in-place`` keeps of an input: ``NAME.bak`` beside it."""
-    return path.with_name(path.name + ".bak")
-
-
 def plan_outputs(
     paths: Sequence[Path], settings: Settings, request: TranslateRequest
 ) -> list[tuple[Path, Path]]:
@@ -288,7 +284,7 @@ def load_stages(
     glossaries = [load_glossary(p) for p in settings.glossaries]
     # Terms are enforced from the domain glossaries; interface strings only ever match whole segments.
     matcher = TermMatcher([terminology(g) for g in glossaries])
-    finder = build_finder(AuditRequest.of(settings, request.target))
+    finder = build_finder(AuditRequest.of(settings, request.target), glossaries)  # parsed once
     phrasebook = Phrasebook(chrome=finder.chrome, renderings=_chrome_renderings(glossaries))
     if translator is None:
         from pipeline.translation.ctranslate import ArgosCT2Translator

@@ -28,8 +28,7 @@ from pipeline.cli._common import (
 )
 from pipeline.cli._stdin import StdinFormatOpt, stdin_paths
 from pipeline.document import Severity
-from pipeline.glossary.exchange import Layout
-from pipeline.glossary.model import CONCEPT_ID_SYNTAX
+from pipeline.glossary.model import CONCEPT_ID_SYNTAX, Layout
 from pipeline.render import ReportFormat, exit_codes
 
 app = typer.Typer(

@@ -27,7 +27,12 @@ from pathlib import Path, PurePosixPath
 
 from pipeline.errors import ConfigError, FormatError
 
-__all__ = ["Planned", "check_outputs", "inside", "nonempty", "same_file"]
+__all__ = ["Planned", "backup_of", "check_outputs", "inside", "nonempty", "same_file"]
+
+
+def backup_of(path: Path) -> Path:
+    """The backup ``--in-place`` keeps of an input: ``NAME.bak`` beside it."""
+    return path.with_name(path.name + ".bak")
 
 
 @dataclass(frozen=True, slots=True)

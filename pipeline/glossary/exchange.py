@@ -37,13 +37,21 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import PurePath
 from xml.etree.ElementTree import Element, ParseError, SubElement, indent, tostring
 
 from pipeline.errors import GlossaryError
 from pipeline.glossary.checks import language_problem
-from pipeline.glossary.model import CASE_RULES, CONCEPT_ID, NUMBER, POS_VALUES, Concept, Glossary, TermEntry
+from pipeline.glossary.model import (
+    CASE_RULES,
+    CONCEPT_ID,
+    NUMBER,
+    POS_VALUES,
+    Concept,
+    Glossary,
+    Layout,
+    TermEntry,
+)
 
 __all__ = [
     "FORMULA_TRIGGERS",
@@ -790,22 +798,6 @@ def loads_tbx(text: str, *, path: str = "<tbx>", glossary_id: str = "imported") 
         path=path,
         license=meta.get("license", ""),
     )
-
-
-class Layout(StrEnum):
-    """The exchange layouts: full CSV/TSV, Google's equivalent term sets, term pairs, TBX-Basic."""
-
-    csv = "csv"
-    tsv = "tsv"
-    google_csv = "google-csv"
-    pairs_csv = "pairs-csv"
-    pairs_tsv = "pairs-tsv"
-    tbx = "tbx"
-
-    @property
-    def delimiter(self) -> str:
-        """The cell delimiter of a CSV/TSV layout."""
-        return "\t" if self in (Layout.tsv, Layout.pairs_tsv) else ","
 
 
 def layout_for(path: PurePath, layout: Layout | None = None) -> Layout:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 __all__ = [
     "CASE_RULES",
     "CONCEPT_ID",
     "CONCEPT_ID_SYNTAX",
+    "Layout",
     "Concept",
     "FORMS",
     "Glossary",
@@ -191,3 +193,20 @@ class Glossary:
     def ids(self) -> tuple[str, ...]:
         """Concept ids in file order."""
         return tuple(c.id for c in self.concepts)
+
+
+# The exchange layouts live here, not in exchange.py, so the CLI can offer them without importing the readers.
+class Layout(StrEnum):
+    """The exchange layouts: full CSV/TSV, Google's equivalent term sets, term pairs, TBX-Basic."""
+
+    csv = "csv"
+    tsv = "tsv"
+    google_csv = "google-csv"
+    pairs_csv = "pairs-csv"
+    pairs_tsv = "pairs-tsv"
+    tbx = "tbx"
+
+    @property
+    def delimiter(self) -> str:
+        """The cell delimiter of a CSV/TSV layout."""
+        return "\t" if self in (Layout.tsv, Layout.pairs_tsv) else ","

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 __all__ = [
     "PLACEHOLDER",
     "Restored",
-    "has_placeholder",
     "is_paired",
     "locate_codes",
     "mask_codes",
@@ -43,9 +42,6 @@ __all__ = [
 
 
 PLACEHOLDER = re.compile(r"⟦\s*(\d+)\s*⟧?|⟦?\s*(\d+)\s*⟧")
-
-
-_STRICT = re.compile(r"⟦(\d+)⟧")
 
 
 _TAG = re.compile(r"</?([A-Za-z][\w-]*)\b[^>]*>\Z", re.S)
@@ -204,8 +200,3 @@ def locate_codes(text: str, codes: Sequence[str]) -> tuple[tuple[int, int], ...]
         spans.append((at, at + len(code)))
         cursor = at + len(code)
     return tuple(spans)
-
-
-def has_placeholder(text: str) -> bool:
-    """Whether ``text`` still holds a well-formed placeholder."""
-    return _STRICT.search(text) is not None
