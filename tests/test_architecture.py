@@ -56,10 +56,19 @@ def test_imports_only_go_down(path: Path) -> None:
         return  # pipeline/__init__.py and __main__.py sit above everything
     upward = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            target = _layer(node.module)
+        if isinstance(node, ast.ImportFrom) and node.level:
+            upward.append(f"line {node.lineno}: a relative import (write the absolute module)")
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for name in names:
+            target = _layer(name)
             if target in RANK and target != own and RANK[target] >= RANK[own]:
-                upward.append(f"line {node.lineno}: {node.module}")
+                upward.append(f"line {node.lineno}: {name}")
     assert not upward, f"{own} imports a layer at or above it: {upward}"
 
 
