@@ -1,0 +1,100 @@
+"""Run one function over many work items on this machine's cores, results in input order.
+
+An executor builds each worker's heavy state once (``setup(config)``: detectors, glossaries, models) and then
+calls ``work(state, item)`` for each item it is given. :meth:`Executor.map` yields the results in the order of
+the items, whatever the number of workers, so output merged from them is byte-identical for every job count
+and executor. At most ``window`` items are in flight (submitted, or finished but not yet yielded), so memory
+stays flat however many items the iterable yields; items are taken from it lazily.
+
+``work`` is expected to catch what it can and return a failed result: an exception it raises ends the map
+(raised to the caller at that item's place), and so does a worker that dies.
+
+``setup``, ``work``, ``config``, the items and the results must be picklable (module-level functions and
+frozen dataclasses) when ``jobs > 1``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+__all__ = ["Executor", "LocalExecutor"]
+
+C = TypeVar("C")  # the configuration a worker is built from
+S = TypeVar("S")  # a worker's state
+T = TypeVar("T")  # a work item
+R = TypeVar("R")  # a result
+
+
+class Executor(Protocol):
+    """Something that maps ``work`` over items on workers built once by ``setup``, results in order."""
+
+    @property
+    def workers(self) -> int:
+        """How many workers run at once."""
+        ...
+
+    def map(
+        self, setup: Callable[[C], S], config: C, work: Callable[[S, T], R], items: Iterable[T]
+    ) -> Iterator[R]:
+        """Yield ``work(setup(config), item)`` for each item, in the items' order."""
+        ...
+
+
+_STATE: Any = None  # one worker process's state, built once by _init
+
+
+def _init(setup: Callable[[Any], Any], config: Any) -> None:
+    global _STATE  # a process pool's worker keeps its state between items
+    _STATE = setup(config)
+
+
+def _call(work: Callable[[Any, Any], Any], item: Any) -> Any:
+    return work(_STATE, item)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalExecutor:
+    """Workers on this machine: in this process with ``jobs=1``, else a pool of ``jobs`` processes.
+
+    Attributes:
+        jobs: worker processes (1: none, everything runs here).
+        window: items in flight at once (default ``2 * jobs``: each worker has one queued behind its current).
+
+    >>> list(LocalExecutor().map(int, 10, lambda base, x: base * x, range(3)))
+    [0, 10, 20]
+    """
+
+    jobs: int = 1
+    window: int = 0
+
+    @property
+    def workers(self) -> int:
+        """How many workers run at once."""
+        return max(1, self.jobs)
+
+    def map(
+        self, setup: Callable[[C], S], config: C, work: Callable[[S, T], R], items: Iterable[T]
+    ) -> Iterator[R]:
+        """Yield ``work(setup(config), item)`` for each item, in order (see the module docstring)."""
+        if self.jobs <= 1:
+            state = setup(config)
+            for item in items:
+                yield work(state, item)
+            return
+        window = self.window or 2 * self.jobs
+        with ProcessPoolExecutor(max_workers=self.jobs, initializer=_init, initargs=(setup, config)) as pool:
+            pending: deque[Future[R]] = deque()
+            try:
+                for item in items:
+                    pending.append(pool.submit(_call, work, item))
+                    if len(pending) >= window:
+                        yield pending.popleft().result()
+                while pending:
+                    yield pending.popleft().result()
+            finally:
+                for future in pending:
+                    future.cancel()

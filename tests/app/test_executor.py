@@ -1,0 +1,55 @@
+"""The local executor: results in input order for every job count, workers built once, items taken lazily."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from pipeline.app.executor import LocalExecutor
+
+
+def _setup(base: int) -> tuple[int, int]:
+    return base, os.getpid()
+
+
+def _work(state: tuple[int, int], item: int) -> tuple[int, int]:
+    base, pid = state
+    if item < 0:
+        raise ValueError(f"bad item {item}")
+    return base + item, pid
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_results_come_in_input_order(jobs: int) -> None:
+    results = list(LocalExecutor(jobs).map(_setup, 100, _work, range(40)))
+    assert [value for value, _ in results] == [100 + i for i in range(40)]
+    assert len({pid for _, pid in results}) <= jobs
+
+
+def test_one_job_runs_in_this_process() -> None:
+    results = list(LocalExecutor(1).map(_setup, 0, _work, range(3)))
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+def test_items_are_taken_lazily_within_the_window() -> None:
+    taken: list[int] = []
+
+    def items() -> Iterator[int]:
+        for i in range(100):
+            taken.append(i)
+            yield i
+
+    results = LocalExecutor(2, window=4).map(_setup, 0, _work, items())
+    next(results)
+    assert len(taken) <= 5
+    assert [v for v, _ in results] == list(range(1, 100))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_exception_in_work_reaches_the_caller_at_its_item(jobs: int) -> None:
+    results = LocalExecutor(jobs).map(_setup, 0, _work, [1, 2, -3, 4])
+    assert [next(results)[0], next(results)[0]] == [1, 2]
+    with pytest.raises(ValueError, match="bad item -3"):
+        next(results)
