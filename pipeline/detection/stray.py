@@ -75,7 +75,7 @@ from pipeline.detection.scripts import (
 )
 from pipeline.document import BlockKind, Document, Finding, FindingKind, Segment, Severity, TextUnit
 from pipeline.text.sentences import split_block
-from pipeline.text.spans import blank_protected
+from pipeline.text.spans import EMAIL, blank_protected
 
 __all__ = ["AuditOptions", "StrayFinder"]
 
@@ -202,6 +202,32 @@ def _sigmoid(x: float) -> float:
 
 
 _LINE_END = regex.compile(r"\r\n?|\n")
+#: Language-neutral material beside a foreign passage that belongs to it: numbers (a phone number, a date)
+#: and e-mail addresses, separated from the passage by spaces only.
+_NUMBER = r"(?<![\w.,:/@-])\d(?:[\d.,:/-]*\d)?(?![\w@])"
+_NEUTRAL_AFTER = regex.compile(r"(?:[ \t\u00a0]+(?:" + _NUMBER + "|(?<![\\w.+-])" + EMAIL + r"))+")
+_NEUTRAL_BEFORE = regex.compile(r"(?:" + _NUMBER + r"[ \t\u00a0]+)+$")
+
+
+def absorb_neutral(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` over numbers and e-mail addresses right beside it (spaces between only).
+
+    A number carries no language: a phone number or a date next to a foreign passage is part of it, and
+    translating the passage keeps it as it is (it is a placeholder), so the span is what a reviewer reads.
+
+    >>> text = "Call vysílání na 257 22 22 57. Then 1970 бива here."
+    >>> s, e = absorb_neutral(text, 5, 16); text[s:e]
+    'vysílání na 257 22 22 57'
+    >>> s, e = absorb_neutral(text, 41, 45); text[s:e]
+    '1970 бива'
+    """
+    after = _NEUTRAL_AFTER.match(text, end)
+    if after:
+        end = after.end()
+    before = _NEUTRAL_BEFORE.search(text, max(0, start - 64), start)
+    if before:
+        start = before.start()
+    return start, end
 
 
 class _Lines:
@@ -256,6 +282,25 @@ def _tokens(text: str, offset: int) -> list[_Token]:
                 scripts = {script_group(script_of(c)) for c in word[piece:]} - {"Other"}
                 current = "Mixed" if len(scripts) > 1 else scripts.pop()
             out.append(_Token(start + piece, start + len(word), _INVISIBLE.sub("", word[piece:]), current))
+    return out
+
+
+def _absorb(text: str, found: list[Finding], lines: _Lines) -> list[Finding]:
+    """Stray foreign passages widened over the numbers and e-mail addresses beside them
+    (:func:`absorb_neutral`), unless that would reach into another finding."""
+    taken = sorted((f.start, f.end) for f in found)
+    out: list[Finding] = []
+    for f in found:
+        if f.kind is not FindingKind.FOREIGN_TEXT:
+            out.append(f)
+            continue
+        start, end = absorb_neutral(text, f.start, f.end)
+        clash = any(a < end and start < b for a, b in taken if (a, b) != (f.start, f.end))
+        if (start, end) == (f.start, f.end) or clash:
+            out.append(f)
+            continue
+        line, column = lines.line_col(start)
+        out.append(replace(f, start=start, end=end, text=text[start:end], line=line, column=column))
     return out
 
 
@@ -415,7 +460,8 @@ class StrayFinder:
             for n, span in enumerate(spans):
                 if n not in overridden:
                     findings.extend(self._chrome_findings(text, span, lines[block.unit]))
-            findings[mark:] = self._join_script_runs(text, findings[mark:], lines[block.unit])
+            joined = self._join_script_runs(text, findings[mark:], lines[block.unit])
+            findings[mark:] = _absorb(text, joined, lines[block.unit])
         findings = harmonise_cyrillic(findings, self.expected)
         findings.sort(key=lambda f: (f.line, f.start, f.end, f.kind.value))
         return findings

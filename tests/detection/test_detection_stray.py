@@ -338,3 +338,34 @@ def test_findings_are_exact_sorted_and_deterministic(finder: StrayFinder, doc: D
         assert finding.column == finding.start - text.rfind("\n", 0, finding.start)
     assert found == sorted(found, key=lambda f: (f.line, f.start, f.end, f.kind.value))
     assert finder.find(document) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        pytest.param(
+            "For tickets ring the box office: pokladna je otevřena denně, volejte na 257 22 22 57",
+            "pokladna je otevřena denně, volejte na 257 22 22 57",
+            id="phone-number-after-czech",
+        ),
+        pytest.param(
+            "Write to the club. Skriv till föreningen på adressen kansliet@example.se",
+            "Skriv till föreningen på adressen kansliet@example.se",
+            id="e-mail-after-swedish",
+        ),
+        pytest.param(
+            "The caption read: 1970 было холодно в Москве",
+            "1970 было холодно в Москве",
+            id="year-before-russian",
+        ),
+    ],
+)
+def test_numbers_and_e_mail_beside_a_passage_belong_to_it(
+    finder: StrayFinder, doc: Doc, text: str, fragment: str
+) -> None:
+    assert [t for t, _ in _foreign(finder, doc(text))] == [fragment]
+
+
+def test_only_a_number_touching_the_passage_joins_it(finder: StrayFinder, doc: Doc) -> None:
+    text = "He said ich liebe dich 3 times before the 2024 season."
+    assert [t for t, _ in _foreign(finder, doc(text))] == ["ich liebe dich 3"]
