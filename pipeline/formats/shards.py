@@ -18,7 +18,6 @@ after all (a legacy code page, a binary file) is read again whole by the caller.
 from __future__ import annotations
 
 import codecs
-import gzip
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -97,14 +96,75 @@ def scan(data: bytes) -> tuple[bool, int]:
     return b"\x00" in data, len(data) - len(data.translate(None, _CONTROL_BYTES))
 
 
-def _stream(path: Path, max_bytes: int) -> tuple[BinaryIO, int]:
-    """Open a file for streaming after the checks :func:`~pipeline.formats.read_bytes_capped` makes."""
+def _stream(path: Path, max_bytes: int) -> tuple[BinaryIO, BinaryIO]:
+    """Open a file for streaming after :func:`~pipeline.formats.read_bytes_capped`'s checks: ``(raw,
+    stream)``, the stream decompressing a ``.gz`` file (close both)."""
     from pipeline.formats import open_checked
 
-    handle, size = open_checked(path, max_bytes=max_bytes)
+    handle, _ = open_checked(path, max_bytes=max_bytes)
     if is_gzip(path):
-        return gzip.GzipFile(fileobj=handle, mode="rb"), size  # type: ignore[return-value]
-    return handle, size
+        return handle, _Gunzip(handle)  # type: ignore[return-value]
+    return handle, handle
+
+
+class _Gunzip:
+    """A gzip stream's content, read on demand: every byte before a damaged or cut-off part is returned
+    before the error is raised (:class:`gzip.GzipFile` behind a buffer can lose the last good block).
+    Concatenated members are read one after the other, as ``gunzip`` does."""
+
+    _BLOCK = 1 << 16
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.fileobj = raw
+        self._inflate = zlib.decompressobj(wbits=31)
+        self._ready = bytearray()
+        self._done = False
+
+    def _fill(self, size: int) -> None:
+        while len(self._ready) < size and not self._done:
+            data = self._inflate.unconsumed_tail or self.fileobj.read(self._BLOCK)
+            if not data:
+                if self._inflate.eof or not self._started:
+                    self._done = True
+                    return
+                raise EOFError("the compressed stream ends before its end marker: the file is cut off")
+            self._started = True
+            self._ready += self._inflate.decompress(data, self._BLOCK)
+            if self._inflate.eof and self._inflate.unused_data:
+                rest = self._inflate.unused_data
+                self._inflate = zlib.decompressobj(wbits=31)
+                self._ready += self._inflate.decompress(rest, self._BLOCK)
+
+    _started = False
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes (all that is left when negative); ``b""`` at the end."""
+        try:
+            self._fill(size if size >= 0 else 1 << 62)
+        except EOFError:
+            if self._ready:
+                return self._take(size)
+            raise
+        except zlib.error:
+            if self._ready:
+                return self._take(size)
+            raise
+        return self._take(size)
+
+    def _take(self, size: int) -> bytes:
+        size = len(self._ready) if size < 0 else size
+        out = bytes(self._ready[:size])
+        del self._ready[:size]
+        return out
+
+    def close(self) -> None:
+        """Nothing to release (the raw file is closed by its owner)."""
+
+    def __enter__(self) -> _Gunzip:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _disk(handle: BinaryIO) -> int:
@@ -141,11 +201,11 @@ def plan_file(
         yield Shard(file, 0, source, 0, len(data), whole=True, disk=len(data), data=data)
         return
     try:
-        handle, _ = _stream(path, max_bytes)
+        raw, handle = _stream(path, max_bytes)
     except InputError as exc:
         yield Shard(file, 0, source, 0, 0, error=exc.message)
         return
-    with handle:
+    with raw, handle:
         yield from _cut(handle, file, source, max(1, shard_size))
 
 
@@ -154,50 +214,61 @@ def _whole(handle: BinaryIO, file: int, source: str, head: bytes) -> Shard:
     return Shard(file, 0, source, 0, len(data), whole=True, disk=_disk(handle), data=data)
 
 
+def _read(handle: BinaryIO, size: int) -> tuple[bytes, str | None]:
+    """``(bytes, None)``, or ``(b"", reason)`` when the stream is damaged here."""
+    try:
+        return handle.read(size), None
+    except (OSError, EOFError, zlib.error) as exc:
+        return b"", str(exc) or type(exc).__name__
+
+
+def _damaged(file: int, source: str, index: int, start: int, line: int, encoding: str, reason: str) -> Shard:
+    return Shard(
+        file, index, source, start, start, line,
+        encoding=encoding,
+        error=f"line {line}: cannot decompress ({reason}); the file is damaged from this line on (the "
+        "records before it were audited); re-create the .gz file",
+    )  # fmt: skip
+
+
 def _cut(handle: BinaryIO, file: int, source: str, shard_size: int) -> Iterator[Shard]:
     """The line-aligned shards of an open stream (see :func:`plan_file`)."""
     index = start = 0
     line = 1
-    pending: list[bytes] = []
-    held = 0
     encoding = "utf-8"
-    try:
-        head = handle.read(4)
-        if head.startswith(_OTHER_BOMS):
-            yield _whole(handle, file, source, head)
-            return
-        if head.startswith(codecs.BOM_UTF8):
-            encoding = "utf-8-sig"
-        pending, held = [head], len(head)
-        while True:
-            chunk = handle.read(shard_size - held if held < shard_size else shard_size)
-            if chunk:
-                pending.append(chunk)
-                held += len(chunk)
-                if held < shard_size or b"\n" not in chunk:
-                    continue
-            data = b"".join(pending)
-            cut = data.rfind(b"\n") + 1 if chunk else len(data)
-            if cut == 0 and chunk:
-                pending = [data]
+    head, failure = _read(handle, 4)
+    if head.startswith(_OTHER_BOMS):
+        yield _whole(handle, file, source, head)
+        return
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    pending, held = [head], len(head)
+    while True:
+        chunk = b""
+        if failure is None:
+            chunk, failure = _read(handle, shard_size - held if held < shard_size else shard_size)
+        if chunk:
+            pending.append(chunk)
+            held += len(chunk)
+            if held < shard_size or b"\n" not in chunk:
                 continue
-            piece, rest = data[:cut], data[cut:]
-            if piece or index == 0:
-                lines = piece.count(b"\n") + (0 if piece.endswith(b"\n") or not piece else 1)
-                codec = "utf-8-sig" if index == 0 and encoding == "utf-8-sig" else "utf-8"
-                yield Shard(
-                    file, index, source, start, start + len(piece), line, lines, codec, encoding,
-                    disk=_disk(handle), data=piece,
-                )  # fmt: skip
-                index, start, line = index + 1, start + len(piece), line + lines
-            pending, held = [rest], len(rest)
-            if not chunk:
-                return
-    except (OSError, EOFError, zlib.error) as exc:
-        reason = str(exc) or type(exc).__name__
-        yield Shard(
-            file, index, source, start, start, line,
-            encoding=encoding,
-            error=f"line {line}: cannot decompress ({reason}); the file is damaged from this line on (the "
-            "records before it were audited); re-create the .gz file",
-        )  # fmt: skip
+        data = b"".join(pending)
+        cut = data.rfind(b"\n") + 1 if chunk or failure else len(data)
+        if cut == 0 and chunk:
+            pending = [data]
+            continue
+        piece, rest = data[:cut], data[cut:]
+        if piece or (index == 0 and failure is None):
+            lines = piece.count(b"\n") + (0 if piece.endswith(b"\n") or not piece else 1)
+            codec = "utf-8-sig" if index == 0 and encoding == "utf-8-sig" else "utf-8"
+            yield Shard(
+                file, index, source, start, start + len(piece), line, lines, codec, encoding,
+                disk=_disk(handle), data=piece,
+            )  # fmt: skip
+            index, start, line = index + 1, start + len(piece), line + lines
+        pending, held = [rest], len(rest)
+        if failure is not None:
+            yield _damaged(file, source, index, start, line, encoding, failure)
+            return
+        if not chunk:
+            return
