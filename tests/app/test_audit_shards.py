@@ -1,8 +1,8 @@
 """The sharded audit gives exactly what reading each file whole gives, for every shard size and job count.
 
-The reference is :func:`pipeline.app.audit.read_report` over each file (the whole-file path, unchanged), and the
-comparison is on the rendered reports (JSON, SARIF, compact), byte for byte. The inputs are chosen to hit the
-cut's edges: CRLF and blank lines, broken records, a truncated last line, a UTF-8 byte-order mark, a legacy
+The reference is :func:`pipeline.app.audit.read_report` over each file (the whole-file path, unchanged),
+and the comparison is on the rendered reports (JSON, SARIF, compact), byte for byte. The inputs are chosen
+to hit the cut's edges: CRLF and blank lines, broken records, a truncated last line, a UTF-8 byte-order mark, a legacy
 code page and UTF-16 (read again whole), a NUL byte (binary), gzip, and Cyrillic that the file's majority
 language harmonises across records that land in different shards.
 """
@@ -28,7 +28,7 @@ FEED = REPO / "samples" / "space-news-feed.jsonl"
 CYRILLIC = [
     '{"id": 90, "text": "Роскосмос сообщил, что экипаж корабля успешно вернулся на Землю после полёта."}',
     '{"id": 91, "text": "The crew visited the Орбита control room before launch."}',
-    '{"id": 92, "text": "Ракета стартовала с космодрома Байконур точно по расписанию, сообщили в агентстве."}',
+    '{"id": 92, "text": "Ракета стартовала с космодрома Байконур точно по расписанию, сообщили."}',
 ]
 
 
@@ -116,7 +116,8 @@ def test_a_damaged_gzip_keeps_the_records_before_and_names_the_line(tmp_path: Pa
     path.write_bytes(data[: len(data) // 2])
     run = audit_paths([path], _settings(shard_size=2000))
     (report,) = run.files
-    assert report.error is not None and "cannot decompress" in report.error
+    assert report.error is not None
+    assert "cannot decompress" in report.error
     assert report.error.startswith("line ")
     assert report.findings  # the records before the damage were audited
     line = int(report.error.split()[1].rstrip(":"))
@@ -138,13 +139,16 @@ def test_a_shard_that_fails_is_reported_with_its_lines(corpus: Path, monkeypatch
     (report,) = run.files
     assert report.error is not None
     assert "could not be audited (RuntimeError: boom)" in report.error
-    assert report.error.count("lines ") == 1 and report.findings
+    assert report.error.count("lines ") == 1
+    assert report.findings
 
 
 def test_audit_shard_never_raises() -> None:
     shard = Shard(0, 3, "x.jsonl", 0, 2, first_line=7, lines=2, codec="utf-8", encoding="utf-8", data=b"{}")
     result = audit_shard(None, shard)  # type: ignore[arg-type]  # no finder: the worker's bug
-    assert result.failed and result.error is not None and result.error.startswith("lines 7-8: ")
+    assert result.failed
+    assert result.error is not None
+    assert result.error.startswith("lines 7-8: ")
 
 
 def test_results_survive_json(corpus: Path) -> None:

@@ -56,7 +56,8 @@ def test_a_rerun_resumes_and_gives_the_same_report(tmp_path: Path) -> None:
     folder = tmp_path / "ckpt"
     assert render_json(audit_paths([corpus], _settings(), checkpoint=folder)) == expected
     markers = _done(folder)
-    assert len(markers) > 3 and (folder / MANIFEST).is_file()
+    assert len(markers) > 3
+    assert (folder / MANIFEST).is_file()
     for marker in markers[1::2]:
         marker.unlink()
     (folder / "shards" / markers[0].name.replace(".done", ".json")).write_text("{}")  # damaged: redone
@@ -64,7 +65,8 @@ def test_a_rerun_resumes_and_gives_the_same_report(tmp_path: Path) -> None:
     run = audit_paths([corpus], _settings(), checkpoint=folder, progress=seen.append)
     assert render_json(run) == expected
     assert seen[-1].resumed == len(markers) - len(markers[1::2]) - 1
-    assert seen[-1].shards_done == len(markers) and seen[-1].fraction == 1.0
+    assert seen[-1].shards_done == len(markers)
+    assert seen[-1].fraction == 1.0
 
 
 def test_other_inputs_or_settings_are_refused(tmp_path: Path) -> None:
@@ -108,9 +110,11 @@ def test_a_failed_shard_is_not_kept_and_a_rerun_does_it(
     monkeypatch.setattr(audit, "_range", flaky)
     folder = tmp_path / "ckpt"
     run = audit_paths([corpus], _settings(), checkpoint=folder)
-    assert run.files[0].error is not None and "worker bug" in run.files[0].error
+    assert run.files[0].error is not None
+    assert "worker bug" in run.files[0].error
     total = len(list(plan_file(corpus, 0, shard_size=2000, max_bytes=10**9)))
-    assert len(_done(folder)) == total - 1 and not (folder / "shards" / "0-2.done").exists()
+    assert len(_done(folder)) == total - 1
+    assert not (folder / "shards" / "0-2.done").exists()
     monkeypatch.setattr(audit, "_range", real)
     assert render_json(audit_paths([corpus], _settings(), checkpoint=folder)) == expected
 
@@ -124,18 +128,22 @@ def test_the_cli_refuses_a_changed_run_in_one_line(tmp_path: Path) -> None:
         app, ["audit", str(corpus), "--format", "json", "--checkpoint", str(folder)], env=env
     )
     assert first.exit_code == 1, first.output
-    assert "from the checkpoint" not in first.stderr and "audited " in first.stderr
+    assert "from the checkpoint" not in first.stderr
+    assert "audited " in first.stderr
     again = runner.invoke(
         app, ["audit", str(corpus), "--format", "json", "--checkpoint", str(folder)], env=env
     )
-    assert again.stdout == first.stdout and "from the checkpoint" in again.stderr
+    assert again.stdout == first.stdout
+    assert "from the checkpoint" in again.stderr
     other = runner.invoke(
         app,
         ["audit", str(corpus), "--format", "json", "--checkpoint", str(folder)],
         env={"GLOSSA_SHARD_SIZE": "1"},
     )
-    assert other.exit_code == 2 and other.stdout == ""
-    assert other.stderr.count("\n") == 1 and "the shard size changed" in other.stderr
+    assert other.exit_code == 2
+    assert other.stdout == ""
+    assert other.stderr.count("\n") == 1
+    assert "the shard size changed" in other.stderr
 
 
 def _glossa(*args: str, **kwargs: object) -> subprocess.Popen[bytes]:
