@@ -2,9 +2,9 @@
 
 The reference is :func:`pipeline.app.audit.read_report` over each file (the whole-file path, unchanged),
 and the comparison is on the rendered reports (JSON, SARIF, compact), byte for byte. The inputs are chosen
-to hit the cut's edges: CRLF and blank lines, broken records, a truncated last line, a UTF-8 byte-order mark, a legacy
-code page and UTF-16 (read again whole), a NUL byte (binary), gzip, and Cyrillic that the file's majority
-language harmonises across records that land in different shards.
+to hit the cut's edges: CRLF and blank lines, broken records, a truncated last line, a UTF-8 byte-order
+mark, a legacy code page and UTF-16 (read again whole), a NUL byte (binary), gzip, and Cyrillic that the
+file's majority language harmonises across records that land in different shards.
 """
 
 from __future__ import annotations

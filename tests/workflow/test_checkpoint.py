@@ -147,7 +147,7 @@ def test_the_cli_refuses_a_changed_run_in_one_line(tmp_path: Path) -> None:
 
 
 def _glossa(*args: str, **kwargs: object) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "GLOSSA_SHARD_SIZE": "4000"}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "GLOSSA_SHARD_SIZE": "2000"}
     return subprocess.Popen(
         [sys.executable, "-m", "pipeline", *args],
         env=env,
@@ -161,7 +161,7 @@ def _glossa(*args: str, **kwargs: object) -> subprocess.Popen[bytes]:
 @pytest.mark.slow
 def test_kill_9_mid_run_then_resume_gives_the_uninterrupted_report(tmp_path: Path) -> None:
     corpus = _corpus(tmp_path / "big.jsonl", 12)
-    total = len(list(plan_file(corpus, 0, shard_size=4000, max_bytes=10**9)))
+    total = len(list(plan_file(corpus, 0, shard_size=2000, max_bytes=10**9)))
     assert total >= 10
     folder = tmp_path / "ckpt"
     killed = _glossa(
@@ -173,7 +173,7 @@ def test_kill_9_mid_run_then_resume_gives_the_uninterrupted_report(tmp_path: Pat
         assert time.monotonic() < deadline
         time.sleep(0.05)
     os.killpg(killed.pid, signal.SIGKILL)
-    killed.wait()
+    killed.communicate()
     finished = len(_done(folder))
     assert 1 <= finished < total
     assert not (tmp_path / "a.json").exists()
