@@ -51,6 +51,17 @@ OutputOpt = Annotated[
     ),
 ]
 
+#: ``--checkpoint``: the folder that keeps finished shards.
+CheckpointOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--checkpoint",
+        help="Keep each finished shard's result in this folder; rerunning the same command resumes.",
+        parser=path_arg,
+        metavar="DIR",
+    ),
+]
+
 
 def audit(
     ctx: typer.Context,
@@ -78,16 +89,7 @@ def audit(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Parallel workers.")] = None,
     stdin_format: StdinFormatOpt = None,
     output: OutputOpt = None,
-    checkpoint: Annotated[
-        Path | None,
-        typer.Option(
-            "--checkpoint",
-            help="Keep each finished shard's result in this folder; rerunning the same command resumes.",
-            parser=path_arg,
-            metavar="DIR",
-            file_okay=False,
-        ),
-    ] = None,
+    checkpoint: CheckpointOpt = None,
 ) -> None:
     """Report stray non-English fragments, homoglyphs and site UI chrome, with file:line:col.
 
