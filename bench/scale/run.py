@@ -16,6 +16,8 @@ Rows, each measured in this run (ratios only compare figures of the same run):
 * ``memory``: a generated JSON Lines file of ``--big-mb`` MB (real-news records repeated with new ids, in the
   temporary folder, deleted after) audited with 2 workers: peak RSS (VmHWM) of each worker and of the driver,
   sampled from /proc (target <= 400 MB a worker at any input size);
+* ``memory_light``: the same at ``--light-mb`` MB (default 1024) with the article moved to another field
+  and one short sentence in ``text``: reading, cutting, parsing and merging at that size without detection;
 * ``translate``: hook for sharded translation with the copy model (:func:`translate_rows`).
 
 ``--quick`` uses a 40 MB generated file and 150 baseline articles.
@@ -117,7 +119,8 @@ def glossa(
 def langdetect_baseline(articles: Path, docs: int) -> dict[str, Any]:
     """langdetect on every sentence of the first ``docs`` articles (bench/detect's ``predict``)."""
     spec = importlib.util.spec_from_file_location("bench_detect", ROOT / "bench" / "detect" / "run.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["bench_detect"] = module
     spec.loader.exec_module(module)
@@ -129,11 +132,19 @@ def langdetect_baseline(articles: Path, docs: int) -> dict[str, Any]:
                 break
     _, (wall, cpu) = module.predict("langdetect-sentence", texts, 0.5)
     size = sum(len(t.encode("utf-8")) for t in texts)
-    return {"docs": len(texts), "cpu_s": round(cpu, 2), "docs_per_s": len(texts) / cpu, "mb_per_s": size / 1e6 / cpu}
+    return {
+        "docs": len(texts),
+        "cpu_s": round(cpu, 2),
+        "docs_per_s": len(texts) / cpu,
+        "mb_per_s": size / 1e6 / cpu,
+    }
 
 
-def generate(articles: Path, target: Path, megabytes: int) -> int:
-    """Write ``megabytes`` MB of real-news records with fresh ids; return the number of records."""
+def generate(articles: Path, target: Path, megabytes: int, *, light: bool = False) -> int:
+    """Write ``megabytes`` MB of real-news records with fresh ids; return the number of records.
+
+    ``light``: the article moves to another field (``body``) and ``text`` holds one short English sentence,
+    so the run measures reading, cutting, parsing and merging at that size, not detection."""
     lines = articles.read_bytes().splitlines()
     written = records = copy = 0
     with target.open("wb") as out:
@@ -141,6 +152,9 @@ def generate(articles: Path, target: Path, megabytes: int) -> int:
             for line in lines:
                 record = json.loads(line)
                 record["id"] = f"{copy}-{record.get('id', records)}"
+                if light:
+                    record["body"] = record.pop("text")
+                    record["text"] = "The crew returned to Earth on schedule."
                 data = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
                 out.write(data)
                 written += len(data)
@@ -187,7 +201,18 @@ def resume(articles: Path, tmp: Path, shard_size: str, full_wall: float) -> dict
     total = sum(1 for _ in plan_file(articles, 0, shard_size=_size(shard_size), max_bytes=1 << 40))
     folder = tmp / "ckpt"
     out = tmp / "resumed.json"
-    command = ["audit", str(articles), "--format", "json", "--jobs", "2", "--checkpoint", str(folder), "-o", str(out)]
+    command = [
+        "audit",
+        str(articles),
+        "--format",
+        "json",
+        "--jobs",
+        "2",
+        "--checkpoint",
+        str(folder),
+        "-o",
+        str(out),
+    ]
     first = glossa(command, shard_size, kill_when=folder / "shards", kill_at=total // 2)
     kept = len(list((folder / "shards").glob("*.done")))
     second = glossa(command, shard_size)
@@ -207,14 +232,25 @@ def _size(text: str) -> int:
     return parse_size(text)
 
 
-def memory(articles: Path, tmp: Path, megabytes: int, shard_size: str) -> dict[str, Any]:
+def memory(
+    articles: Path, tmp: Path, megabytes: int, shard_size: str, *, light: bool = False
+) -> dict[str, Any]:
     big = tmp / "big.jsonl"
-    records = generate(articles, big, megabytes)
+    records = generate(articles, big, megabytes, light=light)
     try:
-        row = glossa(["audit", str(big), "--format", "json", "--jobs", "2", "-o", str(tmp / "big.json")], shard_size)
+        row = glossa(
+            ["audit", str(big), "--format", "json", "--jobs", "2", "-o", str(tmp / "big.json")], shard_size
+        )
     finally:
         big.unlink()
-    row.update({"input_mb": megabytes, "records": records, "mb_per_s": round(megabytes / row["wall_s"], 3)})
+    row.update(
+        {
+            "input_mb": megabytes,
+            "records": records,
+            "light": light,
+            "mb_per_s": round(megabytes / row["wall_s"], 3),
+        }
+    )
     (tmp / "big.json").unlink(missing_ok=True)
     return row
 
@@ -225,8 +261,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a 40 MB generated file, 150 baseline articles")
     parser.add_argument("--big-mb", type=int, default=None, help="size of the generated file (default 1024)")
     parser.add_argument("--baseline-docs", type=int, default=None)
+    parser.add_argument("--light-mb", type=int, default=None, help="detection-light file (default 1024)")
     parser.add_argument("--shard-size", default="512KB")
-    parser.add_argument("--skip", action="append", default=[], help="rows to skip: baseline, resume, memory")
+    parser.add_argument("--skip", action="append", default=[], help="baseline, resume, memory, light")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     articles = args.data / "real-news" / "articles.jsonl"
@@ -243,10 +280,15 @@ def main() -> None:
             results["resume"] = resume(articles, tmp, args.shard_size, results["scaling"]["jobs2"]["wall_s"])
         if "memory" not in args.skip:
             results["memory"] = memory(articles, tmp, big_mb, args.shard_size)
+        if "light" not in args.skip:
+            light_mb = args.light_mb or (100 if args.quick else 1024)
+            results["memory_light"] = memory(articles, tmp, light_mb, "4MB", light=True)
         results["translate"] = translate_rows(args.data, tmp)
     if "langdetect_sentence" in results:
         base = results["langdetect_sentence"]["docs_per_s"]
-        results["glossa_1_worker_over_langdetect"] = round(results["scaling"]["jobs1"]["docs_per_s_core"] / base, 2)
+        results["glossa_1_worker_over_langdetect"] = round(
+            results["scaling"]["jobs1"]["docs_per_s_core"] / base, 2
+        )
     text = json.dumps(results, indent=1)
     print(text)
     if args.json:
