@@ -58,6 +58,7 @@ class Peaks(threading.Thread):
         super().__init__(daemon=True)
         self.group = group
         self.peaks: dict[int, int] = {}
+        self.cpu: dict[int, float] = {}  # user + system seconds, last seen
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -67,8 +68,10 @@ class Peaks(threading.Thread):
                     continue
                 try:
                     stat = Path(f"/proc/{entry}/stat").read_text()
-                    if int(stat.rsplit(")", 1)[1].split()[2]) != self.group:
+                    fields = stat.rsplit(")", 1)[1].split()
+                    if int(fields[2]) != self.group:
                         continue
+                    self.cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
                     for line in Path(f"/proc/{entry}/status").read_text().splitlines():
                         if line.startswith("VmHWM:"):
                             kb = int(line.split()[1])
@@ -107,6 +110,7 @@ def glossa(
     driver = peaks.peaks.pop(proc.pid, 0)
     return {
         "wall_s": round(wall, 2),
+        "cpu_s": round(sum(peaks.cpu.values()), 2),
         "rc": proc.returncode,
         "killed": killed,
         "driver_peak_mb": round(driver / 1024, 1),
@@ -190,7 +194,9 @@ def scaling(articles: Path, tmp: Path, shard_size: str) -> dict[str, Any]:
         wall = rows[f"jobs{jobs}"]["wall_s"]
         rows[f"jobs{jobs}"]["docs_per_s_core"] = round(docs / wall / jobs, 2)
         rows[f"jobs{jobs}"]["mb_per_s_core"] = round(size / 1e6 / wall / jobs, 3)
+        rows[f"jobs{jobs}"]["mb_per_cpu_s"] = round(size / 1e6 / rows[f"jobs{jobs}"]["cpu_s"], 3)
     rows["speedup_2_over_1"] = round(rows["jobs1"]["wall_s"] / rows["jobs2"]["wall_s"], 2)
+    rows["load_average"] = os.getloadavg()[0]
     rows["identical"] = (tmp / "jobs1.json").read_bytes() == (tmp / "jobs2.json").read_bytes()
     return rows
 
@@ -263,7 +269,9 @@ def main() -> None:
     parser.add_argument("--baseline-docs", type=int, default=None)
     parser.add_argument("--light-mb", type=int, default=None, help="detection-light file (default 1024)")
     parser.add_argument("--shard-size", default="512KB")
-    parser.add_argument("--skip", action="append", default=[], help="baseline, resume, memory, light")
+    parser.add_argument(
+        "--skip", action="append", default=[], help="baseline, scaling, resume, memory, light"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     articles = args.data / "real-news" / "articles.jsonl"
@@ -274,9 +282,10 @@ def main() -> None:
         tmp = Path(name)
         if "baseline" not in args.skip:
             results["langdetect_sentence"] = langdetect_baseline(articles, base_docs)
-        results["scaling"] = scaling(articles, tmp, args.shard_size)
-        results["ray"] = ray_rows(articles, tmp, results["scaling"]["jobs1"]["wall_s"])
-        if "resume" not in args.skip:
+        if "scaling" not in args.skip:
+            results["scaling"] = scaling(articles, tmp, args.shard_size)
+            results["ray"] = ray_rows(articles, tmp, results["scaling"]["jobs1"]["wall_s"])
+        if "resume" not in args.skip and "scaling" in results:
             results["resume"] = resume(articles, tmp, args.shard_size, results["scaling"]["jobs2"]["wall_s"])
         if "memory" not in args.skip:
             results["memory"] = memory(articles, tmp, big_mb, args.shard_size)
@@ -284,7 +293,7 @@ def main() -> None:
             light_mb = args.light_mb or (100 if args.quick else 1024)
             results["memory_light"] = memory(articles, tmp, light_mb, "4MB", light=True)
         results["translate"] = translate_rows(args.data, tmp)
-    if "langdetect_sentence" in results:
+    if "langdetect_sentence" in results and "scaling" in results:
         base = results["langdetect_sentence"]["docs_per_s"]
         results["glossa_1_worker_over_langdetect"] = round(
             results["scaling"]["jobs1"]["docs_per_s_core"] / base, 2
