@@ -476,7 +476,7 @@ class _Merge:
     files: Sequence[Path]
     request: AuditRequest
     progress: AuditProgressCallback | None
-    disk_sizes: list[int]
+    before: list[int]  # bytes on disk of the files before each file, then of all
     started: float = field(default_factory=time.monotonic)
     reports: list[FileReport] = field(default_factory=list)
     current: list[ShardResult] = field(default_factory=list)
@@ -490,7 +490,7 @@ class _Merge:
 
     def plan(self, shard: Shard) -> None:
         self.planned += 1
-        self.planned_disk = sum(self.disk_sizes[: shard.file]) + shard.disk
+        self.planned_disk = self.before[shard.file] + shard.disk
 
     def add(self, slot: _Slot, result: ShardResult, resumed: bool) -> None:
         if self.current and self.current[0].file != result.file:
@@ -501,9 +501,9 @@ class _Merge:
         self.records += result.records
         self.size += result.size
         if self.progress is not None:
-            total_disk = sum(self.disk_sizes) or 1
+            total_disk = self.before[-1] or 1
             ahead = max(0, total_disk - self.planned_disk) // max(1, self.request.shard_size)
-            finished = sum(self.disk_sizes[: slot.file]) + slot.disk
+            finished = self.before[slot.file] + slot.disk
             self.progress(
                 AuditProgress(
                     self.done, max(self.planned + ahead, self.done), len(self.reports), len(self.files),
@@ -547,14 +547,16 @@ class _Merge:
         )
 
 
-def _disk_sizes(files: Sequence[Path]) -> list[int]:
-    sizes = []
+def _sizes_before(files: Sequence[Path]) -> list[int]:
+    """Running totals of the files' sizes on disk: ``[0, size0, size0 + size1, ...]``."""
+    totals = [0]
     for path in files:
         try:
-            sizes.append(os.stat(path).st_size)
+            size = os.stat(path).st_size
         except OSError:
-            sizes.append(0)
-    return sizes
+            size = 0
+        totals.append(totals[-1] + size)
+    return totals
 
 
 def audit_paths(
@@ -612,7 +614,7 @@ def audit_paths(
             inputs=files,
             shard_size=request.shard_size,
         )
-    merge = _Merge(files, request, progress, _disk_sizes(files))
+    merge = _Merge(files, request, progress, _sizes_before(files))
     order: deque[_Slot] = deque()
 
     def pending() -> Iterator[Shard]:

@@ -222,13 +222,17 @@ def _read(handle: BinaryIO, size: int) -> tuple[bytes, str | None]:
         return b"", str(exc) or type(exc).__name__
 
 
-def _damaged(file: int, source: str, index: int, start: int, line: int, encoding: str, reason: str) -> Shard:
-    return Shard(
-        file, index, source, start, start, line,
-        encoding=encoding,
-        error=f"line {line}: cannot decompress ({reason}); the file is damaged from this line on (the "
-        "records before it were audited); re-create the .gz file",
-    )  # fmt: skip
+def _damaged(
+    handle: BinaryIO, file: int, source: str, index: int, start: int, line: int, encoding: str, reason: str
+) -> Shard:
+    if hasattr(handle, "fileobj"):  # a _Gunzip stream
+        error = (
+            f"line {line}: cannot decompress ({reason}); the file is damaged from this line on (the records "
+            "before it were audited); re-create the .gz file"
+        )
+    else:
+        error = f"line {line}: cannot read ({reason}); the records before it were audited; check the file"
+    return Shard(file, index, source, start, start, line, encoding=encoding, error=error)
 
 
 def _cut(handle: BinaryIO, file: int, source: str, shard_size: int) -> Iterator[Shard]:
@@ -268,7 +272,7 @@ def _cut(handle: BinaryIO, file: int, source: str, shard_size: int) -> Iterator[
             index, start, line = index + 1, start + len(piece), line + lines
         pending, held = [rest], len(rest)
         if failure is not None:
-            yield _damaged(file, source, index, start, line, encoding, failure)
+            yield _damaged(handle, file, source, index, start, line, encoding, failure)
             return
         if not chunk:
             return
