@@ -27,6 +27,7 @@ from pipeline.errors import ConfigError
 
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
+    "DEFAULT_SHARD_SIZE",
     "MAX_JOBS",
     "Settings",
     "ENV_VARIABLES",
@@ -46,6 +47,8 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 #: Largest input file read by default (bytes); the ``max_file_size`` setting changes it.
 DEFAULT_MAX_FILE_SIZE = 256 * 1024**2
+#: Bytes of a JSON Lines file an audit worker takes at a time by default (the ``shard_size`` setting).
+DEFAULT_SHARD_SIZE = 1024**2
 
 
 def shipped_glossary_dir() -> Path:
@@ -91,6 +94,8 @@ class Settings:
         exclude: glob patterns that skip files under a folder.
         jobs: worker processes for multi-file audits; CPU threads of the translation model.
         max_file_size: largest input file read, in bytes (larger ones are refused, the run goes on).
+        shard_size: bytes of a JSON Lines file an audit worker takes at a time (line-aligned; the report is
+            the same for every value).
         max_archive_size: largest total an ``.argosmodel`` archive may unpack to, in bytes.
         max_archive_ratio: largest uncompressed/compressed ratio of an archive member (zip bombs).
     """
@@ -107,6 +112,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     jobs: int = 1
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    shard_size: int = DEFAULT_SHARD_SIZE
     max_archive_size: int = 4 * 1024**3
     max_archive_ratio: int = 200
 
@@ -126,6 +132,7 @@ _ENV_KEYS = {
     "jsonl_field": "GLOSSA_FIELD",
     "jobs": "GLOSSA_JOBS",
     "max_file_size": "GLOSSA_MAX_FILE_SIZE",
+    "shard_size": "GLOSSA_SHARD_SIZE",
     "max_archive_size": "GLOSSA_MAX_ARCHIVE_SIZE",
     "max_archive_ratio": "GLOSSA_MAX_ARCHIVE_RATIO",
 }
@@ -143,6 +150,7 @@ _FILE_KEYS = {
     "exclude": "exclude",
     "jobs": "jobs",
     "max_file_size": "max_file_size",
+    "shard_size": "shard_size",
     "max_archive_size": "max_archive_size",
     "max_archive_ratio": "max_archive_ratio",
 }
@@ -219,7 +227,7 @@ def _scalar(name: str, value: Any) -> Any:
         if name == "jobs" and not 1 <= number <= MAX_JOBS:
             raise ValueError(f"must be between 1 and {MAX_JOBS}")
         return number
-    if name in ("max_file_size", "max_archive_size"):
+    if name in ("max_file_size", "max_archive_size", "shard_size"):
         return parse_size(value)
     if name == "max_archive_ratio":
         ratio = int(value)

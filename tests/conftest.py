@@ -31,6 +31,7 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
         "GLOSSA_FIELD",
         "GLOSSA_JOBS",
         "GLOSSA_MAX_FILE_SIZE",
+        "GLOSSA_SHARD_SIZE",
         "GLOSSA_MAX_ARCHIVE_SIZE",
         "GLOSSA_MAX_ARCHIVE_RATIO",
     ):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -23,6 +23,10 @@ from pipeline.errors import PipelineError
 from pipeline.render import AuditFormat, OutputFormat
 from pipeline.render.exit_codes import FailOn, for_exception
 
+if TYPE_CHECKING:
+    from pipeline.app.audit import AuditProgress
+    from pipeline.app.executor import Executor
+
 __all__ = [
     "AuditFormatOpt",
     "FailOn",
@@ -30,6 +34,9 @@ __all__ = [
     "OutputFormat",
     "State",
     "audit_format",
+    "audit_progress",
+    "make_executor",
+    "throughput_line",
     "err_console",
     "fail",
     "make_settings",
@@ -178,6 +185,73 @@ def progress_bar(description: str, *, enabled: bool) -> Iterator[Callable[[int, 
             progress.update(task, completed=done, total=total)
 
         yield advance
+
+
+def make_executor(settings: Settings) -> Executor:
+    """The executor a command's settings ask for: today workers on this machine, at most one a core."""
+    from pipeline.app.executor import LocalExecutor
+
+    return LocalExecutor(max(1, min(settings.jobs, os.cpu_count() or 1)))
+
+
+def _rate(p: AuditProgress) -> str:
+    eta = "" if p.eta is None else f", ETA {_duration(p.eta)}"
+    return (
+        f"{p.shards_done}/{p.shards_total} shards, {p.records_per_second:,.0f} records/s, "
+        f"{p.mb_per_second:.2f} MB/s{eta}"
+    )
+
+
+def _duration(seconds: float) -> str:
+    """``1:02:03``, ``2:03`` or ``4.5s``."""
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def throughput_line(p: AuditProgress) -> str:
+    """The run's last progress as one summary line (records, megabytes, time, rates, shards resumed).
+
+    >>> from pipeline.app.audit import AuditProgress
+    >>> throughput_line(AuditProgress(4, 4, 1, 1, 1500, 9_500_000, 1.0, 20.0, 2))
+    'audited 1,500 records (9.5 MB) in 20.0s: 75 records/s, 0.47 MB/s; 4 shards, 2 from the checkpoint'
+    """
+    resumed = f", {p.resumed} from the checkpoint" if p.resumed else ""
+    return (
+        f"audited {p.records:,} records ({p.size / 1e6:.1f} MB) in {_duration(p.elapsed)}: "
+        f"{p.records_per_second:,.0f} records/s, {p.mb_per_second:.2f} MB/s; {p.shards_done} shards{resumed}"
+    )
+
+
+@contextmanager
+def audit_progress(*, enabled: bool, summary: bool = False) -> Iterator[Callable[[AuditProgress], None]]:
+    """Yield the audit's progress callback: a bar on stderr when ``enabled`` (shards done, records and MB a
+    second, ETA); at the end one :func:`throughput_line` on stderr when ``enabled`` or ``summary``."""
+    last: list[AuditProgress] = []
+
+    def keep(p: AuditProgress) -> None:
+        last[:] = [p]
+
+    if not enabled:
+        yield keep
+    else:
+        from rich.progress import BarColumn, Progress, TextColumn
+
+        with Progress(
+            TextColumn("Auditing"), BarColumn(), TextColumn("{task.fields[rate]}"),
+            console=err_console, transient=True,
+        ) as progress:  # fmt: skip
+            task = progress.add_task("Auditing", total=1.0, rate="")
+
+            def advance(p: AuditProgress) -> None:
+                keep(p)
+                progress.update(task, completed=p.fraction, rate=_rate(p))
+
+            yield advance
+    if last and (enabled or summary):
+        err_console.print(throughput_line(last[0]), markup=False, highlight=False)
 
 
 def audit_format(chosen: OutputFormat | None) -> OutputFormat:

@@ -15,14 +15,16 @@ from pipeline.cli._common import (
     AuditFormatOpt,
     FailOn,
     GlossaryOption,
+    audit_progress,
+    make_executor,
     make_settings,
     out_console,
     path_arg,
     pipeline_errors,
     print_unreadable,
-    progress_bar,
     render_audit,
     show_progress,
+    state_of,
 )
 from pipeline.cli._stdin import StdinFormatOpt, stdin_paths
 from pipeline.render.exit_codes import audit_exit
@@ -46,6 +48,17 @@ OutputOpt = Annotated[
         help="Write the report to this file instead of stdout.",
         parser=path_arg,
         metavar="PATH",
+    ),
+]
+
+#: ``--checkpoint``: the folder that keeps finished shards.
+CheckpointOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--checkpoint",
+        help="Keep each finished shard's result in this folder; rerunning the same command resumes.",
+        parser=path_arg,
+        metavar="DIR",
     ),
 ]
 
@@ -76,6 +89,7 @@ def audit(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Parallel workers.")] = None,
     stdin_format: StdinFormatOpt = None,
     output: OutputOpt = None,
+    checkpoint: CheckpointOpt = None,
 ) -> None:
     """Report stray non-English fragments, homoglyphs and site UI chrome, with file:line:col.
 
@@ -95,11 +109,22 @@ def audit(
             jobs=jobs,
             fail_on=fail_on,
         )
+        executor = make_executor(settings)
+        summary = checkpoint is not None and not state_of(ctx).quiet
         with (
             stdin_paths(paths, stdin_format, max_bytes=settings.max_file_size) as (inputs, rename),
-            progress_bar("Auditing", enabled=show_progress(ctx)) as advance,
+            audit_progress(enabled=show_progress(ctx), summary=summary) as advance,
         ):
-            run = rename(workflows.audit_paths(inputs, settings, progress=advance, output=output))
+            run = rename(
+                workflows.audit_paths(
+                    inputs,
+                    settings,
+                    progress=advance,
+                    output=output,
+                    executor=executor,
+                    checkpoint=checkpoint,
+                )
+            )
         text = render_audit(run, output_format)
         if output is not None:
             from pipeline.formats import write_path

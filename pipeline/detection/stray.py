@@ -420,11 +420,13 @@ class StrayFinder:
         self._shared: dict[tuple[float, ...], tuple[float, ...]] = {}
 
     # ----------------------------------------------------------------------------------------- public
-    def find(self, doc: Document) -> list[Finding]:
+    def find(self, doc: Document, *, harmonise: bool = True) -> list[Finding]:
         """Return every finding in ``doc``, in document order (by unit, then offset).
 
         Args:
             doc: a read document.
+            harmonise: apply :func:`harmonise_cyrillic` over the document's findings (False: the caller
+                does, over a whole file whose shards it finds one by one).
 
         Returns:
             Findings of kinds ``foreign-text``, ``homoglyph`` and ``ui-chrome``.
@@ -462,7 +464,8 @@ class StrayFinder:
                     findings.extend(self._chrome_findings(text, span, lines[block.unit]))
             joined = self._join_script_runs(text, findings[mark:], lines[block.unit])
             findings[mark:] = _absorb(text, joined, lines[block.unit])
-        findings = harmonise_cyrillic(findings, self.expected)
+        if harmonise:
+            findings = harmonise_cyrillic(findings, self.expected)
         findings.sort(key=lambda f: (f.line, f.start, f.end, f.kind.value))
         return findings
 

@@ -12,6 +12,7 @@ suffix                 format
 ``.html`` ``.htm``     html
 ``.xhtml``             html
 ``.jsonl`` ``.ndjson`` jsonl
+``.jsonl.gz``          jsonl (gzip-compressed; also ``.ndjson.gz``)
 =====================  ==========
 
 A file with another suffix is read as plain text when named explicitly and skipped when found in a folder.
@@ -25,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.config import DEFAULT_MAX_FILE_SIZE
 from pipeline.document import DocFormat, Document
@@ -49,6 +51,7 @@ __all__ = [
     "read_html",
     "read_jsonl",
     "read_markdown",
+    "open_checked",
     "read_bytes_capped",
     "read_path",
     "read_string",
@@ -110,7 +113,11 @@ def format_for(path: Path, *, explicit: bool = True) -> DocFormat | None:
 
     >>> format_for(Path("a.MD")), format_for(Path("a.csv")), format_for(Path("a.csv"), explicit=False)
     (<DocFormat.MARKDOWN: 'markdown'>, <DocFormat.TEXT: 'text'>, None)
+    >>> format_for(Path("a.jsonl.gz"), explicit=False)
+    <DocFormat.JSONL: 'jsonl'>
     """
+    if path.name.lower().endswith((".jsonl.gz", ".ndjson.gz")):
+        return DocFormat.JSONL
     known = SUFFIXES.get(path.suffix.lower())
     if known is None and explicit:
         return DocFormat.TEXT
@@ -230,22 +237,27 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_bytes_capped(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
-    """Read a regular file of at most ``max_bytes`` bytes; refuse anything else without blocking.
+def _too_big(max_bytes: int) -> str:
+    return (
+        f"larger than the {max_bytes}-byte limit on input files; split it, or raise the limit "
+        "with $GLOSSA_MAX_FILE_SIZE or max_file_size in the config (e.g. 1GB)"
+    )
+
+
+def open_checked(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> tuple[BinaryIO, int]:
+    """Open a regular file of at most ``max_bytes`` bytes for reading; refuse anything else without blocking.
 
     FIFOs, devices and sockets are refused from their ``stat`` before they are opened (opening a FIFO blocks
     until a writer comes; ``/dev/zero`` never ends); the file is opened with ``O_NONBLOCK`` and checked again
-    on the open descriptor, and at most ``max_bytes + 1`` bytes are ever read, so a file that grows while it
-    is read is refused too.
+    on the open descriptor.
+
+    Returns:
+        The open binary handle (the caller closes it) and the file's size.
 
     Raises:
         InputError: missing, a folder, not a regular file, larger than ``max_bytes``, or unreadable.
     """
     source = str(path)
-    too_big = (
-        f"larger than the {max_bytes}-byte limit on input files; split it, or raise the limit "
-        "with $GLOSSA_MAX_FILE_SIZE or max_file_size in the config (e.g. 1GB)"
-    )
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
@@ -253,25 +265,60 @@ def read_bytes_capped(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> 
         if not stat.S_ISREG(info.st_mode):
             raise InputError(f"is {_kind(info.st_mode)}, not a regular file; skipped", path=source)
         if info.st_size > max_bytes:
-            raise InputError(too_big, path=source)
+            raise InputError(_too_big(max_bytes), path=source)
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if not stat.S_ISREG(mode):  # swapped between the stat and the open
-                raise InputError(f"is {_kind(mode)}, not a regular file; skipped", path=source)
-            data = handle.read(max_bytes + 1)
-    except FileNotFoundError as exc:
-        raise InputError("no such file; check the path", path=source) from exc
-    except IsADirectoryError as exc:
-        raise InputError(
-            "is a folder, not a file; pass the folder to scan it or name a file", path=source
-        ) from exc
-    except PermissionError as exc:
-        raise InputError("permission denied; make the file readable (chmod u+r)", path=source) from exc
+        handle = os.fdopen(descriptor, "rb")
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):  # swapped between the stat and the open
+            handle.close()
+            raise InputError(f"is {_kind(mode)}, not a regular file; skipped", path=source)
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}; check the file", path=source) from exc
+        raise _read_error(exc, source) from exc
+    return handle, info.st_size
+
+
+def _read_error(exc: OSError, source: str) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        return InputError("no such file; check the path", path=source)
+    if isinstance(exc, IsADirectoryError):
+        return InputError("is a folder, not a file; pass the folder to scan it or name a file", path=source)
+    if isinstance(exc, PermissionError):
+        return InputError("permission denied; make the file readable (chmod u+r)", path=source)
+    return InputError(f"cannot read: {exc.strerror or exc}; check the file", path=source)
+
+
+def read_bytes_capped(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    """Read a regular file of at most ``max_bytes`` bytes; refuse anything else without blocking.
+
+    The checks are :func:`open_checked`'s; at most ``max_bytes + 1`` bytes are ever read, so a file that grows
+    while it is read is refused too. A ``.jsonl.gz`` or ``.ndjson.gz`` file is decompressed (``max_bytes``
+    caps the compressed file; its content is read as a stream by the audit, see
+    :mod:`pipeline.formats.shards`).
+
+    Raises:
+        InputError: missing, a folder, not a regular file, larger than ``max_bytes``, unreadable, or a
+            damaged ``.gz`` file.
+    """
+    from pipeline.formats.shards import is_gzip
+
+    source = str(path)
+    handle, _ = open_checked(path, max_bytes=max_bytes)
+    try:
+        with handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise _read_error(exc, source) from exc
     if len(data) > max_bytes:
-        raise InputError(too_big, path=source)
+        raise InputError(_too_big(max_bytes), path=source)
+    if is_gzip(path):
+        import gzip
+        import zlib
+
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            reason = str(exc) or type(exc).__name__
+            raise InputError(f"cannot decompress ({reason}); re-create the .gz file", path=source) from exc
     return data
 
 

@@ -1,0 +1,308 @@
+"""Corpora at scale: sharded ``glossa audit`` throughput, scaling, resume overhead and memory a worker.
+
+    python bench/scale/run.py [--data /work/shared/data] [--quick] [--big-mb 1024] [--json OUT]
+
+Rows, each measured in this run (ratios only compare figures of the same run):
+
+* ``langdetect-sentence``: the baseline, langdetect on every sentence (bench/detect's code) over the first
+  ``--baseline-docs`` real-news articles: documents and MB a second of CPU;
+* ``glossa 1 worker`` / ``glossa 2 workers``: ``glossa audit --format json`` on the real-news file
+  (``real-news/articles.jsonl``, 9.5 MB) in a fresh process, wall time; documents and MB a second a core; the
+  2-worker speed-up over 1 worker (target >= 1.6) and whether both reports are byte-identical;
+* ``ray``: hook for the Ray executor (:func:`ray_rows`), same file, same comparison;
+* ``resume``: a 2-worker run with ``--checkpoint`` killed (SIGKILL, whole process group) once half of its
+  shards are done, then rerun: the rerun's wall time over a full run's (target <= 0.6) and its report
+  compared with the uninterrupted one;
+* ``memory``: a generated JSON Lines file of ``--big-mb`` MB (real-news records repeated with new ids, in the
+  temporary folder, deleted after) audited with 2 workers: peak RSS (VmHWM) of each worker and of the driver,
+  sampled from /proc (target <= 400 MB a worker at any input size);
+* ``memory_light``: the same at ``--light-mb`` MB (default 1024) with the article moved to another field
+  and one short sentence in ``text``: reading, cutting, parsing and merging at that size without detection;
+* ``translate``: hook for sharded translation with the copy model (:func:`translate_rows`).
+
+``--quick`` uses a 40 MB generated file and 150 baseline articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+
+
+def _env(shard_size: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "GLOSSA_SHARD_SIZE": shard_size,
+        "GLOSSA_MAX_FILE_SIZE": "64GB",
+    }
+
+
+class Peaks(threading.Thread):
+    """Samples the peak RSS (VmHWM) of every process in a process group until stopped."""
+
+    def __init__(self, group: int) -> None:
+        super().__init__(daemon=True)
+        self.group = group
+        self.peaks: dict[int, int] = {}
+        self.cpu: dict[int, float] = {}  # user + system seconds, last seen
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            for entry in os.listdir("/proc"):
+                if not entry.isdigit():
+                    continue
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                    fields = stat.rsplit(")", 1)[1].split()
+                    if int(fields[2]) != self.group:
+                        continue
+                    self.cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                    for line in Path(f"/proc/{entry}/status").read_text().splitlines():
+                        if line.startswith("VmHWM:"):
+                            kb = int(line.split()[1])
+                            self.peaks[int(entry)] = max(self.peaks.get(int(entry), 0), kb)
+                except (OSError, ValueError, IndexError):
+                    continue
+            self.stop.wait(0.2)
+
+
+def glossa(
+    args: list[str], shard_size: str, *, kill_when: Path | None = None, kill_at: int = 0
+) -> dict[str, Any]:
+    """Run ``glossa`` in a new process group; wall time, peak RSS of the driver and of its workers (MB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", *args],
+        env=_env(shard_size),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    peaks = Peaks(proc.pid)
+    peaks.start()
+    killed = False
+    if kill_when is not None:
+        while proc.poll() is None:
+            if len(list(kill_when.glob("*.done"))) >= kill_at:
+                os.killpg(proc.pid, signal.SIGKILL)
+                killed = True
+                break
+            time.sleep(0.05)
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    peaks.stop.set()
+    peaks.join()
+    driver = peaks.peaks.pop(proc.pid, 0)
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(sum(peaks.cpu.values()), 2),
+        "rc": proc.returncode,
+        "killed": killed,
+        "driver_peak_mb": round(driver / 1024, 1),
+        "worker_peak_mb": round(max(peaks.peaks.values(), default=0) / 1024, 1),
+        "workers_seen": len(peaks.peaks),
+        "stderr_tail": err.decode("utf-8", "replace").strip().splitlines()[-1:],
+    }
+
+
+def langdetect_baseline(articles: Path, docs: int) -> dict[str, Any]:
+    """langdetect on every sentence of the first ``docs`` articles (bench/detect's ``predict``)."""
+    spec = importlib.util.spec_from_file_location("bench_detect", ROOT / "bench" / "detect" / "run.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_detect"] = module
+    spec.loader.exec_module(module)
+    texts = []
+    with articles.open(encoding="utf-8") as handle:
+        for line in handle:
+            texts.append(json.loads(line)["text"])
+            if len(texts) >= docs:
+                break
+    _, (wall, cpu) = module.predict("langdetect-sentence", texts, 0.5)
+    size = sum(len(t.encode("utf-8")) for t in texts)
+    return {
+        "docs": len(texts),
+        "cpu_s": round(cpu, 2),
+        "docs_per_s": len(texts) / cpu,
+        "mb_per_s": size / 1e6 / cpu,
+    }
+
+
+def generate(articles: Path, target: Path, megabytes: int, *, light: bool = False) -> int:
+    """Write ``megabytes`` MB of real-news records with fresh ids; return the number of records.
+
+    ``light``: the article moves to another field (``body``) and ``text`` holds one short English sentence,
+    so the run measures reading, cutting, parsing and merging at that size, not detection."""
+    lines = articles.read_bytes().splitlines()
+    written = records = copy = 0
+    with target.open("wb") as out:
+        while written < megabytes * 1e6:
+            for line in lines:
+                record = json.loads(line)
+                record["id"] = f"{copy}-{record.get('id', records)}"
+                if light:
+                    record["body"] = record.pop("text")
+                    record["text"] = "The crew returned to Earth on schedule."
+                data = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+                out.write(data)
+                written += len(data)
+                records += 1
+                if written >= megabytes * 1e6:
+                    break
+            copy += 1
+    return records
+
+
+def ray_rows(articles: Path, tmp: Path, one_worker_wall: float) -> list[dict[str, Any]]:
+    """Hook for the Ray executor: ``glossa audit --executor ray`` on a local Ray instance, 1 and 2 workers,
+    the same file; speed-up over the local 1-worker run and byte-identity of the report. Empty until the Ray
+    executor exists (the ray helper fills this in)."""
+    return []
+
+
+def translate_rows(data: Path, tmp: Path) -> list[dict[str, Any]]:
+    """Hook for sharded translation with the copy model (1 against 2 workers, identical output). Empty until
+    sharded translation exists (the translate helper fills this in)."""
+    return []
+
+
+def scaling(articles: Path, tmp: Path, shard_size: str) -> dict[str, Any]:
+    size = articles.stat().st_size
+    docs = sum(1 for _ in articles.open("rb"))
+    rows: dict[str, Any] = {}
+    for jobs in (1, 2):
+        out = tmp / f"jobs{jobs}.json"
+        rows[f"jobs{jobs}"] = glossa(
+            ["audit", str(articles), "--format", "json", "--jobs", str(jobs), "-o", str(out)], shard_size
+        )
+        wall = rows[f"jobs{jobs}"]["wall_s"]
+        rows[f"jobs{jobs}"]["docs_per_s_core"] = round(docs / wall / jobs, 2)
+        rows[f"jobs{jobs}"]["mb_per_s_core"] = round(size / 1e6 / wall / jobs, 3)
+        rows[f"jobs{jobs}"]["mb_per_cpu_s"] = round(size / 1e6 / rows[f"jobs{jobs}"]["cpu_s"], 3)
+    rows["speedup_2_over_1"] = round(rows["jobs1"]["wall_s"] / rows["jobs2"]["wall_s"], 2)
+    rows["load_average"] = os.getloadavg()[0]
+    rows["identical"] = (tmp / "jobs1.json").read_bytes() == (tmp / "jobs2.json").read_bytes()
+    return rows
+
+
+def resume(articles: Path, tmp: Path, shard_size: str, full_wall: float) -> dict[str, Any]:
+    from pipeline.formats.shards import plan_file
+
+    total = sum(1 for _ in plan_file(articles, 0, shard_size=_size(shard_size), max_bytes=1 << 40))
+    folder = tmp / "ckpt"
+    out = tmp / "resumed.json"
+    command = [
+        "audit",
+        str(articles),
+        "--format",
+        "json",
+        "--jobs",
+        "2",
+        "--checkpoint",
+        str(folder),
+        "-o",
+        str(out),
+    ]
+    first = glossa(command, shard_size, kill_when=folder / "shards", kill_at=total // 2)
+    kept = len(list((folder / "shards").glob("*.done")))
+    second = glossa(command, shard_size)
+    return {
+        "shards": total,
+        "kept_after_kill": kept,
+        "killed_run_s": first["wall_s"],
+        "resumed_run_s": second["wall_s"],
+        "resume_over_full": round(second["wall_s"] / full_wall, 2),
+        "identical": out.read_bytes() == (tmp / "jobs2.json").read_bytes(),
+    }
+
+
+def _size(text: str) -> int:
+    from pipeline.config import parse_size
+
+    return parse_size(text)
+
+
+def memory(
+    articles: Path, tmp: Path, megabytes: int, shard_size: str, *, light: bool = False
+) -> dict[str, Any]:
+    big = tmp / "big.jsonl"
+    records = generate(articles, big, megabytes, light=light)
+    try:
+        row = glossa(
+            ["audit", str(big), "--format", "json", "--jobs", "2", "-o", str(tmp / "big.json")], shard_size
+        )
+    finally:
+        big.unlink()
+    row.update(
+        {
+            "input_mb": megabytes,
+            "records": records,
+            "light": light,
+            "mb_per_s": round(megabytes / row["wall_s"], 3),
+        }
+    )
+    (tmp / "big.json").unlink(missing_ok=True)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--quick", action="store_true", help="a 40 MB generated file, 150 baseline articles")
+    parser.add_argument("--big-mb", type=int, default=None, help="size of the generated file (default 1024)")
+    parser.add_argument("--baseline-docs", type=int, default=None)
+    parser.add_argument("--light-mb", type=int, default=None, help="detection-light file (default 1024)")
+    parser.add_argument("--shard-size", default="512KB")
+    parser.add_argument(
+        "--skip", action="append", default=[], help="baseline, scaling, resume, memory, light"
+    )
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    articles = args.data / "real-news" / "articles.jsonl"
+    big_mb = args.big_mb or (40 if args.quick else 1024)
+    base_docs = args.baseline_docs or (150 if args.quick else 1500)
+    results: dict[str, Any] = {"cores": os.cpu_count(), "shard_size": args.shard_size}
+    with tempfile.TemporaryDirectory(prefix="glossa-scale-") as name:
+        tmp = Path(name)
+        if "baseline" not in args.skip:
+            results["langdetect_sentence"] = langdetect_baseline(articles, base_docs)
+        if "scaling" not in args.skip:
+            results["scaling"] = scaling(articles, tmp, args.shard_size)
+            results["ray"] = ray_rows(articles, tmp, results["scaling"]["jobs1"]["wall_s"])
+        if "resume" not in args.skip and "scaling" in results:
+            results["resume"] = resume(articles, tmp, args.shard_size, results["scaling"]["jobs2"]["wall_s"])
+        if "memory" not in args.skip:
+            results["memory"] = memory(articles, tmp, big_mb, args.shard_size)
+        if "light" not in args.skip:
+            light_mb = args.light_mb or (100 if args.quick else 1024)
+            results["memory_light"] = memory(articles, tmp, light_mb, "4MB", light=True)
+        results["translate"] = translate_rows(args.data, tmp)
+    if "langdetect_sentence" in results and "scaling" in results:
+        base = results["langdetect_sentence"]["docs_per_s"]
+        results["glossa_1_worker_over_langdetect"] = round(
+            results["scaling"]["jobs1"]["docs_per_s_core"] / base, 2
+        )
+    text = json.dumps(results, indent=1)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
