@@ -106,14 +106,20 @@ class TranslationMemory:
 
     Args:
         path: the SQLite file (``Settings.memory_path``).
+        read_only: open an existing memory for lookups only (translate's workers; the run's driver writes).
 
     Raises:
-        InputError: the file exists but is not a Glossa memory (or cannot be opened).
+        InputError: the file exists but is not a Glossa memory (or cannot be opened); ``read_only`` and it
+            does not exist.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
         try:
+            if read_only:
+                self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+                self._db.execute("SELECT COUNT(*) FROM entries WHERE 0").fetchall()  # a Glossa memory?
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), timeout=30.0)
             self._db.executescript(_SCHEMA)
