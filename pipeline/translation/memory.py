@@ -1,8 +1,10 @@
 """The project translation memory (SQLite) and TMX 1.4b exchange.
 
 Every accepted translation is remembered under ``(source text, source language, target language, model id,
-glossary version)``, so a corpus full of the same UI strings sends each distinct string to a model once. The
-stored content is deterministic: no wall-clock time, only an insertion counter, which exports leave out;
+glossary version)``, so a string a model translated once is answered from the memory in every later run
+(``glossa translate`` reads the memory as it stood when the run began and writes what the run learned at
+its end, in input order, so the output is the same for every job count: :mod:`pipeline.app.translate`).
+The stored content is deterministic: no wall-clock time, only an insertion counter, which exports leave out;
 exports are sorted. Entries imported from TMX files that did not come from Glossa (human translations, other
 tools) are stored with the model and glossary version ``*`` and serve every model, after exact matches.
 """

@@ -216,3 +216,26 @@ def test_cli_jobs_with_a_real_model_writes_the_same_bytes(
     assert runs[1] == runs[2]
     report = json.loads(runs[1]["report"])
     assert any(c["provenance"].startswith("argos:") for f in report["files"] for c in f["changes"])
+
+
+def test_in_place_on_two_workers_keeps_backups_and_writes_what_one_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = {}
+    for jobs in (1, 2):
+        workspace = tmp_path / f"j{jobs}"
+        _corpus(workspace / "in")
+        monkeypatch.chdir(workspace)
+        settings = resolve({}, env={"GLOSSA_HOME": "home"}, cwd=REPO)
+        request = TranslateRequest(in_place=True)
+        run = translate_paths(
+            [Path("in")], settings, request, translator=FakeTranslator(), executor=LocalExecutor(jobs)
+        )
+        found[jobs] = (
+            {p.name: p.read_bytes() for p in sorted((workspace / "in").iterdir())},
+            render_json(run),
+        )
+    assert found[1] == found[2]
+    names = set(found[1][0])
+    assert "ru-0.txt.bak" in names
+    assert "clean-iss-orbit-facts.txt.bak" not in names  # nothing to change: left alone
