@@ -404,10 +404,30 @@ class Worker:
 
 @dataclass(frozen=True, slots=True)
 class FileWork:
-    """One work item: a file and where its translation goes."""
+    """One work item: a file, where its translation goes, and its bytes (read by the driver, so a worker
+    needs no access to the file).
+
+    Attributes:
+        path: the input file.
+        target_path: its output.
+        data: the file's bytes (None: the worker reads the file itself).
+        error: why the driver could not read it (then nothing is translated).
+    """
 
     path: Path
     target_path: Path
+    data: bytes | None = None
+    error: str | None = None
+
+    @classmethod
+    def read(cls, path: Path, target_path: Path, max_bytes: int) -> FileWork:
+        """The work item of ``path``, its bytes read (or the reason they could not be)."""
+        from pipeline.formats import read_bytes_capped
+
+        try:
+            return cls(path, target_path, read_bytes_capped(path, max_bytes=max_bytes))
+        except InputError as exc:
+            return cls(path, target_path, error=exc.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,8 +472,12 @@ def translate_item(worker: Worker, item: FileWork) -> FileResult:
     if worker.stages is None:
         assert worker.error is not None
         raise worker.error
+    if item.error is not None:
+        return FileResult(FileTranslation(str(item.path), None, item.error))
     config = worker.config
-    return translate_file(item.path, item.target_path, worker.stages, config.settings, config.request)
+    return translate_file(
+        item.path, item.target_path, worker.stages, config.settings, config.request, data=item.data
+    )
 
 
 class _RunMemory:
@@ -546,7 +570,9 @@ def _run_files(
     """
     files: list[FileTranslation] = []
     learned: list[MemoryEntry] = []
-    results = executor.map(start_worker, config, translate_item, (FileWork(p, t) for p, t in placed))
+    limit = config.settings.max_file_size
+    items = (FileWork.read(path, target, limit) for path, target in placed)  # read as workers ask
+    results = executor.map(start_worker, config, translate_item, items)
     try:
         for result in results:
             for output in result.outputs:
@@ -574,17 +600,19 @@ def translate_file(
     stages: Stages,
     settings: Settings,
     request: TranslateRequest,
+    *,
+    data: bytes | None = None,
 ) -> FileResult:
     """Read one file, translate what the request asks for, check it; return what to write to ``target_path``.
 
-    A file that cannot be read comes back with its error (and nothing to write).
+    ``data`` is the file's bytes when the caller read them (else the file is read here). A file that
+    cannot be read comes back with its error (and nothing to write).
     """
-    from pipeline.formats import read_path
     from pipeline.translation.layers import translate_jobs
     from pipeline.translation.plan import locate, merge_changes
 
     try:
-        doc = read_path(path, field=settings.jsonl_field, max_bytes=settings.max_file_size)
+        doc = _read(path, settings, data)
     except InputError as exc:
         return FileResult(FileTranslation(str(path), None, exc.message))
     jobs, direct = _plan(doc, stages.finder, request)
@@ -613,6 +641,21 @@ def translate_file(
         output_sha256=output_sha256,
     )
     return FileResult(translation, outputs, tuple(memory.learned))
+
+
+def _read(path: Path, settings: Settings, data: bytes | None) -> Document:
+    """The document of ``path``, from its bytes when the driver read them.
+
+    Raises:
+        InputError: unreadable, binary or in no supported encoding.
+    """
+    from pipeline.formats import DocFormat, decode, format_for, read_path, read_string
+
+    if data is None:
+        return read_path(path, field=settings.jsonl_field, max_bytes=settings.max_file_size)
+    text, codec = decode(data, source=str(path))
+    chosen = format_for(path) or DocFormat.TEXT
+    return read_string(text, chosen, source=str(path), encoding=codec, field=settings.jsonl_field)
 
 
 def _plan(doc: Document, finder: StrayFinder, request: TranslateRequest) -> tuple[list[Job], list[Change]]:
