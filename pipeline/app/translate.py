@@ -2,28 +2,38 @@
 
 The run in steps, each a function here: plan where every output goes (:func:`plan_outputs`), check them all
 against the inputs before the first write (:func:`check_translate_outputs`, :mod:`pipeline.formats.targets`),
-build the stages once (:func:`load_stages`: glossary, detector, phrasebook, model, memory, QA), then for each
-file read, plan, translate (:mod:`pipeline.translation.layers`), write and check (:func:`translate_file`), and
-last write the XLIFF (:func:`write_xliff`). Every write is atomic; on Ctrl-C the run says which files it
-had written (:class:`TranslateInterrupted`). Returns a :class:`~pipeline.document.TranslateRun`; nothing
-here prints.
+load the glossaries once, then run the files as work items on an :class:`~pipeline.app.executor.Executor`:
+each worker builds its stages once (:func:`start_worker`, :func:`load_stages`: finder, matcher,
+phrasebook, model, memory, QA) and for each file reads, plans, translates
+(:mod:`pipeline.translation.layers`) and checks it (:func:`translate_file`), returning the bytes to write.
+This process (the driver) writes the outputs in input order, then the memory entries the run learned, then
+the XLIFF (:func:`write_xliff`). Every write is atomic; on Ctrl-C the run says which files it had written
+(:class:`TranslateInterrupted`). Returns a :class:`~pipeline.document.TranslateRun`; nothing here prints.
+
+**The same output for every job count.** Results are merged in input order, every model runs on one CPU
+thread, and the translation memory is read as it stood when the run began: workers open it read-only and
+never see what another file of the same run taught it (which worker got there first is timing). What a
+run learns is written by the driver at its end, in input order, and answers from the next run on. A
+sentence that recurs in two files of one run is sent to the model in each (the same model, the same
+text: the same translation); within one run, ``memory`` means the memory had it before the run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.app import Progress
 from pipeline.app.audit import AuditRequest, build_finder, terminology
+from pipeline.app.executor import Executor, LocalExecutor
 from pipeline.app.qa import QAContextBuilder
 from pipeline.config import Settings
 from pipeline.document import FileTranslation, Scope, TranslateRun
-from pipeline.errors import ConfigError, InputError
+from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.formats.targets import backup_of
 
 if TYPE_CHECKING:
@@ -32,20 +42,27 @@ if TYPE_CHECKING:
     from pipeline.glossary.match import TermMatcher
     from pipeline.glossary.model import Glossary
     from pipeline.translation.base import Translator
-    from pipeline.translation.memory import TranslationMemory
+    from pipeline.translation.memory import MemoryEntry, TranslationMemory
     from pipeline.translation.phrasebook import Phrasebook
     from pipeline.translation.qa import QAContext, QAFinding
 
 __all__ = [
+    "FileResult",
+    "FileWork",
+    "Output",
     "Stages",
     "TranslateInterrupted",
     "TranslateRequest",
+    "Worker",
+    "WorkerConfig",
     "Writes",
     "check_translate_outputs",
     "load_stages",
     "output_path_for",
     "plan_outputs",
+    "start_worker",
     "translate_file",
+    "translate_item",
     "translate_paths",
     "translate_request",
     "write_xliff",
@@ -246,14 +263,14 @@ def _check_xliff_names(placed: Sequence[tuple[Path, Path]], xliff: Path) -> None
 
 @dataclass(frozen=True, slots=True)
 class Stages:
-    """The stages of a translate run, built once and used for every file.
+    """The stages of a translate run, built once per worker and used for every file it is given.
 
     Attributes:
         finder: the audit's stray-text finder for the target language (what ``--scope stray`` translates).
         matcher: the terms enforced inside sentences (the domain glossaries, without interface strings).
         phrasebook: interface strings, matched as whole segments.
         translator: the MT backend.
-        memory: the project translation memory (open; :func:`translate_paths` closes it).
+        memory: the project translation memory, open read-only, as it stood when the run began.
         qa: the QA checks' context (scripts, not the detector, tell untranslated text).
         glossary_version: ``id@version`` of every glossary in force, joined with ``+``.
     """
@@ -267,21 +284,41 @@ class Stages:
     glossary_version: str
 
 
+def load_glossaries(settings: Settings) -> tuple[Glossary, ...]:
+    """The glossaries in force, parsed once by the driver and handed to every worker.
+
+    Raises:
+        GlossaryError: a glossary in force is invalid.
+    """
+    from pipeline.glossary.io import load_glossary
+
+    return tuple(load_glossary(p) for p in settings.glossaries)
+
+
 def load_stages(
-    settings: Settings, request: TranslateRequest, translator: Translator | None = None
+    settings: Settings,
+    request: TranslateRequest,
+    translator: Translator | None = None,
+    glossaries: Sequence[Glossary] | None = None,
 ) -> Stages:
-    """Load the glossaries, build the finder, phrasebook and matcher, and open the model and the memory.
+    """Build the finder, phrasebook and matcher, and open the model and the memory (read-only).
+
+    Args:
+        settings: the run's settings.
+        request: the run's request (its target language).
+        translator: the MT backend; by default the Argos packages in ``settings.models_dir``, on one thread.
+        glossaries: the glossaries in force, already loaded (default: load ``settings.glossaries``).
 
     Raises:
         GlossaryError: a glossary in force is invalid.
         InputError: the translation memory cannot be opened.
     """
-    from pipeline.glossary.io import load_glossary
     from pipeline.glossary.match import TermMatcher
     from pipeline.translation.memory import TranslationMemory
     from pipeline.translation.phrasebook import Phrasebook
 
-    glossaries = [load_glossary(p) for p in settings.glossaries]
+    if glossaries is None:
+        glossaries = load_glossaries(settings)
     # Terms are enforced from the domain glossaries; interface strings only ever match whole segments.
     matcher = TermMatcher([terminology(g) for g in glossaries])
     finder = build_finder(AuditRequest.of(settings, request.target), glossaries)  # parsed once
@@ -289,19 +326,37 @@ def load_stages(
     if translator is None:
         from pipeline.translation.ctranslate import ArgosCT2Translator
 
-        # One CPU thread unless asked (-j): on Argos-size models CTranslate2's extra threads cost more than
-        # they give on small machines (2 vCPUs: 1.2-1.7x slower with 2), and a fixed thread count keeps the
-        # output the same from machine to machine.
-        translator = ArgosCT2Translator(settings.models_dir, intra_threads=settings.jobs)
-    memory = TranslationMemory(settings.memory_path)  # created on first use
+        # One CPU thread per model, whatever -j (which sets worker processes): on Argos-size models
+        # CTranslate2's extra threads cost more than they give on small machines (2 vCPUs: 1.2-1.7x slower
+        # with 2), and a fixed thread count keeps the output the same from machine to machine.
+        translator = ArgosCT2Translator(settings.models_dir, intra_threads=1)
+    if not settings.memory_path.exists():
+        open_memory(settings.memory_path).close()  # created on first use
+    memory = TranslationMemory(settings.memory_path, read_only=True)
     # In translate reports the untranslated check reads scripts, not the detector (which would cost a
     # model load per run); `glossa qa` uses the detector too.
     qa = replace(
         QAContextBuilder(settings, matcher=matcher, finders={request.target: finder}).context(),
         language_of=None,
     )
-    version = "+".join(f"{g.id}@{g.version}" for g in glossaries)
+    version = glossary_version(glossaries)
     return Stages(finder, matcher, phrasebook, translator, memory, qa, version)
+
+
+def glossary_version(glossaries: Sequence[Glossary]) -> str:
+    """``id@version`` of every glossary, joined with ``+`` (part of every memory key)."""
+    return "+".join(f"{g.id}@{g.version}" for g in glossaries)
+
+
+def open_memory(path: Path) -> TranslationMemory:
+    """The project memory, open for writing (created on first use).
+
+    Raises:
+        InputError: the file is not a Glossa memory or cannot be opened.
+    """
+    from pipeline.translation.memory import TranslationMemory
+
+    return TranslationMemory(path)
 
 
 def _chrome_renderings(glossaries: Sequence[Glossary]) -> dict[str, tuple[tuple[str, str], ...]]:
@@ -320,6 +375,131 @@ def _chrome_renderings(glossaries: Sequence[Glossary]) -> dict[str, tuple[tuple[
     return renderings
 
 
+@dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    """What every worker builds its :class:`Stages` from: plain, picklable values.
+
+    Attributes:
+        settings: the run's settings.
+        request: the run's request.
+        glossaries: the glossaries in force, loaded once by the driver.
+        translator: a translator given by the caller (tests, benchmarks), copied into each worker process;
+            None (the default): each worker opens the Argos packages in ``settings.models_dir`` itself.
+    """
+
+    settings: Settings
+    request: TranslateRequest
+    glossaries: tuple[Glossary, ...]
+    translator: Translator | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    """One worker's state: its stages (or why they could not be built) and what it was built from."""
+
+    config: WorkerConfig
+    stages: Stages | None
+    error: PipelineError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileWork:
+    """One work item: a file, where its translation goes, and its bytes (read by the driver, so a worker
+    needs no access to the file).
+
+    Attributes:
+        path: the input file.
+        target_path: its output.
+        data: the file's bytes (None: the worker reads the file itself).
+        error: why the driver could not read it (then nothing is translated).
+    """
+
+    path: Path
+    target_path: Path
+    data: bytes | None = None
+    error: str | None = None
+
+    @classmethod
+    def read(cls, path: Path, target_path: Path, max_bytes: int) -> FileWork:
+        """The work item of ``path``, its bytes read (or the reason they could not be)."""
+        from pipeline.formats import read_bytes_capped
+
+        try:
+            return cls(path, target_path, read_bytes_capped(path, max_bytes=max_bytes))
+        except InputError as exc:
+            return cls(path, target_path, error=exc.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """A file to write: its path, its text and the encoding to write it in."""
+
+    path: Path
+    text: str
+    codec: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What a worker gives back for one file.
+
+    Attributes:
+        translation: the report of the file.
+        outputs: what to write, in order (an ``--in-place`` backup first); nothing when it was not read.
+        learned: the model's accepted translations, for the memory (written by the driver).
+    """
+
+    translation: FileTranslation
+    outputs: tuple[Output, ...] = ()
+    learned: tuple[MemoryEntry, ...] = ()
+
+
+def start_worker(config: WorkerConfig) -> Worker:
+    """Build one worker's stages (:meth:`Executor.map`'s ``setup``); an error is kept for its first item."""
+    try:
+        stages = load_stages(config.settings, config.request, config.translator, config.glossaries)
+    except PipelineError as exc:
+        return Worker(config, None, exc)
+    return Worker(config, stages)
+
+
+def translate_item(worker: Worker, item: FileWork) -> FileResult:
+    """Translate one work item on a worker (:meth:`Executor.map`'s ``work``).
+
+    Raises:
+        PipelineError: the worker's stages could not be built; the backend failed.
+    """
+    if worker.stages is None:
+        assert worker.error is not None
+        raise worker.error
+    if item.error is not None:
+        return FileResult(FileTranslation(str(item.path), None, item.error))
+    config = worker.config
+    return translate_file(
+        item.path, item.target_path, worker.stages, config.settings, config.request, data=item.data
+    )
+
+
+class _RunMemory:
+    """The memory as the run found it, for lookups; what the layers learn is kept, not written."""
+
+    def __init__(self, memory: TranslationMemory) -> None:
+        self._memory = memory
+        self.learned: list[MemoryEntry] = []
+
+    def lookup(
+        self, texts: Iterable[str], source_lang: str, target_lang: str, model: str, glossary_version: str
+    ) -> Mapping[str, MemoryEntry]:
+        """The entry of each text the memory had when the run began."""
+        return self._memory.lookup(texts, source_lang, target_lang, model, glossary_version)
+
+    def add(self, entries: Iterable[MemoryEntry]) -> int:
+        """Keep ``entries`` for the driver to write at the end of the run."""
+        before = len(self.learned)
+        self.learned.extend(entries)
+        return len(self.learned) - before
+
+
 def translate_paths(
     paths: Sequence[Path],
     settings: Settings,
@@ -327,21 +507,25 @@ def translate_paths(
     *,
     translator: Translator | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> TranslateRun:
     """Translate stray fragments (or whole documents) of files, offline, and write the results.
 
     Args:
         paths: files and folders.
-        settings: resolved settings (glossaries, models folder, memory, expected language).
+        settings: resolved settings (glossaries, models folder, memory, expected language, jobs).
         request: scope, languages, output placement.
-        translator: the MT backend; by default the Argos packages installed in ``settings.models_dir``.
+        translator: the MT backend (copied into each worker process); by default each worker opens the
+            Argos packages installed in ``settings.models_dir``.
         progress: called with ``(done, total)`` after each file.
+        executor: where the files are translated (default: ``settings.jobs`` local processes, at most one
+            per file and per CPU); the output is the same for every executor and job count.
 
     Returns:
-        One :class:`FileTranslation` per file.
+        One :class:`FileTranslation` per file, in discovery order.
 
     Raises:
-        InputError: a named path does not exist.
+        InputError: a named path does not exist; the memory cannot be opened.
         GlossaryError: a glossary in force is invalid.
         ConfigError: ``--scope all`` without ``--from``; an output would overwrite an input or another
             output (checked for every file before anything is written, see :mod:`pipeline.formats.targets`).
@@ -351,23 +535,18 @@ def translate_paths(
         raise ConfigError("--scope all needs the documents' language: add --from LANG (e.g. --from ru)")
     placed = plan_outputs(paths, settings, request)
     check_translate_outputs(placed, settings, request)
-    stages = load_stages(settings, request, translator)
+    glossaries = load_glossaries(settings)  # fail fast, here, with the glossary's own message
+    open_memory(settings.memory_path).close()  # the same for the memory, before any worker reads it
+    config = WorkerConfig(settings, request, glossaries, translator)
+    if executor is None:
+        executor = LocalExecutor(max(1, min(settings.jobs, len(placed), os.cpu_count() or 1)))
     writes = Writes()
-    results: list[FileTranslation] = []
-    try:
-        for path, target_path in placed:
-            results.append(translate_file(path, target_path, stages, settings, request, writes))
-            if progress:
-                progress(len(results), len(placed))
-    except KeyboardInterrupt as exc:
-        raise TranslateInterrupted(writes.done) from exc
-    finally:
-        stages.memory.close()
+    files = _run_files(executor, config, placed, writes, progress)
     run = TranslateRun(
         target=request.target,
         scope=request.scope,
-        files=tuple(results),
-        glossary_version=stages.glossary_version,
+        files=tuple(files),
+        glossary_version=glossary_version(glossaries),
     )
     if request.xliff is None:
         return run
@@ -377,40 +556,80 @@ def translate_paths(
         raise TranslateInterrupted(writes.done) from exc
 
 
+def _run_files(
+    executor: Executor,
+    config: WorkerConfig,
+    placed: Sequence[tuple[Path, Path]],
+    writes: Writes,
+    progress: Progress | None,
+) -> list[FileTranslation]:
+    """Translate every file on ``executor``, write each result in input order, then what the run learned.
+
+    Raises:
+        TranslateInterrupted: Ctrl-C; the memory still gets what the files written before it learned.
+    """
+    files: list[FileTranslation] = []
+    learned: list[MemoryEntry] = []
+    limit = config.settings.max_file_size
+    items = (FileWork.read(path, target, limit) for path, target in placed)  # read as workers ask
+    results = executor.map(start_worker, config, translate_item, items)
+    try:
+        for result in results:
+            for output in result.outputs:
+                output.path.parent.mkdir(parents=True, exist_ok=True)
+                writes.write(output.path, output.text, output.codec)
+            files.append(result.translation)
+            learned.extend(result.learned)
+            if progress:
+                progress(len(files), len(placed))
+    except KeyboardInterrupt as exc:
+        raise TranslateInterrupted(writes.done) from exc
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stop the workers now, not when the iterator is collected
+        if learned:
+            with open_memory(config.settings.memory_path) as memory:
+                memory.add(learned)
+    return files
+
+
 def translate_file(
     path: Path,
     target_path: Path,
     stages: Stages,
     settings: Settings,
     request: TranslateRequest,
-    writes: Writes | None = None,
-) -> FileTranslation:
-    """Read one file, translate what the request asks for, write the result to ``target_path``, check it.
+    *,
+    data: bytes | None = None,
+) -> FileResult:
+    """Read one file, translate what the request asks for, check it; return what to write to ``target_path``.
 
-    A file that cannot be read comes back with its error (and nothing is written for it).
+    ``data`` is the file's bytes when the caller read them (else the file is read here). A file that
+    cannot be read comes back with its error (and nothing to write).
     """
-    from pipeline.formats import read_path
     from pipeline.translation.layers import translate_jobs
     from pipeline.translation.plan import locate, merge_changes
 
     try:
-        doc = read_path(path, field=settings.jsonl_field, max_bytes=settings.max_file_size)
+        doc = _read(path, settings, data)
     except InputError as exc:
-        return FileTranslation(str(path), None, exc.message)
+        return FileResult(FileTranslation(str(path), None, exc.message))
     jobs, direct = _plan(doc, stages.finder, request)
+    memory = _RunMemory(stages.memory)
     changes = translate_jobs(
         jobs,
         target=request.target,
         translator=stages.translator,
         phrasebook=stages.phrasebook,
         matcher=stages.matcher,
-        memory=stages.memory,
+        memory=memory,
         glossary_version=stages.glossary_version,
     )
     merged = merge_changes([*direct, *changes])
-    note, output_sha256 = _write(doc, merged, path, target_path, request, writes or Writes())
+    note, outputs, output_sha256 = _outputs(doc, merged, path, target_path, request)
     places = [locate(doc, c) for c in merged]
-    return FileTranslation(
+    translation = FileTranslation(
         path=str(path),
         output=str(target_path),
         error="; ".join(f"line {line}: {message}" for line, message in doc.errors) or None,
@@ -421,6 +640,22 @@ def translate_file(
         qa=_qa(path, merged, places, stages.qa),
         output_sha256=output_sha256,
     )
+    return FileResult(translation, outputs, tuple(memory.learned))
+
+
+def _read(path: Path, settings: Settings, data: bytes | None) -> Document:
+    """The document of ``path``, from its bytes when the driver read them.
+
+    Raises:
+        InputError: unreadable, binary or in no supported encoding.
+    """
+    from pipeline.formats import DocFormat, decode, format_for, read_path, read_string
+
+    if data is None:
+        return read_path(path, field=settings.jsonl_field, max_bytes=settings.max_file_size)
+    text, codec = decode(data, source=str(path))
+    chosen = format_for(path) or DocFormat.TEXT
+    return read_string(text, chosen, source=str(path), encoding=codec, field=settings.jsonl_field)
 
 
 def _plan(doc: Document, finder: StrayFinder, request: TranslateRequest) -> tuple[list[Job], list[Change]]:
@@ -442,17 +677,13 @@ def _plan(doc: Document, finder: StrayFinder, request: TranslateRequest) -> tupl
     )
 
 
-def _write(
-    doc: Document,
-    merged: Sequence[Change],
-    path: Path,
-    target_path: Path,
-    request: TranslateRequest,
-    writes: Writes,
-) -> tuple[str | None, str | None]:
-    """Write the translated document (and the ``--in-place`` backup); return ``(encoding note, SHA-256)``.
+def _outputs(
+    doc: Document, merged: Sequence[Change], path: Path, target_path: Path, request: TranslateRequest
+) -> tuple[str | None, tuple[Output, ...], str | None]:
+    """What to write for the translated document (and the ``--in-place`` backup first), the encoding note
+    and the SHA-256 of the output's bytes.
 
-    ``--in-place`` leaves a file with nothing to change alone (SHA-256 None then).
+    ``--in-place`` leaves a file with nothing to change alone (nothing to write, SHA-256 None).
     """
     from pipeline.formats import Edit, encode, render_document
     from pipeline.translation.placeholders import locate_codes
@@ -464,12 +695,10 @@ def _write(
     ]
     text, codec, note = render_document(doc, edits)
     if request.in_place and not edits:
-        return note, None
-    if request.in_place:
-        writes.write(backup_of(path), doc.text, doc.encoding)
-    target_path.parent.mkdir(parents=True, exist_ok=True)
-    writes.write(target_path, text, codec)
-    return note, hashlib.sha256(encode(text, codec)).hexdigest()
+        return note, (), None
+    output = Output(target_path, text, codec)
+    outputs = (Output(backup_of(path), doc.text, doc.encoding), output) if request.in_place else (output,)
+    return note, outputs, hashlib.sha256(encode(text, codec)).hexdigest()
 
 
 def _qa(

@@ -63,7 +63,10 @@ _Field = Annotated[str | None, typer.Option("--field", help="JSON Lines field ho
 _ModelsDir = Annotated[Path | None, typer.Option("--models-dir", help="Folder of installed Argos packages.")]
 _Format = Annotated[ReportFormat, typer.Option("--format", "-f", help="Change report: table or json.")]
 _Jobs = Annotated[
-    int | None, typer.Option("--jobs", "-j", min=1, help="CPU threads for the model (default 1).")
+    int | None,
+    typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes, each with its own model on 1 thread (default 1)."
+    ),
 ]
 
 

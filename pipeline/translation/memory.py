@@ -1,8 +1,10 @@
 """The project translation memory (SQLite) and TMX 1.4b exchange.
 
 Every accepted translation is remembered under ``(source text, source language, target language, model id,
-glossary version)``, so a corpus full of the same UI strings sends each distinct string to a model once. The
-stored content is deterministic: no wall-clock time, only an insertion counter, which exports leave out;
+glossary version)``, so a string a model translated once is answered from the memory in every later run
+(``glossa translate`` reads the memory as it stood when the run began and writes what the run learned at
+its end, in input order, so the output is the same for every job count: :mod:`pipeline.app.translate`).
+The stored content is deterministic: no wall-clock time, only an insertion counter, which exports leave out;
 exports are sorted. Entries imported from TMX files that did not come from Glossa (human translations, other
 tools) are stored with the model and glossary version ``*`` and serve every model, after exact matches.
 """
@@ -106,14 +108,20 @@ class TranslationMemory:
 
     Args:
         path: the SQLite file (``Settings.memory_path``).
+        read_only: open an existing memory for lookups only (translate's workers; the run's driver writes).
 
     Raises:
-        InputError: the file exists but is not a Glossa memory (or cannot be opened).
+        InputError: the file exists but is not a Glossa memory (or cannot be opened); ``read_only`` and it
+            does not exist.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
         try:
+            if read_only:
+                self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+                self._db.execute("SELECT COUNT(*) FROM entries WHERE 0").fetchall()  # a Glossa memory?
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), timeout=30.0)
             self._db.executescript(_SCHEMA)

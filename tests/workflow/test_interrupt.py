@@ -94,13 +94,16 @@ def test_cli_reports_the_written_files_and_exits_130(tmp_path: Path, monkeypatch
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_sigint_message_matches_the_files_on_disk(tmp_path: Path) -> None:
-    """A real Ctrl-C to a real process, once its first output is on disk: the count it prints is the truth."""
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sigint_message_matches_the_files_on_disk(tmp_path: Path, jobs: int) -> None:
+    """A real Ctrl-C to a real process (and its workers), once its first output is on disk: the count it
+    prints is the truth."""
     _inputs(tmp_path / "in", 400)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = ["translate", "in", "-o", "out/", "--format", "json", "--jobs", str(jobs)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "-q", "translate", "in", "-o", "out/", "--format", "json"],
+        [sys.executable, "-m", "pipeline", "-q", *command],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
@@ -108,13 +111,14 @@ def test_sigint_message_matches_the_files_on_disk(tmp_path: Path) -> None:
         text=True,
         # A shell's background job ignores SIGINT, and Python keeps an ignored SIGINT ignored: restore it.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        start_new_session=True,  # its own process group, which a terminal's Ctrl-C signals as a whole
     )
     deadline = time.monotonic() + 120
     while not any(p.suffix == ".txt" for p in (out.iterdir() if out.is_dir() else ())):
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.01)
-    process.send_signal(signal.SIGINT)
+    os.killpg(process.pid, signal.SIGINT)  # the command and its workers, as Ctrl-C does
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
     on_disk = sorted(out.iterdir())

@@ -1,0 +1,152 @@
+"""Sharded translation with the copy model: 1 against N local workers on real-news records split into files.
+
+The ``glossa translate`` run of issue 12 ("corpora at scale"): the real-news articles
+(``/work/shared/data/real-news/articles.jsonl``, never copied into the repository) are split into JSON Lines
+files of ``--per-file`` records under a work folder (default under ``/tmp``) and translated twice, with
+``glossa translate --jobs 1`` and ``--jobs WORKERS``, each in a fresh process (start-up included). Each
+worker loads the suite's copy package (``tests/argos_fixture.py``: a real CTranslate2 model that gives back
+its input) itself, on one thread. Printed: files/s and MB/s of each, their ratio, and whether the two runs
+wrote the same bytes (outputs and report).
+
+Two workloads (``--mode``):
+
+* ``stray`` (default): ``--scope stray`` into English, the copy package as ru→en: the audit's finder on
+  every record, the model on the Russian fragments it finds (real news holds few);
+* ``all``: ``--scope all --from en --to fr``, the copy package as en→fr: every English sentence is sent
+  to CTranslate2 (the model-bound case).
+
+Each run has its own memory, empty at the start, so the second never answers from the first.
+
+    python bench/scale/translate.py --files 40 --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+DATA = Path("/work/shared/data/real-news/articles.jsonl")
+
+_MODES = {  # mode -> (package languages, request options)
+    "stray": (("ru", "en"), {"scope": "stray", "source": None, "target": "en"}),
+    "all": (("en", "fr"), {"scope": "all", "source": "en", "target": "fr"}),
+}
+
+
+def split_records(data: Path, folder: Path, files: int, per_file: int) -> int:
+    """Write ``files`` JSON Lines files of ``per_file`` records each (cycling through the data).
+
+    Returns:
+        The bytes written in all.
+    """
+    lines = [line for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    folder.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for i in range(files):
+        chunk = [lines[(i * per_file + j) % len(lines)] for j in range(per_file)]
+        data_bytes = ("\n".join(chunk) + "\n").encode("utf-8")
+        (folder / f"part-{i:05}.jsonl").write_bytes(data_bytes)
+        total += len(data_bytes)
+    return total
+
+
+def copy_models(work: Path, source: str, target: str) -> Path:
+    """A models folder with the suite's copy package installed for ``source`` -> ``target``."""
+    from argos_fixture import build_argos_package
+
+    from pipeline.translation.packages import install_package
+
+    models = work / "models"
+    if not models.is_dir():
+        archive = build_argos_package(work / "archive", from_code=source, to_code=target)
+        install_package(archive, models)
+    return models
+
+
+def translate_once(work: Path, inputs: Path, models: Path, mode: str, workers: int) -> dict[str, object]:
+    """One ``glossa translate -j WORKERS`` in a fresh process (start-up included, as a user sees it); its
+    wall time and a digest of everything it wrote."""
+    import os
+    import subprocess
+
+    run_dir = work / f"run-{workers}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    _, options = _MODES[mode]
+    command = [sys.executable, "-m", "pipeline", "-q", "translate", str(inputs), "-o", f"{run_dir / 'out'}/"]
+    command += ["--format", "json", "--jobs", str(workers), "--models-dir", str(models)]
+    command += ["--scope", str(options["scope"]), "--to", str(options["target"])]
+    command += ["--from", str(options["source"])] if options["source"] else []
+    env = {**os.environ, "PYTHONPATH": str(REPO), "GLOSSA_HOME": str(run_dir / "home")}
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    took = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        sys.exit(f"glossa translate failed ({done.returncode}): {done.stderr.strip()}")
+    digest = hashlib.sha256()
+    for path in sorted((run_dir / "out").rglob("*")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(done.stdout.replace(str(run_dir), "RUN").encode())
+    changes = [c for f in json.loads(done.stdout)["files"] for c in f["changes"]]
+    return {
+        "workers": workers,
+        "seconds": took,
+        "changes": len(changes),
+        "from_model": sum(c["provenance"].startswith("argos:") for c in changes),
+        "sha256": digest.hexdigest(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--data", type=Path, default=DATA, help="real-news articles.jsonl")
+    parser.add_argument("--work", type=Path, default=None, help="work folder (default: a new one in /tmp)")
+    parser.add_argument("--files", type=int, default=40, help="input files (default 40)")
+    parser.add_argument("--per-file", type=int, default=10, help="records per file (default 10)")
+    parser.add_argument("--workers", type=int, default=2, help="workers of the second run (default 2)")
+    parser.add_argument("--mode", choices=sorted(_MODES), default="stray")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="glossa-scale-translate-"))
+    (source, target), _ = _MODES[args.mode]
+    size = split_records(args.data, work / "in", args.files, args.per_file)
+    models = copy_models(work / f"models-{source}-{target}", source, target)
+    runs = [translate_once(work, work / "in", models, args.mode, n) for n in (1, args.workers)]
+    for run in runs:
+        seconds = float(run["seconds"])  # type: ignore[arg-type]
+        run["files_per_s"] = args.files / seconds
+        run["mb_per_s"] = size / 1e6 / seconds
+        print(
+            f"{args.mode}: {run['workers']} worker(s): {seconds:.2f} s, {run['files_per_s']:.2f} files/s, "
+            f"{run['mb_per_s']:.3f} MB/s ({run['changes']} changes, {run['from_model']} from the model)"
+        )
+    one, many = runs
+    ratio = float(one["seconds"]) / float(many["seconds"])  # type: ignore[arg-type]
+    same = one["sha256"] == many["sha256"]
+    print(
+        f"speed-up {args.workers} vs 1 worker: {ratio:.2f}x; same bytes: {same} "
+        f"({args.files} files, {size / 1e6:.2f} MB)"
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {"mode": args.mode, "bytes": size, "ratio": ratio, "same": same, "runs": runs}, indent=2
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+    if not same:
+        sys.exit("the two runs wrote different bytes")
+
+
+if __name__ == "__main__":
+    main()
