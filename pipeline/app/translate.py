@@ -34,6 +34,7 @@ from pipeline.app.qa import QAContextBuilder
 from pipeline.config import Settings
 from pipeline.document import FileTranslation, Scope, TranslateRun
 from pipeline.errors import ConfigError, InputError, PipelineError
+from pipeline.formats.shards import GZIP_SUFFIXES
 from pipeline.formats.targets import backup_of
 
 if TYPE_CHECKING:
@@ -151,16 +152,17 @@ class Writes:
     def __init__(self) -> None:
         self.done: list[Path] = []  # in the order written
 
-    def write(self, path: Path, text: str, codec: str) -> None:
+    def write(self, path: Path, text: str, codec: str, *, compress: bool = False) -> None:
         """Write ``text`` to ``path`` (replacing it) and, once it is there, add ``path`` to :attr:`done`."""
-        from pipeline.formats import encode, write_path
+        from pipeline.formats import file_bytes, write_path
 
         finished = False
         try:
-            write_path(path, text, codec, overwrite=True)
+            write_path(path, text, codec, overwrite=True, compress=compress)
             finished = True
         except KeyboardInterrupt:
-            finished = _holds(path, encode(text, codec))  # Ctrl-C may come after the rename
+            # Ctrl-C may come after the rename
+            finished = _holds(path, file_bytes(text, codec, compress=compress))
             raise
         finally:
             if finished:
@@ -184,6 +186,8 @@ def output_path_for(path: Path, root: Path | None, request: TranslateRequest, *,
 
     >>> output_path_for(Path("a/x.txt"), None, TranslateRequest(target="en"), many=False)
     PosixPath('a/x.en.txt')
+    >>> output_path_for(Path("a/x.JSONL.gz"), None, TranslateRequest(target="en"), many=False)
+    PosixPath('a/x.en.JSONL.gz')
     >>> output_path_for(Path("s/a/x.md"), Path("s"), TranslateRequest(output=Path("out")), many=True)
     PosixPath('out/a/x.md')
     >>> folder = TranslateRequest(output=Path("o"), output_is_folder=True)
@@ -193,7 +197,10 @@ def output_path_for(path: Path, root: Path | None, request: TranslateRequest, *,
     if request.in_place:
         return path
     if request.output is None:
-        return path.with_name(f"{path.stem}.{request.target}{path.suffix}")
+        name = path.name
+        suffix = next((s for s in GZIP_SUFFIXES if name.lower().endswith(s)), path.suffix)
+        stem = name[: len(name) - len(suffix)] if suffix else name
+        return path.with_name(f"{stem}.{request.target}{name[len(stem) :]}")
     out = request.output
     if not many and not out.is_dir() and not request.output_is_folder:
         return out
@@ -432,11 +439,13 @@ class FileWork:
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """A file to write: its path, its text and the encoding to write it in."""
+    """A file to write: its path, its text, the encoding to write it in, and whether to gzip it (the
+    translation of a ``.jsonl.gz`` input and its ``--in-place`` backup)."""
 
     path: Path
     text: str
     codec: str
+    compress: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,7 +586,7 @@ def _run_files(
         for result in results:
             for output in result.outputs:
                 output.path.parent.mkdir(parents=True, exist_ok=True)
-                writes.write(output.path, output.text, output.codec)
+                writes.write(output.path, output.text, output.codec, compress=output.compress)
             files.append(result.translation)
             learned.extend(result.learned)
             if progress:
@@ -685,7 +694,8 @@ def _outputs(
 
     ``--in-place`` leaves a file with nothing to change alone (nothing to write, SHA-256 None).
     """
-    from pipeline.formats import Edit, encode, render_document
+    from pipeline.formats import Edit, file_bytes, render_document
+    from pipeline.formats.shards import is_gzip
     from pipeline.translation.placeholders import locate_codes
 
     edits = [
@@ -696,9 +706,11 @@ def _outputs(
     text, codec, note = render_document(doc, edits)
     if request.in_place and not edits:
         return note, (), None
-    output = Output(target_path, text, codec)
-    outputs = (Output(backup_of(path), doc.text, doc.encoding), output) if request.in_place else (output,)
-    return note, outputs, hashlib.sha256(encode(text, codec)).hexdigest()
+    compress = is_gzip(path)
+    output = Output(target_path, text, codec, compress)
+    backup = Output(backup_of(path), doc.text, doc.encoding, compress)
+    outputs = (backup, output) if request.in_place else (output,)
+    return note, outputs, hashlib.sha256(file_bytes(text, codec, compress=compress)).hexdigest()
 
 
 def _qa(

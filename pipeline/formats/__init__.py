@@ -46,6 +46,7 @@ __all__ = [
     "decode",
     "discover",
     "encode",
+    "file_bytes",
     "fit_encoding",
     "format_for",
     "read_html",
@@ -402,7 +403,27 @@ def check_output_target(path: Path) -> None:
         raise PipelineError(f"is {_kind(mode)}, not a regular file; name a regular output file", path=target)
 
 
-def write_path(path: Path, text: str, codec: str, *, overwrite: bool = False) -> None:
+def file_bytes(text: str, codec: str, *, compress: bool = False) -> bytes:
+    """The bytes :func:`write_path` writes for ``text``: encoded in ``codec``, and gzip-compressed with
+    ``compress`` (no timestamp or name in the header, so the same text gives the same bytes on every run).
+
+    >>> import gzip
+    >>> gzip.decompress(file_bytes("é", "utf-8", compress=True)) == "é".encode()
+    True
+    >>> file_bytes("x", "utf-8", compress=True) == file_bytes("x", "utf-8", compress=True)
+    True
+    """
+    data = encode(text, codec)
+    if not compress:
+        return data
+    import gzip
+
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+def write_path(
+    path: Path, text: str, codec: str, *, overwrite: bool = False, compress: bool | None = None
+) -> None:
     """Write ``text`` atomically: a temporary file in the same folder, fsync, then ``os.replace``.
 
     Args:
@@ -410,12 +431,16 @@ def write_path(path: Path, text: str, codec: str, *, overwrite: bool = False) ->
         text: what to write.
         codec: the encoding (use the input's, from ``Document.encoding``, to keep it and its BOM).
         overwrite: replace an existing file (never done otherwise).
+        compress: gzip the bytes (:func:`file_bytes`); by default when ``path`` is a ``.jsonl.gz`` or
+            ``.ndjson.gz`` file, so a compressed input's translation is compressed too.
 
     Raises:
         PipelineError: the file exists and ``overwrite`` is false, the folder is missing or unwritable, or the
             text cannot be encoded in ``codec``.
     """
-    data = encode(text, codec)
+    from pipeline.formats.shards import is_gzip
+
+    data = file_bytes(text, codec, compress=is_gzip(path) if compress is None else compress)
     target = str(path)
     check_output_target(path)
     if not overwrite and os.path.lexists(path):

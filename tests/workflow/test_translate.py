@@ -276,3 +276,23 @@ def test_translation_the_input_encoding_cannot_carry_is_not_lost(
     assert "cannot carry 'é' (U+00E9)" in item["note"]
     assert written in out.read_bytes().decode(codec)
     assert doc.read_bytes() == text.encode("cp1251")  # the input is untouched
+
+
+def test_a_compressed_jsonl_input_gets_a_compressed_translation(tmp_path: Path) -> None:
+    import gzip
+
+    records = '{"id": 1, "text": "Заголовок открываемого материала"}\n{"id": 2, "text": "Hello."}\n'
+    source = tmp_path / "feed.jsonl.gz"
+    source.write_bytes(gzip.compress(records.encode(), mtime=0))
+    before = source.read_bytes()
+    code, report = _translate(str(source))
+    assert code == 0, report
+    beside = tmp_path / "feed.en.jsonl.gz"  # the language goes before both suffixes
+    assert report["files"][0]["output"] == str(beside)
+    translated = gzip.decompress(beside.read_bytes()).decode()
+    assert translated == records.replace("Заголовок открываемого материала", "Title of the opened material")
+    assert source.read_bytes() == before
+    code, _ = _translate(str(source), "--in-place")
+    assert code == 0
+    assert gzip.decompress((tmp_path / "feed.jsonl.gz.bak").read_bytes()).decode() == records
+    assert gzip.decompress(source.read_bytes()).decode() == translated
