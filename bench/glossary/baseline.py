@@ -1,8 +1,8 @@
-"""The glossary matcher as it was before the one-pass rewrite (main at 6daf096), kept verbatim as the reference.
+"""The glossary matcher before the one-pass rewrite (main at 6daf096), kept verbatim as the reference.
 
 The benchmark measures it beside ``pipeline.glossary.match`` in the same run (the ratio), and
-``tests/glossary/test_match_equivalence.py`` checks the new matcher returns exactly what this one returns. Only
-this docstring differs from the old ``pipeline/glossary/match.py``.
+``tests/glossary/test_match_equivalence.py`` checks the new matcher returns exactly what this one
+returns. Only this docstring differs from the old ``pipeline/glossary/match.py``.
 
 The old docstring: Find glossary terms in text: every language, inflection-aware, longest match first, linear
 in the text.
