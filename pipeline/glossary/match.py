@@ -522,6 +522,9 @@ class TermMatcher:
             return self._automata[lang]
         automaton = self._build(lang)
         self._automata[lang] = automaton
+        self._keyers[lang].alts.clear()  # only building needs a glossary token's lemmas
+        if len(self._automata) == len(self.languages):
+            self._signatures.clear()  # only building needs them (every language is built)
         return automaton
 
     def _rank(self, lang_priority: int, form: str, g_index: int, c_index: int) -> int:
@@ -556,6 +559,7 @@ class TermMatcher:
         )
 
     def _build(self, lang: str) -> _Lang | None:
+        self.languages.index(lang)  # a language the matcher does not have: ValueError, as before
         combos: list[tuple[int, list[tuple[str, ...]]]] = []
         for g_index, glossary in enumerate(self.glossaries):
             for c_index, concept in enumerate(glossary.concepts):
@@ -621,7 +625,9 @@ class TermMatcher:
         self._char_automata[langs] = automaton
         return automaton
 
-    def _plan(self, indices: list[int]) -> tuple[int, tuple[tuple[int, list[str] | None, bool, int], ...]]:
+    def _plan(
+        self, indices: list[int]
+    ) -> tuple[int, tuple[tuple[int, tuple[str, ...] | None, bool, int], ...]]:
         """The automaton value of a word: how many tokens before its last one it starts, and per record its
         candidate bits (rank, index), its gap keys (None for one token), whether a hyphenated case ending may
         extend it (``МКС-ом``) and its signature mark.
@@ -630,13 +636,13 @@ class TermMatcher:
         ending rule: the same signature) differ only in rank, and the lower rank always wins: a word keeps one
         record per signature, and a chunk drops a candidate whose signature an earlier language already put
         on the same tokens (see ``_Scan.seen``)."""
-        best: dict[int, tuple[int, int, list[str] | None, bool]] = {}
+        best: dict[int, tuple[int, int, tuple[str, ...] | None, bool]] = {}
         for index in indices:
             record = self._records[index]
             hyphen = record.lang in _SLAVIC and record.caps[-1]
             signature = (record.real, record.case, record.gaps, hyphen)
             sid = self._signatures.setdefault(signature, len(self._signatures))
-            entry = (record.rank, index, list(record.gaps) if record.back else None, hyphen)
+            entry = (record.rank, index, record.gaps if record.back else None, hyphen)
             if sid not in best or entry[:2] < best[sid][:2]:
                 best[sid] = entry
         plans = tuple(
@@ -788,7 +794,7 @@ class TermMatcher:
             start = ends[first] - len(split[pairs[first]][1])
             stop = ends[last]
             fixed = (start << s_start) | (last << s_end)
-            gaps: list[str] | None = None
+            gaps: tuple[str, ...] | None = None
             for bits, want, hyphen, mark in plans:
                 mark |= last
                 if mark in seen:
@@ -796,7 +802,7 @@ class TermMatcher:
                 seen_add(mark)
                 if want is not None:
                     if gaps is None:
-                        gaps = [split[pair][0] for pair in pairs[first + 1 : last + 1]]
+                        gaps = tuple([split[pair][0] for pair in pairs[first + 1 : last + 1]])
                     if gaps != want:
                         bits |= exact_bit
                 if hyphen and (ending := _HYPHEN_ENDING.match(chunk, stop)):
