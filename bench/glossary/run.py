@@ -3,14 +3,17 @@
 Usage::
 
     .venv/bin/python bench/glossary/run.py            # 100/1,000/10,000 concepts over 1 and 10 MB, + recall
-    .venv/bin/python bench/glossary/run.py --quick    # 0.25 and 1 MB (under a minute)
+    .venv/bin/python bench/glossary/run.py --quick    # 0.25 and 1 MB (a few minutes)
     .venv/bin/python bench/glossary/run.py --json     # machine-readable results
+    .venv/bin/python bench/glossary/run.py --no-baseline   # skip the old matcher (no ratio)
 
 Throughput: the large glossaries are generated from the shipped space glossary by pattern (every concept
 copied with a made-up suffix word per language, ``Roscosmos`` -> ``Roscosmos Kavulo``), so they have the real
 languages, lengths and inflection work. The text is the repository's sample articles (English with Russian,
 Ukrainian, Chinese... fragments) plus Russian sentences, repeated to size. Each glossary size runs in its own
-process so the peak resident memory (ru_maxrss) belongs to that size alone.
+process so the peak resident memory (ru_maxrss) belongs to that size alone. The matcher before the one-pass
+rewrite (``baseline.py``, main at 6daf096) runs the same workload in a process of its own right after, so
+``x`` is the ratio of the two throughputs measured in the same run (the machine is shared: compare ratios).
 
 Recall: 30 Russian terms of the space glossary, every case form in the singular (and the plural for common
 nouns) generated with pymorphy3's ``inflect``, one per sentence; a form counts as found when a match covers
@@ -21,6 +24,7 @@ substring of the form), measured in the same run.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import subprocess
@@ -97,11 +101,16 @@ def text_of(size: int) -> str:
     return text[: text.rfind(" ", 0, size) + 1]
 
 
-def worker(n: int, sizes: list[int]) -> dict[str, object]:
+def worker(n: int, sizes: list[int], old: bool = False) -> dict[str, object]:
     base = load_glossary(SPACE)
     glossary = grow(base, n)
+    if old:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from baseline import TermMatcher as Matcher  # the old matcher, measured alike
+    else:
+        Matcher = TermMatcher
     t0 = time.perf_counter()
-    matcher = TermMatcher([glossary])
+    matcher = Matcher([glossary])
     matcher.prepare()  # every language's automaton, which find() would otherwise build on first use
     build = time.perf_counter() - t0
     rows = []
@@ -118,6 +127,11 @@ def worker(n: int, sizes: list[int]) -> dict[str, object]:
                 "seconds": round(seconds, 3),
                 "mb_per_s": round(len(text.encode("utf-8")) / 1e6 / seconds, 2),
                 "matches": len(found),
+                "digest": hashlib.sha256(
+                    repr(
+                        [(m.start, m.end, m.concept_id, m.lang, m.form, m.matched, m.number) for m in found]
+                    ).encode()
+                ).hexdigest()[:16],
             }
         )
     return {
@@ -129,16 +143,24 @@ def worker(n: int, sizes: list[int]) -> dict[str, object]:
     }
 
 
-def throughput(sizes: list[int]) -> list[dict[str, object]]:
+def _run_worker(n: int, sizes: list[int], old: bool) -> dict[str, object]:
+    flag = ["--old"] if old else []
+    proc = subprocess.run(
+        [sys.executable, __file__, *flag, "--worker", str(n), *map(str, sizes)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+def throughput(sizes: list[int], baseline: bool = True) -> list[dict[str, object]]:
     out = []
     for n in SIZES:
-        proc = subprocess.run(
-            [sys.executable, __file__, "--worker", str(n), *map(str, sizes)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        out.append(json.loads(proc.stdout))
+        row = _run_worker(n, sizes, old=False)
+        if baseline:
+            row["old"] = _run_worker(n, sizes, old=True)
+        out.append(row)
     return out
 
 
@@ -237,28 +259,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="0.25 and 1 MB instead of 1 and 10 MB")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--no-baseline", action="store_true", help="do not run the old matcher (no ratio)")
     parser.add_argument("--worker", nargs="+", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--old", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker[0], args.worker[1:])))
+        print(json.dumps(worker(args.worker[0], args.worker[1:], old=args.old)))
         return
     sizes = [250_000, 1_000_000] if args.quick else [1_000_000, 10_000_000]
     t0 = time.perf_counter()
-    results = {"throughput": throughput(sizes), "recall": recall(load_glossary(SPACE))}
+    results = {
+        "throughput": throughput(sizes, baseline=not args.no_baseline),
+        "recall": recall(load_glossary(SPACE)),
+    }
     results["total_s"] = round(time.perf_counter() - t0, 1)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return
     print(
         f"{'concepts':>9} {'strings':>8} {'build s':>8} {'MB':>6} {'find s':>7} {'MB/s':>6} {'matches':>8} "
-        f"{'peak RSS MB':>11}"
+        f"{'peak RSS MB':>11} | {'old build s':>11} {'old MB/s':>8} {'old RSS MB':>10} {'x':>5} {'same':>5}"
     )
     for row in results["throughput"]:
-        for run in row["runs"]:
-            print(
+        old = row.get("old")
+        for i, run in enumerate(row["runs"]):
+            line = (
                 f"{row['concepts']:>9} {row['strings']:>8} {row['build_s']:>8} {run['bytes'] / 1e6:>6.2f} "
                 f"{run['seconds']:>7} {run['mb_per_s']:>6} {run['matches']:>8} {row['peak_rss_mb']:>11}"
             )
+            if old:
+                was = old["runs"][i]
+                line += (
+                    f" | {old['build_s']:>11} {was['mb_per_s']:>8} {old['peak_rss_mb']:>10} "
+                    f"{run['mb_per_s'] / was['mb_per_s']:>5.1f} {str(run['digest'] == was['digest']):>5}"
+                )
+            print(line)
     r = results["recall"]
     print(
         f"\nRussian inflection recall: {r['terms']} terms, {r['occurrences']} forms "

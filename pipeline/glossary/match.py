@@ -12,13 +12,19 @@ How it works:
    Cyrillic abbreviation with a case ending glued on (``ЦУПа``) keys as the abbreviation; one joined by a
    hyphen (``МКС-ом``) matches as ``МКС`` and the span takes the ending in.
 3. Every glossary string (term, variant, forbidden rendering, abbreviation) becomes the key sequence of its
-   tokens in its language, and one Aho-Corasick automaton per language (pyahocorasick) finds all of them in
-   one pass over the text's key sequence. Japanese and Chinese strings are matched on the characters
-   instead, since those languages do not separate words.
-4. Candidates are verified (case rule, literal digits, flight number), then chosen longest first, earliest
-   first, without overlap. Ties go to the string whose separators match the text exactly (so a forbidden
-   ``Soyuz-MS-{n}`` beats the preferred ``Soyuz MS-{n}`` on ``Soyuz-MS-19``), then to the earlier glossary
-   language, then term > abbr > variant > forbidden.
+   tokens in its language. Each distinct key (and each hard-gap barrier) of a language gets a one-character
+   code, so a string is a short word of codes, with a soft-gap code between two tokens that no barrier
+   separates; one Aho-Corasick automaton per language (pyahocorasick) holds them. The text is split once
+   (one ``re.split``), each distinct token and gap is coded once per language and cached, and the stream of
+   codes (token, gap, token, ...) is one ``str.join``: the automaton's hit position is the last token's
+   place, with no search back. Japanese and Chinese strings are matched on the characters instead, since
+   those languages do not separate words.
+4. Candidates are ints whose order is the selection order: longest first, earliest first, then ties to the
+   string whose separators match the text exactly (so a forbidden ``Soyuz-MS-{n}`` beats the preferred
+   ``Soyuz MS-{n}`` on ``Soyuz-MS-19``), then the earlier glossary language, then term > abbr > variant >
+   forbidden, then glossary and concept order. They are sorted once and taken without overlap; the checks
+   (case rule, literal digits, flight number, no letter or digit glued on) run only on a candidate that
+   selection reaches, which returns what checking every candidate first would.
 
 Offsets are Python string indices into the text given to :meth:`TermMatcher.find`.
 """
@@ -26,11 +32,9 @@ Offsets are Python string indices into the text given to :meth:`TermMatcher.find
 from __future__ import annotations
 
 import itertools
-import operator
 import re
-from bisect import bisect_left
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -92,6 +96,138 @@ def _barrier(gap: str) -> str:
 _SEP = "\x1f"
 _CHUNK = 1 << 18
 _MAX_LEMMA_COMBOS = 8
+# A chunk is read as pairs: the gap before a token, then the token (the last alternative takes the gap after
+# the last token in one step, so a long run of punctuation at the end does not make findall quadratic).
+_PAIRS = re.compile(r"[\W_]*+(?:\d++|[^\W\d_]++)|[\W_]++\Z")
+_GAP_PART = re.compile(r"[\W_]*")
+# Codes are Latin-1 characters, so a stream is bytes until it goes to the automaton.
+_NONE = "\x01"  # a text token or hard gap that no glossary string of the language has
+_SOFT = "\x02"  # a soft gap (between two tokens of a string, and in the text)
+_END = "\x03"  # never in a stream: ends the words that put common characters first among the root's children
+_DIGITS = (0x40, 64)  # token codes: fixed-width numbers in base 64, digits U+0040-U+007F
+_BARRIER_DIGITS = (0x80, 128)  # barrier codes: fixed-width numbers in base 128, digits U+0080-U+00FF
+# Characters most frequent in lower-cased text, first among the character automaton's root children.
+_FREQUENT = " etaoinsrhldcumfpgwybvkxjqz\n,.0123456789-'\"()оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё"
+_INDEX_BITS = 32
+_INDEX_MASK = (1 << _INDEX_BITS) - 1
+_POS_BITS = _CHUNK.bit_length()  # offsets and lengths in a chunk, and token indices
+_CACHE_LIMIT = 1 << 17  # text pairs a cache keeps (it starts afresh past that)
+
+
+def _width(count: int, base: int) -> int:
+    """How many digits of ``base`` number ``count`` things.
+
+    >>> _width(1, 64), _width(64, 64), _width(65, 64), _width(4096, 64), _width(4097, 64)
+    (1, 1, 2, 2, 3)
+    """
+    width = 1
+    while base**width < count:
+        width += 1
+    return width
+
+
+def _number(index: int, width: int, digits: tuple[int, int]) -> str:
+    """``index`` as ``width`` digits (``digits`` is the first digit's code point and the base).
+
+    >>> _number(0, 2, _DIGITS), _number(65, 2, _DIGITS), _number(1, 1, _BARRIER_DIGITS)
+    ('@@', 'AA', '\\x81')
+    """
+    first, base = digits
+    out = []
+    for _ in range(width):
+        index, digit = divmod(index, base)
+        out.append(chr(first + digit))
+    return "".join(reversed(out))
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where each field of a candidate int sits (bit shifts), low to high: the record's index, the index of
+    its last token (or a Japanese/Chinese match's last prefix character), its rank, the inexact-gaps flag,
+    its start and ``mask - length``. Sorting the ints sorts candidates by length (longest first), start,
+    exactness, rank, then position and record, which is the order the candidates were found in where the rest
+    ties (see :meth:`TermMatcher._select`)."""
+
+    rank: int
+    exact: int
+    start: int
+    length: int
+    end: int = _INDEX_BITS
+    mask: int = (1 << _POS_BITS) - 1
+
+    @classmethod
+    def of(cls, ranks: int) -> _Layout:
+        rank = _INDEX_BITS + _POS_BITS
+        exact = rank + max(1, ranks.bit_length())
+        return cls(rank=rank, exact=exact, start=exact + 1, length=exact + 1 + _POS_BITS)
+
+    def pack(self, start: int, stop: int, exact: int, rank: int, end: int, index: int) -> int:
+        """One candidate as an int."""
+        return (
+            ((self.mask - stop + start) << self.length)
+            | (start << self.start)
+            | (exact << self.exact)
+            | (rank << self.rank)
+            | (end << self.end)
+            | index
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """One chunk being matched: the text, its pairs (the gap before a token, then the token), where each pair
+    ends, each pair as ``(gap key, token)`` (shared cache), and the candidates found so far with the flight
+    numbers of the Japanese/Chinese ones."""
+
+    chunk: str
+    pairs: list[str]
+    ends: list[int]
+    split: dict[str, tuple[str, str]]
+    candidates: list[int] = field(default_factory=list)
+    numbers: dict[int, str] = field(default_factory=dict)
+    seen: set[int] = field(
+        default_factory=set
+    )  # signature marks of the candidates so far (TermMatcher._plan)
+
+
+class _Lang:
+    """One language's automaton and code tables (the caches in it grow as texts are matched).
+
+    A text pair codes as its gap's code (``gap_width`` characters: soft, a barrier or none) then its token's
+    (``width`` digits, or none codes), so pair ``i`` of a chunk starts at ``i * step`` in the stream. Japanese
+    and Chinese keep only ``table`` (string -> record indices), matched on the characters.
+    """
+
+    def __init__(
+        self,
+        automaton: Any = None,
+        vocab: dict[str, str] | None = None,
+        barriers: dict[str, str] | None = None,
+        width: int = 0,
+        gap_width: int = 1,
+        table: dict[str, list[int]] | None = None,
+    ) -> None:
+        self.automaton = automaton
+        self.vocab = vocab or {}
+        self.barriers = barriers or {}
+        self.table = table or {}
+        self.step = width + gap_width
+        self.none = _NONE * width
+        self.soft = _SOFT * gap_width
+        self.hard = _NONE * gap_width
+        self.tokens: dict[str, str] = {}
+        self.gaps: dict[str, str] = {}
+
+    def code(self, gap: str, token: str, keyer: _Keyer) -> str:
+        """The code of a text pair: its gap's code and its token's."""
+        gap_code = self.gaps.get(gap)
+        if gap_code is None:
+            soft = _SOFT_GAP.match(gap) is not None
+            gap_code = self.gaps[gap] = self.soft if soft else self.barriers.get(_barrier(gap), self.hard)
+        token_code = self.tokens.get(token)
+        if token_code is None:
+            token_code = self.tokens[token] = self.vocab.get(keyer.text_key(token), self.none)
+        return gap_code + token_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +266,18 @@ class TermMatch:
         return None
 
 
+# TermMatch's slot setters: selection fills the ten fields of thousands of matches a chunk, and the frozen
+# dataclass __init__ (an object.__setattr__ call per field) costs twice as much as setting the slots directly.
+_new_match = object.__new__
+_SLOTS: dict[str, Any] = dict(vars(TermMatch))
+_set_start, _set_end, _set_concept, _set_lang, _set_text = (
+    _SLOTS[name].__set__ for name in ("start", "end", "concept_id", "lang", "text")
+)
+_set_form, _set_matched, _set_number, _set_glossary, _set_renderings = (
+    _SLOTS[name].__set__ for name in ("form", "matched", "number", "glossary", "renderings")
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _Record:
     glossary: int
@@ -143,6 +291,10 @@ class _Record:
     gaps: tuple[str, ...] = ()
     caps: tuple[bool, ...] = ()
     real: tuple[str, ...] = ()
+    rank: int = 0  # the priority as one number (TermMatcher._rank)
+    back: int = 0  # tokens before the last one (len(real) - 1)
+    trivial: bool = False  # no case or digit check can fail
+    chars: bool = False  # matched on characters (Japanese, Chinese)
 
 
 @lru_cache(maxsize=2)
@@ -187,6 +339,7 @@ class _Keyer:
         self.lang = lang
         self.cache: dict[str, str] = {}
         self.parses: dict[str, list[Any]] = {}
+        self.alts: dict[str, tuple[str, ...]] = {}
         self.slavic = lang in _SLAVIC
         self.stem = lang in _SNOWBALL
 
@@ -196,12 +349,10 @@ class _Keyer:
             parses = self.parses[token] = list(_morph(self.lang).parse(token)[:4])
         return parses
 
-    def keys(self, tokens: Sequence[str]) -> list[str]:
-        """Keys of many tokens (barriers map to themselves), computing each new token once."""
-        cache = self.cache
-        for token in set(tokens).difference(cache):
-            cache[token] = token if token[:1] == _BARRIER else self._compute(token)
-        return list(map(cache.__getitem__, tokens))
+    def text_key(self, token: str) -> str:
+        """The key of a text token, without keeping its pymorphy3 parses (the caller caches the outcome)."""
+        cached = self.cache.get(token)
+        return cached if cached is not None else self._compute(token, keep=False)
 
     def key(self, token: str) -> str:
         cached = self.cache.get(token)
@@ -211,7 +362,7 @@ class _Keyer:
         self.cache[token] = key
         return key
 
-    def _compute(self, token: str) -> str:
+    def _compute(self, token: str, keep: bool = True) -> str:
         if token.isdigit():
             return "#" if len(token) <= 3 else token
         if self.slavic and _CYRILLIC.match(token):
@@ -220,13 +371,20 @@ class _Keyer:
                 return ending.group(1).lower().replace("ё", "е")
             if is_all_caps(token):
                 return token.lower().replace("ё", "е")
-            return _trim(str(self._parse(token)[0].normal_form))
+            parse = self._parse(token)[0] if keep else _morph(self.lang).parse(token)[0]
+            return _trim(str(parse.normal_form))
         if self.stem and _LATIN.match(token):
             return str(_stemmer(self.lang).stemWord(token.lower()))
         return token.lower()
 
     def alternatives(self, token: str) -> tuple[str, ...]:
         """Keys a glossary token may take: every lemma pymorphy3 offers for a Russian/Ukrainian word."""
+        known = self.alts.get(token)
+        if known is None:
+            known = self.alts[token] = self._alternatives(token)
+        return known
+
+    def _alternatives(self, token: str) -> tuple[str, ...]:
         first = self.key(token)
         if not (self.slavic and _CYRILLIC.match(token)) or is_all_caps(token) or _CAPS_ENDING.match(token):
             return (first,)
@@ -293,6 +451,14 @@ def _term_tokens(string: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _table(words: Iterable[tuple[int, str]]) -> dict[str, list[int]]:
+    """Word -> the indices of the records it belongs to, in record order."""
+    table: dict[str, list[int]] = {}
+    for index, word in words:
+        table.setdefault(word, []).append(index)
+    return table
+
+
 class TermMatcher:
     """Finds glossary strings in text; build it once and reuse it.
 
@@ -328,28 +494,73 @@ class TermMatcher:
         # One automaton per language, built the first time a text is matched in that language: a run that
         # only ever matches Russian never loads the Ukrainian lemmatiser (about 20 MB) nor keys the strings of
         # languages it does not see.
-        self._automata: dict[str, Any] = {}
-        self._barrier_cache: dict[str, str] = {}
-        self._rendering_cache: dict[tuple[int, int, str | None], tuple[tuple[str, str], ...]] = {}
+        self._automata: dict[str, _Lang | None] = {}
+        self._split: dict[str, tuple[str, str]] = {}  # text pair -> (gap key, token), a cache
+        self._block_cache: dict[tuple[str, ...], dict[str, bytes]] = {}
+        self._signatures: dict[tuple[tuple[str, ...], str, tuple[str, ...], bool], int] = {}
+        self._char_automata: dict[tuple[str, ...], Any] = {}
+        self._parts: dict[
+            tuple[int, str | None], tuple[str, str, str, str, str, tuple[tuple[str, str], ...]]
+        ] = {}
+        # A candidate is one int whose order is the selection order (see _Layout); the rank field holds the
+        # priority (language, form, glossary, concept) in mixed radix.
+        self._radix = (
+            len(FORMS),
+            len(self.glossaries),
+            max((len(g.concepts) for g in self.glossaries), default=1),
+        )
+        self._layout = _Layout.of(len(self.languages) * self._radix[0] * self._radix[1] * self._radix[2])
 
     def prepare(self, languages: Iterable[str] | None = None) -> None:
         """Build the automata of ``languages`` (default: all) now rather than on first use."""
         for lang in self.languages if languages is None else languages:
             self._automaton(lang)
 
-    def _automaton(self, lang: str) -> Any:
+    def _automaton(self, lang: str) -> _Lang | None:
         """The automaton of ``lang`` (None when no string of the language has keys), built once."""
         if lang in self._automata:
             return self._automata[lang]
         automaton = self._build(lang)
         self._automata[lang] = automaton
+        self._keyers[lang].alts.clear()  # only building needs a glossary token's lemmas
+        if len(self._automata) == len(self.languages):
+            self._signatures.clear()  # only building needs them (every language is built)
         return automaton
 
-    def _build(self, lang: str) -> Any:
-        import ahocorasick
+    def _rank(self, lang_priority: int, form: str, g_index: int, c_index: int) -> int:
+        forms, glossaries, concepts = self._radix
+        return ((lang_priority * forms + FORMS.index(form)) * glossaries + g_index) * concepts + c_index
 
-        table: dict[str, list[int]] = {}
+    def _new_record(
+        self, g_index: int, c_index: int, lang: str, form: str, string: str, case: str
+    ) -> _Record:
+        tokens = _term_tokens(string)
+        real = tuple(t for t in tokens if t[:1] != _BARRIER)
+        caps = tuple(is_all_caps(t) for t in real)
         lang_priority = self.languages.index(lang)
+        return _Record(
+            glossary=g_index,
+            concept=c_index,
+            lang=lang,
+            form=form,
+            string=string,
+            tokens=tokens,
+            case=case,
+            priority=(lang_priority, FORMS.index(form), g_index, c_index),
+            gaps=_gaps(string.replace(NUMBER, "0")),
+            caps=caps,
+            real=real,
+            rank=self._rank(lang_priority, form, g_index, c_index),
+            back=len(real) - 1,
+            trivial=case in ("auto", "ignore")
+            and not any(caps)
+            and not any(t == NUMBER or t[:1].isdigit() for t in real),
+            chars=lang in _CHAR_LANGS,
+        )
+
+    def _build(self, lang: str) -> _Lang | None:
+        self.languages.index(lang)  # a language the matcher does not have: ValueError, as before
+        combos: list[tuple[int, list[tuple[str, ...]]]] = []
         for g_index, glossary in enumerate(self.glossaries):
             for c_index, concept in enumerate(glossary.concepts):
                 for entry_lang, entry in concept.terms:
@@ -358,37 +569,94 @@ class TermMatcher:
                     for form, string in entry.forms():
                         if not string.strip():
                             continue
-                        tokens = _term_tokens(string)
-                        real = tuple(t for t in tokens if t[:1] != _BARRIER)
-                        record = _Record(
-                            glossary=g_index,
-                            concept=c_index,
-                            lang=lang,
-                            form=form,
-                            string=string,
-                            tokens=tokens,
-                            case=entry.case,
-                            priority=(lang_priority, FORMS.index(form), g_index, c_index),
-                            gaps=_gaps(string.replace(NUMBER, "0")),
-                            caps=tuple(is_all_caps(t) for t in real),
-                            real=real,
-                        )
+                        record = self._new_record(g_index, c_index, lang, form, string, entry.case)
                         self._records.append(record)
-                        index = len(self._records) - 1
-                        for key in self._record_keys(record):
-                            table.setdefault(key, []).append(index)
-        if not table:
-            return None
+                        combos.append((len(self._records) - 1, self._combos(record)))
+        if lang in _CHAR_LANGS:
+            table = _table((index, keys[0]) for index, options in combos for keys in options)
+            return _Lang(table=table) if table else None
+        keys: dict[str, int] = {}
+        barriers: dict[str, int] = {}
+        for _, options in combos:
+            for option in options:
+                for key in option:
+                    known = barriers if key[:1] == _BARRIER else keys
+                    known.setdefault(key, len(known))
+        width, gap_width = _width(len(keys), _DIGITS[1]), _width(len(barriers), _BARRIER_DIGITS[1])
+        vocab = {key: _number(i, width, _DIGITS) for key, i in keys.items()}
+        codes = {key: _number(i, gap_width, _BARRIER_DIGITS) for key, i in barriers.items()}
+        state = _Lang(None, vocab, codes, width, gap_width)
+        table = _table(
+            (index, self._word(option, state)) for index, options in combos for option in options if option
+        )
+        return _Lang(self._token_automaton(table, width), vocab, codes, width, gap_width) if table else None
+
+    def _token_automaton(self, table: dict[str, list[int]], width: int) -> Any:
+        import ahocorasick
+
         automaton = ahocorasick.Automaton()
-        for key, indices in table.items():
-            automaton.add_word(key, tuple(indices))
+        # pyahocorasick looks a character up among a node's children one by one: the codes most of a stream
+        # is made of go first at the root, and no node has more than 128 children.
+        automaton.add_word(_NONE + _END, (0, ()))
+        automaton.add_word(_SOFT + _END, (0, ()))
+        for word, indices in table.items():
+            automaton.add_word(word, self._plan(indices))
         automaton.make_automaton()
         return automaton
 
-    def _record_keys(self, record: _Record) -> list[str]:
+    def _char_automaton(self, langs: tuple[str, ...]) -> Any:
+        """One automaton for the Japanese and Chinese strings of ``langs``, on lower-cased characters."""
+        automaton = self._char_automata.get(langs)
+        if automaton is not None:
+            return automaton
+        import ahocorasick
+
+        table: dict[str, list[int]] = {}
+        for lang in langs:
+            state = self._automaton(lang)
+            for word, indices in state.table.items() if state else ():
+                table.setdefault(word, []).extend(indices)
+        automaton = ahocorasick.Automaton()
+        for char in _FREQUENT:
+            automaton.add_word(char + _END, ())
+        for word, indices in table.items():
+            automaton.add_word(word, tuple(indices))
+        automaton.make_automaton()
+        self._char_automata[langs] = automaton
+        return automaton
+
+    def _plan(
+        self, indices: list[int]
+    ) -> tuple[int, tuple[tuple[int, tuple[str, ...] | None, bool, int], ...]]:
+        """The automaton value of a word: how many tokens before its last one it starts, and per record its
+        candidate bits (rank, index), its gap keys (None for one token), whether a hyphenated case ending may
+        extend it (``МКС-ом``) and its signature mark.
+
+        Records that pass or fail every check alike and cover the same text (same tokens, case rule, gaps and
+        ending rule: the same signature) differ only in rank, and the lower rank always wins: a word keeps one
+        record per signature, and a chunk drops a candidate whose signature an earlier language already put
+        on the same tokens (see ``_Scan.seen``)."""
+        best: dict[int, tuple[int, int, tuple[str, ...] | None, bool]] = {}
+        for index in indices:
+            record = self._records[index]
+            hyphen = record.lang in _SLAVIC and record.caps[-1]
+            signature = (record.real, record.case, record.gaps, hyphen)
+            sid = self._signatures.setdefault(signature, len(self._signatures))
+            entry = (record.rank, index, record.gaps if record.back else None, hyphen)
+            if sid not in best or entry[:2] < best[sid][:2]:
+                best[sid] = entry
+        plans = tuple(
+            (rank << self._layout.rank | index, want, hyphen, sid << _POS_BITS)
+            for sid, (rank, index, want, hyphen) in best.items()
+        )
+        return self._records[indices[0]].back, plans
+
+    def _combos(self, record: _Record) -> list[tuple[str, ...]]:
+        """The key sequences of a record: every combination of its tokens' keys (a few lemmas per Russian
+        word), barriers as themselves; a Japanese or Chinese string's one key is its text up to ``{n}``."""
         if record.lang in _CHAR_LANGS:
             prefix = record.string.split(NUMBER)[0]
-            return [_lower(prefix)] if prefix else []
+            return [(_lower(prefix),)] if prefix else []
         if not record.tokens:
             return []
         keyer = self._keyers[record.lang]
@@ -396,8 +664,23 @@ class TermMatcher:
             ("#",) if t == NUMBER else (t,) if t[:1] == _BARRIER else keyer.alternatives(t)
             for t in record.tokens
         ]
-        combos = itertools.islice(itertools.product(*options), _MAX_LEMMA_COMBOS)
-        return [_SEP + _SEP.join(combo) + _SEP for combo in combos]
+        return list(itertools.islice(itertools.product(*options), _MAX_LEMMA_COMBOS))
+
+    @staticmethod
+    def _word(keys: tuple[str, ...], state: _Lang) -> str:
+        """A key sequence in codes: token codes, with a barrier's code or the soft-gap code between two."""
+        out: list[str] = []
+        after_token = False
+        for key in keys:
+            if key[:1] == _BARRIER:
+                out.append(state.barriers[key])
+                after_token = False
+            else:
+                if after_token:
+                    out.append(state.soft)
+                out.append(state.vocab[key])
+                after_token = True
+        return "".join(out)
 
     def find(self, text: str, lang: str | None = None) -> list[TermMatch]:
         """Find every glossary string in ``text``.
@@ -427,72 +710,108 @@ class TermMatcher:
         return limit
 
     def _find_chunk(self, chunk: str, base: int, langs: Sequence[str]) -> list[TermMatch]:
-        candidates: list[tuple[tuple[int, ...], int, int, int, str | None]] = []
-        token_spans = [m.span() for m in _TOKEN.finditer(chunk)]
-        if not token_spans:
+        pairs = _PAIRS.findall(chunk)
+        if pairs and not pairs[-1][-1].isalnum():
+            pairs.pop()  # the gap after the last token
+        if not pairs:
             return []
-        token_texts = [chunk[s:e] for s, e in token_spans]
+        scan = _Scan(chunk, pairs, list(itertools.accumulate(map(len, pairs))), self._split)
         has_cyr = _CYRILLIC.search(chunk) is not None
         has_lat = _LATIN.search(chunk) is not None
         has_cjk = _CJK.search(chunk) is not None
-        # The sequence the automata run over: tokens, with a barrier before each token after a hard gap.
-        gaps = _TOKEN.split(chunk)[1:-1]  # gaps[i] separates token i and token i + 1
-        seq: list[str] = [token_texts[0]]
-        seq_token: list[int] = [0]
-        barrier_of = self._barrier_cache
-        for i, gap in enumerate(gaps, start=1):
-            barrier = barrier_of.get(gap)
-            if barrier is None:
-                barrier = barrier_of[gap] = "" if _SOFT_GAP.match(gap) else _barrier(gap)
-            if barrier:
-                seq.append(barrier)
-                seq_token.append(-1)
-            seq.append(token_texts[i])
-            seq_token.append(i)
-        for lang in langs:
-            automaton = self._automaton(lang)
-            if automaton is None:
-                continue
-            if lang in _CHAR_LANGS:
-                if has_cjk or has_lat:
-                    candidates += self._char_candidates(chunk, lang, automaton)
-                continue
-            if not (has_cyr if lang in _SLAVIC else has_lat):
-                continue
-            keys = self._keyers[lang].keys(seq)
-            # stream = SEP k0 SEP k1 SEP ...; the SEP after key j sits at 1 + len(k0..kj) + j
-            sep_after = list(map(operator.add, itertools.accumulate(map(len, keys)), range(1, len(keys) + 1)))
-            stream = _SEP + _SEP.join(keys) + _SEP
-            for end_pos, indices in automaton.iter(stream):
-                last_part = bisect_left(sep_after, end_pos)
-                for index in indices:
-                    record = self._records[index]
-                    first, last = seq_token[last_part - len(record.tokens) + 1], seq_token[last_part]
-                    number = self._verify(record, token_texts[first : last + 1])
-                    if number is None:
-                        continue
-                    start, stop = token_spans[first][0], token_spans[last][1]
-                    if (start > 0 and chunk[start - 1].isalnum()) or (
-                        stop < len(chunk) and chunk[stop].isalnum()
-                    ):
-                        continue
-                    exact = (
-                        0
-                        if (first == last or tuple(_gap_key(g) for g in gaps[first:last]) == record.gaps)
-                        else 1
-                    )
-                    if lang in _SLAVIC and record.caps[-1]:
-                        ending = _HYPHEN_ENDING.match(chunk, stop)
-                        if ending:
-                            stop = ending.end()
-                    candidates.append(((exact, *record.priority), start, stop, index, number or None))
-        return self._select(chunk, base, candidates)
+        chars = tuple(x for x in langs if x in _CHAR_LANGS and self._automaton(x) is not None)
+        if chars and (has_cjk or has_lat):
+            self._char_candidates(scan, _lower(chunk), self._char_automaton(chars))
+        active = tuple(
+            x
+            for x in langs
+            if x not in _CHAR_LANGS
+            and (has_cyr if x in _SLAVIC else has_lat)
+            and self._automaton(x) is not None
+        )
+        if active:
+            blocks = self._blocks(active, self._distinct(pairs))
+            for state, stream in self._streams(active, b"".join(map(blocks.__getitem__, pairs)), len(pairs)):
+                self._token_candidates(scan, stream, state)
+        return self._select(scan, base)
 
-    def _char_candidates(
-        self, chunk: str, lang: str, automaton: Any
-    ) -> list[tuple[tuple[int, ...], int, int, int, str | None]]:
-        out: list[tuple[tuple[int, ...], int, int, int, str | None]] = []
-        low = _lower(chunk)
+    def _distinct(self, pairs: list[str]) -> set[str]:
+        """The distinct pairs of a chunk, each split into ``(gap key, token)`` in the shared cache."""
+        distinct = set(pairs)
+        split = self._split
+        missing = distinct.difference(split)
+        if len(split) + len(missing) > _CACHE_LIMIT:
+            split.clear()
+            missing = distinct
+        for pair in missing:
+            cut = _GAP_PART.match(pair).end()  # type: ignore[union-attr]  # [\W_]* always matches
+            split[pair] = (_gap_key(pair[:cut]), pair[cut:])
+        return distinct
+
+    def _blocks(self, active: tuple[str, ...], distinct: set[str]) -> dict[str, bytes]:
+        """Per text pair, its codes in every language of ``active`` one after the other, as Latin-1 bytes:
+        one look-up per pair then makes every language's stream (cached per language tuple)."""
+        blocks = self._block_cache.setdefault(active, {})
+        missing = distinct.difference(blocks)
+        if len(blocks) + len(missing) > _CACHE_LIMIT:
+            blocks.clear()
+            missing = distinct
+        states = [(self._automata[x], self._keyers[x]) for x in active]
+        split = self._split
+        for pair in missing:
+            gap, token = split[pair]
+            blocks[pair] = "".join([s.code(gap, token, k) for s, k in states if s]).encode("latin-1")
+        return blocks
+
+    def _streams(self, active: tuple[str, ...], joined: bytes, count: int) -> Iterator[tuple[_Lang, str]]:
+        """Each language's code stream, cut out of the joined blocks (strided slices, no loop per pair)."""
+        states = [state for state in map(self._automata.__getitem__, active) if state is not None]
+        total = sum(state.step for state in states)
+        offset = 0
+        for state in states:
+            step = state.step
+            if step == total:
+                yield state, joined.decode("latin-1")
+                continue
+            buf = bytearray(count * step)
+            for j in range(step):
+                buf[j::step] = joined[offset + j :: total]
+            offset += step
+            yield state, buf.decode("latin-1")
+
+    def _token_candidates(self, scan: _Scan, stream: str, state: _Lang) -> None:
+        """Every word the automaton finds in one language's code stream, as candidate ints (case, digits and
+        word boundaries are checked later, on the candidates selection reaches)."""
+        chunk, pairs, ends, split, out = scan.chunk, scan.pairs, scan.ends, scan.split, scan.candidates
+        layout = self._layout
+        s_len, s_start, s_end, full = layout.length, layout.start, layout.end, layout.mask
+        exact_bit, step = 1 << layout.exact, state.step
+        seen = scan.seen
+        seen_add = seen.add
+        for at, (back, plans) in state.automaton.iter(stream):
+            last = at // step
+            first = last - back
+            start = ends[first] - len(split[pairs[first]][1])
+            stop = ends[last]
+            fixed = (start << s_start) | (last << s_end)
+            gaps: tuple[str, ...] | None = None
+            for bits, want, hyphen, mark in plans:
+                mark |= last
+                if mark in seen:
+                    continue
+                seen_add(mark)
+                if want is not None:
+                    if gaps is None:
+                        gaps = tuple([split[pair][0] for pair in pairs[first + 1 : last + 1]])
+                    if gaps != want:
+                        bits |= exact_bit
+                if hyphen and (ending := _HYPHEN_ENDING.match(chunk, stop)):
+                    out.append(((full - ending.end() + start) << s_len) | fixed | bits)
+                else:
+                    out.append(((full - stop + start) << s_len) | fixed | bits)
+
+    def _char_candidates(self, scan: _Scan, low: str, automaton: Any) -> None:
+        chunk, out, layout = scan.chunk, scan.candidates, self._layout
         for end_pos, indices in automaton.iter(low):
             for index in indices:
                 record = self._records[index]
@@ -523,12 +842,16 @@ class TermMatcher:
                     and chunk[stop - 1].isascii()
                 ):
                     continue
-                out.append(((0, *record.priority), start, stop, index, number))
-        return out
+                key = layout.pack(start, stop, 0, record.rank, end_pos, index)
+                out.append(key)
+                if number is not None:
+                    scan.numbers[key] = number
 
     @staticmethod
     def _verify(record: _Record, tokens: Sequence[str]) -> str | None:
         """Check case and digits; return the flight number ("" when none), or None when it fails."""
+        if record.trivial:
+            return ""
         number = ""
         for term_token, caps, token in zip(record.real, record.caps, tokens, strict=True):
             if term_token == NUMBER:
@@ -545,42 +868,83 @@ class TermMatcher:
                 return None
         return number
 
-    def _select(
-        self, chunk: str, base: int, candidates: list[tuple[tuple[int, ...], int, int, int, str | None]]
-    ) -> list[TermMatch]:
-        candidates.sort(key=lambda c: (c[1] - c[2], c[1], c[0]))
-        taken = bytearray(len(chunk))
-        chosen: list[TermMatch] = []
-        renderings_of = self._rendering_cache
-        for _, start, stop, index, number in candidates:
+    @classmethod
+    def _check(cls, record: _Record, scan: _Scan, last: int, start: int) -> str | None:
+        """The checks a token-language candidate was spared until selection reached it: no letter or digit
+        right before or after it, case and digits. Returns the flight number ("" when none) or None."""
+        chunk = scan.chunk
+        stop = scan.ends[last]  # the last token's end (before any hyphenated ending)
+        if (start > 0 and chunk[start - 1].isalnum()) or (stop < len(chunk) and chunk[stop].isalnum()):
+            return None
+        if record.trivial:
+            return ""
+        split = scan.split
+        return cls._verify(record, [split[pair][1] for pair in scan.pairs[last - record.back : last + 1]])
+
+    def _select(self, scan: _Scan, base: int) -> list[TermMatch]:
+        """Longest first, then earliest, then the best priority (candidate int order), without overlap."""
+        candidates = scan.candidates
+        candidates.sort()
+        layout = self._layout
+        s_start, s_end, full, records = layout.start, layout.end, layout.mask, self._records
+        taken = bytearray(len(scan.chunk))
+        chosen: list[tuple[int, int, int, str | None]] = []
+        for key in candidates:
+            top = key >> s_start
+            start = top & full
+            stop = start + full - (top >> _POS_BITS)
             if taken.find(1, start, stop) != -1:
                 continue
+            index = key & _INDEX_MASK
+            record = records[index]
+            if record.chars:
+                number = scan.numbers.get(key)
+            else:
+                checked = self._check(record, scan, (key >> s_end) & full, start)
+                if checked is None:
+                    continue
+                number = checked or None
             taken[start:stop] = b"\x01" * (stop - start)
-            record = self._records[index]
-            glossary = self.glossaries[record.glossary]
-            key = (record.glossary, record.concept, number)
-            renderings = renderings_of.get(key)
-            if renderings is None:
-                renderings = renderings_of[key] = tuple(
-                    (lang, fill_number(term, number))
-                    for lang, term in self._renderings[(record.glossary, record.concept)]
-                )
-            chosen.append(
-                TermMatch(
-                    start=base + start,
-                    end=base + stop,
-                    concept_id=glossary.concepts[record.concept].id,
-                    lang=record.lang,
-                    text=chunk[start:stop],
-                    form=record.form,
-                    matched=fill_number(record.string, number),
-                    number=number,
-                    glossary=glossary.id,
-                    renderings=renderings,
-                )
-            )
-        chosen.sort(key=lambda m: m.start)
-        return chosen
+            chosen.append((start, stop, index, number))
+        chosen.sort()
+        chunk, parts_of = scan.chunk, self._parts
+        out = []
+        for start, stop, index, number in chosen:
+            parts = parts_of.get((index, number))
+            if parts is None:
+                parts = parts_of[(index, number)] = self._match_parts(index, number)
+            match = _new_match(TermMatch)
+            _set_start(match, base + start)
+            _set_end(match, base + stop)
+            _set_text(match, chunk[start:stop])
+            _set_number(match, number)
+            _set_concept(match, parts[0])
+            _set_lang(match, parts[1])
+            _set_form(match, parts[2])
+            _set_matched(match, parts[3])
+            _set_glossary(match, parts[4])
+            _set_renderings(match, parts[5])
+            out.append(match)
+        return out
+
+    def _match_parts(
+        self, index: int, number: str | None
+    ) -> tuple[str, str, str, str, str, tuple[tuple[str, str], ...]]:
+        """What a match of record ``index`` (flight number ``number``) says beside where it is."""
+        record = self._records[index]
+        glossary = self.glossaries[record.glossary]
+        renderings = tuple(
+            (lang, fill_number(term, number))
+            for lang, term in self._renderings[(record.glossary, record.concept)]
+        )
+        return (
+            glossary.concepts[record.concept].id,
+            record.lang,
+            record.form,
+            fill_number(record.string, number),
+            glossary.id,
+            renderings,
+        )
 
     def rendering(self, match: TermMatch, lang: str) -> str | None:
         """The rendering translation writes for ``match`` in ``lang``: an abbreviation renders as the target
