@@ -45,6 +45,8 @@ __all__ = ["QuietBlocks"]
 
 #: The detector's words (letters joined by ``'``, ``’`` or ``-``) and chrome's numbers, in one ``re`` pass.
 _PLAIN_TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,:]\d+)*")
+#: The same on ASCII text (where ``[^\\W\\d_]`` is ``[A-Za-z]`` and ``\\d`` is ``[0-9]``), a little faster.
+_ASCII_TOKEN = re.compile(r"[A-Za-z]+(?:['\-][A-Za-z]+)*|[0-9]+(?:[.,:][0-9]+)*")
 #: The letter segments of a word.
 _SEGMENT = re.compile(r"[^\W\d_]+")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -85,14 +87,15 @@ class QuietBlocks:
 
     def words(self, text: str) -> list[str] | None:
         """The block's words and numbers (:data:`_PLAIN_TOKEN`) if all its characters are plain, else None."""
-        if text.isascii():
+        ascii = text.isascii()
+        if ascii:
             if "@" in text:
                 return None
         elif not self._safe.issuperset(text) and not self._plain(set(text) - self._safe):
             return None
         if len(text) > self._long and max(map(len, text.split()), default=0) >= self._run:
             return None
-        return _PLAIN_TOKEN.findall(text)
+        return (_ASCII_TOKEN if ascii else _PLAIN_TOKEN).findall(text)
 
     def _plain(self, chars: set[str]) -> bool:
         """Classify characters not seen before; whether all are plain."""

@@ -422,6 +422,7 @@ class StrayFinder:
         # cache's memory.
         self._shared: dict[tuple[float, ...], tuple[float, ...]] = {}
         self._quiet: QuietBlocks | None = None
+        self._cheap: bool | None = None  # whether the cheap path applies to this expected language
 
     # ----------------------------------------------------------------------------------------- public
     def find(self, doc: Document, *, harmonise: bool = True) -> list[Finding]:
@@ -460,13 +461,14 @@ class StrayFinder:
     # ----------------------------------------------------------------------------------------- pieces
     def _plain_words(self, text: str, block: Segment) -> list[str] | None:
         """The block's words if the cheap path applies to it (:mod:`pipeline.detection.quiet`), else None."""
-        if not _CHEAP_PATH or block.protected or self.native != "Latin":
+        if not _CHEAP_PATH or block.protected:
             return None
-        if self._lexicon is None:
-            self._lexicon = lexicon_for(self.expected)
-        if not self._lexicon.has_expected():
-            return None  # sentences go to the statistical detector (_whole_sentence)
-        return self._quiet_blocks().words(text[block.start : block.end])
+        if self._cheap is None:
+            if self._lexicon is None:
+                self._lexicon = lexicon_for(self.expected)
+            # without a word list, sentences go to the statistical detector (_whole_sentence)
+            self._cheap = self.native == "Latin" and self._lexicon.has_expected()
+        return self._quiet_blocks().words(text[block.start : block.end]) if self._cheap else None
 
     def _quiet_blocks(self) -> QuietBlocks:
         if self._quiet is None:
