@@ -918,7 +918,7 @@ class StrayFinder:
         if self._lexicon is None:
             self._lexicon = lexicon_for(self.expected)
         lexicon = self._lexicon
-        zipf = lexicon.zipf(key)
+        zipf = lexicon.zipf(key, keep=False)  # the evidence is kept instead
         z_expected = zipf[0]
         if z_expected <= 0.0 and self.expected == "en":
             z_expected = self._derived(key, lexicon)
