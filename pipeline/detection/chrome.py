@@ -300,6 +300,7 @@ class ChromeIndex:
         end: int | None = None,
         *,
         quoted: list[tuple[int, int]] | None = None,
+        strings: str | None = None,
     ) -> tuple[bool, list[ChromeSpan]]:
         """Whether any phrase occurs in ``text[start:end]`` at all, and the chrome spans there.
 
@@ -311,6 +312,7 @@ class ChromeIndex:
             start: where the part to search begins.
             end: where it ends (default: the end of ``text``).
             quoted: ranges of quoted speech (default: found with :func:`quoted_ranges`); no span lies in one.
+            strings: the span words of ``text[start:end]`` joined by spaces, when the caller has them already.
 
         >>> index = ChromeIndex.from_phrases([("en", "Replay More Videos", "Replay More Videos"),
         ...     ("en", "JUST WATCHED", "JUST WATCHED"), ("en", "MUST WATCH", "MUST WATCH"),
@@ -324,11 +326,12 @@ class ChromeIndex:
         end = len(text) if end is None else end
         if self._empty or start >= end:
             return False, []
-        strings = _SPAN_WORD.findall(text, start, end)
+        if strings is None:
+            strings = " ".join(_SPAN_WORD.findall(text, start, end))
         if not strings:
             return False, []
         # The word string " w1 w2 ... wn ": one pass of the automaton; most blocks stop here.
-        joined = _NUMBERS.sub("0", " ".join(strings).casefold().translate(_APOSTROPHES))
+        joined = _NUMBERS.sub("0", strings.casefold().replace("'", "").replace("’", ""))
         line = f" {joined} "
         found = list(self._automaton.iter(line))
         names = sum(1 for _, key in found if key.picker in ("language", "country"))

@@ -580,6 +580,7 @@ class Lexicon:
         self.expected = expected
         self.others = tuple(o for o in others if o != expected)
         self.languages = (expected, *self.others)
+        self._latin = self.languages.index("la") if "la" in self.languages else None
         self._dicts: list[dict[str, int]] | None = None
         self._cache: dict[str, tuple[float, ...]] = {}
         # Most words share their tuple with others (English-only words, words no list knows): one object
@@ -596,19 +597,27 @@ class Lexicon:
         """Whether wordfreq has a list for the expected language (loads the lists)."""
         return bool(self._load()[0])
 
-    def zipf(self, word: str) -> tuple[float, ...]:
+    def zipf(self, word: str, *, keep: bool = True) -> tuple[float, ...]:
         """Return the word's Zipf frequency in every language of :attr:`languages` (0.0: not listed).
 
         The word is casefolded; a hyphenated word (or, in French, Italian and Catalan, an elided one like
         ``d'un``) that is not listed whole gets the smallest frequency of its parts (the way wordfreq scores
-        multi-token phrases).
+        multi-token phrases). ``keep=False``: not cached (the caller keeps what it derives from it).
         """
         key = word.casefold().replace("\u2019", "'")
         found = self._cache.get(key)
         if found is not None:
             return found
         dicts = self._load()
-        values: list[float] = []
+        if "-" not in key and "'" not in key:
+            # no parts to fall back on: one look-up per list
+            tenths, top = _TENTHS, len(_TENTHS)
+            plain = [table.get(key, 0) for table in dicts]
+            if self._latin is not None:
+                plain[self._latin] = latin_zipf(key, plain[self._latin])
+            values = [tenths[z] if 0 <= z < top else z / 10 for z in plain]
+            return self._store(key, values, keep)
+        values = []
         hyphen = [p for p in key.split("-") if p] if "-" in key else []
         elided: list[str] = []
         if "'" in key:
@@ -627,7 +636,12 @@ class Lexicon:
             if zipf10 <= 0 and len(parts) > 1:
                 zipf10 = min(table.get(p, 0) for p in parts)
             values.append(_TENTHS[zipf10] if 0 <= zipf10 < len(_TENTHS) else zipf10 / 10)
+        return self._store(key, values, keep)
+
+    def _store(self, key: str, values: list[float], keep: bool) -> tuple[float, ...]:
         result = self._shared.setdefault(tuple(values), tuple(values))
+        if not keep:
+            return result
         if len(self._cache) > 500_000:
             self._cache.clear()
             self._shared.clear()

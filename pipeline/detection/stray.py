@@ -65,6 +65,7 @@ from pipeline.detection.lexicon import (
     lexicon_for,
     single_lexicon,
 )
+from pipeline.detection.quiet import QuietBlocks
 from pipeline.detection.scripts import (
     cyrillic_language,
     fix_homoglyphs,
@@ -74,7 +75,7 @@ from pipeline.detection.scripts import (
     script_of,
 )
 from pipeline.document import BlockKind, Document, Finding, FindingKind, Segment, Severity, TextUnit
-from pipeline.text.sentences import split_block
+from pipeline.text.sentences import MAX_SENTENCE, split_block
 from pipeline.text.spans import EMAIL, blank_protected
 
 __all__ = ["AuditOptions", "StrayFinder"]
@@ -124,6 +125,8 @@ INVISIBLE = (
     "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u202a-\u202e\u2066-\u2069"
 )
 _INVISIBLE = regex.compile(f"[{INVISIBLE}]")
+#: Whether :meth:`StrayFinder.find` skips blocks the cheap path proves quiet (tests compare both paths).
+_CHEAP_PATH = True
 _WORD = regex.compile(
     rf"[\p{{L}}\p{{M}}]+(?:[{INVISIBLE}]+[\p{{L}}\p{{M}}]+|['’\-][{INVISIBLE}]*[\p{{L}}\p{{M}}]+)*"
 )
@@ -418,6 +421,8 @@ class StrayFinder:
         # Words with the same frequencies share one evidence tuple (most English words do): a third of the
         # cache's memory.
         self._shared: dict[tuple[float, ...], tuple[float, ...]] = {}
+        self._quiet: QuietBlocks | None = None
+        self._cheap: bool | None = None  # whether the cheap path applies to this expected language
 
     # ----------------------------------------------------------------------------------------- public
     def find(self, doc: Document, *, harmonise: bool = True) -> list[Finding]:
@@ -434,42 +439,85 @@ class StrayFinder:
         findings: list[Finding] = []
         lines = [_Lines(unit) for unit in doc.units]
         for block in doc.segments:
-            unit = doc.units[block.unit]
-            text = unit.text
-            mark = len(findings)
+            text = doc.units[block.unit].text
+            words = self._plain_words(text, block)
+            quiet = words is not None and self._quiet_blocks().below(words)
             spans: list[ChromeSpan] = []
             candidates = False
             if self.chrome is not None:
-                candidates, spans = self.chrome.scan(text, block.start, block.end)
-                if candidates and block.kind is not BlockKind.SENTENCE:
-                    found = self._chrome(text, block, lines[block.unit])
-                    if found:
-                        findings.extend(found)
-                        continue
-            overridden: set[int] = set()
-            for sentence in split_block(text, block):
-                if spans and _covered(sentence.start, sentence.end, text, spans):
-                    continue  # nothing but chrome
-                if candidates and not spans:
-                    found = self._chrome(text, sentence, lines[block.unit], block)
-                    if found:
-                        findings.extend(found)
-                        continue
-                found = self._sentence(text, sentence, lines[block.unit])
-                if spans:
-                    found = self._beside_chrome(found, spans, overridden)
-                findings.extend(found)
-            for n, span in enumerate(spans):
-                if n not in overridden:
-                    findings.extend(self._chrome_findings(text, span, lines[block.unit]))
-            joined = self._join_script_runs(text, findings[mark:], lines[block.unit])
-            findings[mark:] = _absorb(text, joined, lines[block.unit])
+                joined = None if words is None else " ".join(words).replace("-", " ")
+                candidates, spans = self.chrome.scan(text, block.start, block.end, strings=joined)
+            if quiet and not candidates:
+                continue  # plain text that cannot hold a foreign run, and no chrome phrase in it
+            plain = words is not None
+            findings.extend(
+                self._block(text, block, lines[block.unit], candidates, spans, plain=plain, quiet=quiet)
+            )
         if harmonise:
             findings = harmonise_cyrillic(findings, self.expected)
         findings.sort(key=lambda f: (f.line, f.start, f.end, f.kind.value))
         return findings
 
     # ----------------------------------------------------------------------------------------- pieces
+    def _plain_words(self, text: str, block: Segment) -> list[str] | None:
+        """The block's words if the cheap path applies to it (:mod:`pipeline.detection.quiet`), else None."""
+        if not _CHEAP_PATH or block.protected:
+            return None
+        if self._cheap is None:
+            if self._lexicon is None:
+                self._lexicon = lexicon_for(self.expected)
+            # without a word list, sentences go to the statistical detector (_whole_sentence)
+            self._cheap = self.native == "Latin" and self._lexicon.has_expected()
+        return self._quiet_blocks().words(text[block.start : block.end]) if self._cheap else None
+
+    def _quiet_blocks(self) -> QuietBlocks:
+        if self._quiet is None:
+            invisible = "".join(c for c in map(chr, range(0x10000)) if _INVISIBLE.match(c))
+            self._quiet = QuietBlocks(
+                self._evidence, limit=ENTER_COST + LEAVE_COST, invisible=invisible, long_run=MAX_SENTENCE
+            )
+        return self._quiet
+
+    def _block(
+        self,
+        text: str,
+        block: Segment,
+        lines: _Lines,
+        candidates: bool,
+        spans: list[ChromeSpan],
+        *,
+        plain: bool,
+        quiet: bool,
+    ) -> list[Finding]:
+        """The findings of one block.
+
+        ``plain``: the cheap path applies to it, so a sentence whose own words are quiet yields nothing of its
+        own; ``quiet``: no sentence of it does.
+        """
+        if candidates and block.kind is not BlockKind.SENTENCE:
+            found = self._chrome(text, block, lines)
+            if found:
+                return found
+        findings: list[Finding] = []
+        overridden: set[int] = set()
+        for sentence in split_block(text, block):
+            if spans and _covered(sentence.start, sentence.end, text, spans):
+                continue  # nothing but chrome
+            if candidates and not spans:
+                found = self._chrome(text, sentence, lines, block)
+                if found:
+                    findings.extend(found)
+                    continue
+            silent = quiet or (plain and self._quiet_blocks().quiet(text, sentence.start, sentence.end))
+            found = [] if silent else self._sentence(text, sentence, lines)
+            if spans:
+                found = self._beside_chrome(found, spans, overridden)
+            findings.extend(found)
+        for n, span in enumerate(spans):
+            if n not in overridden:
+                findings.extend(self._chrome_findings(text, span, lines))
+        return _absorb(text, self._join_script_runs(text, findings, lines), lines)
+
     def _join_script_runs(self, text: str, found: list[Finding], lines: _Lines) -> list[Finding]:
         """Join a block's foreign-script warnings that only a number parts (one passage).
 
@@ -870,7 +918,7 @@ class StrayFinder:
         if self._lexicon is None:
             self._lexicon = lexicon_for(self.expected)
         lexicon = self._lexicon
-        zipf = lexicon.zipf(key)
+        zipf = lexicon.zipf(key, keep=False)  # the evidence is kept instead
         z_expected = zipf[0]
         if z_expected <= 0.0 and self.expected == "en":
             z_expected = self._derived(key, lexicon)
