@@ -186,6 +186,8 @@ def _connected(address: str | None, cpus: int) -> Iterator[Any]:
 
 def _init(ray: Any, address: str | None, cpus: int, folder: str | None) -> None:
     """``ray.init`` for a cluster (``address``) or a local instance (session files in ``folder``)."""
+    if address:
+        _check_reachable(address)
     try:
         if address:
             ray.init(address=address, **_QUIET)
@@ -195,12 +197,32 @@ def _init(ray: Any, address: str | None, cpus: int, folder: str | None) -> None:
         ray.shutdown()
         if address:
             raise BackendError(
-                f"cannot connect to the Ray cluster at {address} ({_first_line(exc)}); start it with "
-                "`ray start --head`, or fix --ray-address / RAY_ADDRESS"
+                f"cannot connect to the Ray cluster at {address} ({_first_line(exc)}); check --ray-address / "
+                "RAY_ADDRESS, and for a cluster with token authentication set RAY_AUTH_MODE=token and its "
+                "token (RAY_AUTH_TOKEN or ~/.ray/auth_token) where glossa runs"
             ) from None
         raise BackendError(
             f"cannot start a local Ray instance ({_first_line(exc)}); run with --executor local, "
             "or start a cluster and pass --ray-address"
+        ) from None
+
+
+def _check_reachable(address: str) -> None:
+    """Fail fast on a ``HOST:PORT`` nothing listens on: ``ray.init`` would retry it for minutes.
+
+    ``auto`` (the cluster ``ray start`` left on this machine) and ``ray://`` (Ray Client) are left to Ray.
+    """
+    import socket
+
+    host, sep, port = address.rpartition(":")
+    if not sep or "://" in address or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+    except OSError as exc:
+        raise BackendError(
+            f"cannot reach the Ray cluster at {address} ({exc.strerror or exc}); start it with "
+            "`ray start --head`, or fix --ray-address / RAY_ADDRESS"
         ) from None
 
 
