@@ -167,21 +167,23 @@ def _connected(address: str | None, cpus: int) -> Iterator[Any]:
         yield loaded
         return
     local = not address
-    with _environment(_local_environment() if local else _NO_USAGE_STATS):
+    variables = _local_environment() if local else _NO_USAGE_STATS
+    with _environment(variables):
         ray = _import_ray()
-        if loaded is not None:
-            _reload_auth(ray)  # imported before: its cached authentication settings are stale
-        folder = tempfile.mkdtemp(prefix="glossa-ray-") if local else None
-        try:
-            _init(ray, address, cpus, folder)
+    try:
+        with _environment(variables):
+            if loaded is not None:
+                _reload_auth(ray)  # imported before: its cached authentication settings are stale
+            folder = tempfile.mkdtemp(prefix="glossa-ray-") if local else None
             try:
+                _init(ray, address, cpus, folder)
                 yield ray
             finally:
                 ray.shutdown()
-        finally:
-            if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
-    _reload_auth(ray)
+                if folder is not None:
+                    shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        _reload_auth(ray)  # the variables are back as they were
 
 
 def _init(ray: Any, address: str | None, cpus: int, folder: str | None) -> None:
