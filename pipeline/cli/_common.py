@@ -218,10 +218,10 @@ def progress_bar(description: str, *, enabled: bool) -> Iterator[Callable[[int, 
 
 
 def make_executor(settings: Settings) -> Executor:
-    """The executor a command's settings ask for: today workers on this machine, at most one a core."""
-    from pipeline.app.executor import LocalExecutor
+    """The executor the settings ask for: workers on this machine (one a core at most), or Ray actors."""
+    from pipeline.app.executor import executor_for
 
-    return LocalExecutor(max(1, min(settings.jobs, os.cpu_count() or 1)))
+    return executor_for(settings)
 
 
 def _rate(p: AuditProgress) -> str:
