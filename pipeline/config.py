@@ -10,7 +10,8 @@ mypy read theirs; relative paths in flags and variables are relative to the work
 validated by the same rules (:func:`_coerce`). :func:`resolve` is the only place that reads settings from the
 environment (``GLOSSA_*``, and ``XDG_DATA_HOME``/``HOME`` for the data folder) or from config files; the code
 below the CLI gets them as one frozen :class:`Settings`. (The CLI edge also reads ``TERM``, whether a progress
-bar fits, and argospm's variables, for the hint of ``models list``.)
+bar fits, and argospm's variables, for the hint of ``models list``.) The Ray cluster's address also comes from
+Ray's own ``RAY_ADDRESS``, ranked where a ``GLOSSA_*`` variable would be.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pipeline.errors import ConfigError
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
     "DEFAULT_SHARD_SIZE",
+    "EXECUTORS",
     "MAX_JOBS",
     "Settings",
     "ENV_VARIABLES",
@@ -44,6 +46,9 @@ __all__ = [
 ]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+
+#: Where a run's workers can run: ``local`` (this machine's cores) or ``ray`` (a Ray cluster, the ray extra).
+EXECUTORS = ("local", "ray")
 
 #: Largest input file read by default (bytes); the ``max_file_size`` setting changes it.
 DEFAULT_MAX_FILE_SIZE = 256 * 1024**2
@@ -98,6 +103,8 @@ class Settings:
             the same for every value).
         max_archive_size: largest total an ``.argosmodel`` archive may unpack to, in bytes.
         max_archive_ratio: largest uncompressed/compressed ratio of an archive member (zip bombs).
+        executor: where audit and translate run their workers: ``local`` or ``ray`` (:data:`EXECUTORS`).
+        ray_address: the Ray cluster to run on (``HOST:PORT``, ``auto``); empty: a local Ray instance.
     """
 
     expected_language: str = "en"
@@ -115,6 +122,8 @@ class Settings:
     shard_size: int = DEFAULT_SHARD_SIZE
     max_archive_size: int = 4 * 1024**3
     max_archive_ratio: int = 200
+    executor: Literal["local", "ray"] = "local"
+    ray_address: str = ""
 
     @property
     def memory_path(self) -> Path:
@@ -135,8 +144,11 @@ _ENV_KEYS = {
     "shard_size": "GLOSSA_SHARD_SIZE",
     "max_archive_size": "GLOSSA_MAX_ARCHIVE_SIZE",
     "max_archive_ratio": "GLOSSA_MAX_ARCHIVE_RATIO",
+    "executor": "GLOSSA_EXECUTOR",
+    "ray_address": "RAY_ADDRESS",  # Ray's own variable, as `ray` and `ray.init` read it
 }
-#: Every ``GLOSSA_*`` variable read, with the setting it sets (``GLOSSA_HOME`` sets the data folder).
+#: Every ``GLOSSA_*`` variable read (and Ray's ``RAY_ADDRESS``), with the setting it sets (``GLOSSA_HOME``
+#: sets the data folder).
 ENV_VARIABLES = {"home": "GLOSSA_HOME", **_ENV_KEYS}
 _FILE_KEYS = {
     "expected_language": "expected_language",
@@ -153,6 +165,8 @@ _FILE_KEYS = {
     "shard_size": "shard_size",
     "max_archive_size": "max_archive_size",
     "max_archive_ratio": "max_archive_ratio",
+    "executor": "executor",
+    "ray_address": "ray_address",
 }
 
 #: Jobs beyond this are refused: more threads than this only slow a run down (and 10000 took minutes).
@@ -248,6 +262,16 @@ def _scalar(name: str, value: Any) -> Any:
         return Severity(word)
     if name == "expected_language":
         return language_code(str(value))
+    if name == "executor":
+        word = str(value).strip().lower()
+        if word not in EXECUTORS:
+            raise ValueError(f"expected {' or '.join(EXECUTORS)}")
+        return word
+    if name == "ray_address":
+        address = str(value).strip()
+        if not address:
+            raise ValueError("expected HOST:PORT, auto, or ray://HOST:PORT")
+        return address
     return str(value)
 
 

@@ -34,6 +34,8 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
         "GLOSSA_SHARD_SIZE",
         "GLOSSA_MAX_ARCHIVE_SIZE",
         "GLOSSA_MAX_ARCHIVE_RATIO",
+        "GLOSSA_EXECUTOR",
+        "RAY_ADDRESS",
     ):
         monkeypatch.delenv(name, raising=False)
     return home

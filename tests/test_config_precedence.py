@@ -73,6 +73,16 @@ def _file_limit(result: Result) -> str:
     return "read"
 
 
+def _setting(name: str) -> Callable[[Result], str]:
+    """The value ``glossa config -f json`` reports for one setting."""
+
+    def observe(result: Result) -> str:
+        assert result.exit_code == 0, result.output
+        return next(str(s["value"]) for s in json.loads(result.stdout)["settings"] if s["name"] == name)
+
+    return observe
+
+
 def _setup(folder: Path) -> None:
     """The inputs every knob's command works on, in the (temporary) working directory."""
     (folder / "en.txt").write_text("The launch went well. We will see.\n", encoding="utf-8")
@@ -224,6 +234,26 @@ KNOBS = [
         env=("GLOSSA_MAX_ARCHIVE_RATIO", "20"),
         flag=["--max-ratio", "30"],
         seen={"default": "200", "file": "10", "env": "20", "flag": "30"},
+    ),
+    # --executor and --ray-address belong to audit and translate; `glossa config` shows the file and env
+    # layers, and tests/app/test_ray_executor.py that the flags reach the settings.
+    Knob(
+        "executor",
+        ["config", "-f", "json"],
+        _setting("executor"),
+        file='executor = "ray"',
+        env=("GLOSSA_EXECUTOR", "local"),
+        flag=None,
+        seen={"default": "local", "file": "ray", "env": "local"},
+    ),
+    Knob(
+        "ray_address",
+        ["config", "-f", "json"],
+        _setting("ray_address"),
+        file='ray_address = "10.0.0.1:6379"',
+        env=("RAY_ADDRESS", "10.0.0.2:6379"),
+        flag=None,
+        seen={"default": "", "file": "10.0.0.1:6379", "env": "10.0.0.2:6379"},
     ),
 ]
 

@@ -10,18 +10,23 @@ stays flat however many items the iterable yields; items are taken from it lazil
 (raised to the caller at that item's place), and so does a worker that dies.
 
 ``setup``, ``work``, ``config``, the items and the results must be picklable (module-level functions and
-frozen dataclasses) when ``jobs > 1``.
+frozen dataclasses) when ``jobs > 1`` or on Ray. :func:`executor_for` picks the executor a run's settings
+ask for: :class:`LocalExecutor`, or :class:`~pipeline.app.ray_executor.RayExecutor` (``executor = "ray"``).
 """
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-__all__ = ["Executor", "LocalExecutor"]
+if TYPE_CHECKING:
+    from pipeline.config import Settings
+
+__all__ = ["Executor", "LocalExecutor", "executor_for"]
 
 C = TypeVar("C")  # the configuration a worker is built from
 S = TypeVar("S")  # a worker's state
@@ -98,3 +103,19 @@ class LocalExecutor:
             finally:
                 for future in pending:
                     future.cancel()
+
+
+def executor_for(settings: Settings) -> Executor:
+    """The executor ``settings`` ask for: ``settings.jobs`` Ray actors, or workers here (one a core at most).
+
+    Ray is imported only for ``executor = "ray"``, and only when the executor runs.
+
+    Raises:
+        ConfigError: the Ray executor is asked for and Ray is not installed.
+    """
+    if settings.executor == "ray":
+        from pipeline.app.ray_executor import RayExecutor, require_ray
+
+        require_ray()
+        return RayExecutor(settings.jobs, address=settings.ray_address or None)
+    return LocalExecutor(max(1, min(settings.jobs, os.cpu_count() or 1)))

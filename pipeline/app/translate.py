@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.app import Progress
 from pipeline.app.audit import AuditRequest, build_finder, terminology
-from pipeline.app.executor import Executor, LocalExecutor
+from pipeline.app.executor import Executor, LocalExecutor, executor_for
 from pipeline.app.qa import QAContextBuilder
 from pipeline.config import Settings
 from pipeline.document import FileTranslation, Scope, TranslateRun
@@ -547,6 +547,8 @@ def translate_paths(
     glossaries = load_glossaries(settings)  # fail fast, here, with the glossary's own message
     open_memory(settings.memory_path).close()  # the same for the memory, before any worker reads it
     config = WorkerConfig(settings, request, glossaries, translator)
+    if executor is None and settings.executor == "ray":
+        executor = executor_for(settings)
     if executor is None:
         executor = LocalExecutor(max(1, min(settings.jobs, len(placed), os.cpu_count() or 1)))
     writes = Writes()

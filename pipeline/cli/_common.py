@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AuditFormatOpt",
+    "ExecutorChoice",
+    "ExecutorOpt",
     "FailOn",
     "GlossaryOption",
     "OutputFormat",
@@ -45,6 +48,7 @@ __all__ = [
     "pipeline_errors",
     "progress_bar",
     "print_unreadable",
+    "RayAddressOpt",
     "render_audit",
     "say_error",
     "show_progress",
@@ -72,6 +76,32 @@ AuditFormatOpt = Annotated[
         "-f",
         help="Output: table for people, compact (one finding per line), json/jsonl/sarif "
         "(default: table on a terminal, else compact).",
+    ),
+]
+
+
+class ExecutorChoice(StrEnum):
+    """``--executor``: where the workers run."""
+
+    local = "local"
+    ray = "ray"
+
+
+#: ``--executor local|ray``, shared by ``audit`` and ``translate`` (None: the setting, default local).
+ExecutorOpt = Annotated[
+    ExecutorChoice | None,
+    typer.Option(
+        "--executor",
+        help="Where the --jobs workers run: local (this machine) or ray (a Ray cluster; the ray extra).",
+    ),
+]
+#: ``--ray-address``, the cluster ``--executor ray`` joins (None: ``$RAY_ADDRESS``, else a local instance).
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        help="Ray cluster for --executor ray (default: $RAY_ADDRESS, else a Ray instance started here).",
+        metavar="HOST:PORT",
     ),
 ]
 
@@ -188,10 +218,10 @@ def progress_bar(description: str, *, enabled: bool) -> Iterator[Callable[[int, 
 
 
 def make_executor(settings: Settings) -> Executor:
-    """The executor a command's settings ask for: today workers on this machine, at most one a core."""
-    from pipeline.app.executor import LocalExecutor
+    """The executor the settings ask for: workers on this machine (one a core at most), or Ray actors."""
+    from pipeline.app.executor import executor_for
 
-    return LocalExecutor(max(1, min(settings.jobs, os.cpu_count() or 1)))
+    return executor_for(settings)
 
 
 def _rate(p: AuditProgress) -> str:

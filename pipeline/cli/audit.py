@@ -13,8 +13,10 @@ import typer
 
 from pipeline.cli._common import (
     AuditFormatOpt,
+    ExecutorOpt,
     FailOn,
     GlossaryOption,
+    RayAddressOpt,
     audit_progress,
     make_executor,
     make_settings,
@@ -90,6 +92,8 @@ def audit(
     stdin_format: StdinFormatOpt = None,
     output: OutputOpt = None,
     checkpoint: CheckpointOpt = None,
+    executor_name: ExecutorOpt = None,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Report stray non-English fragments, homoglyphs and site UI chrome, with file:line:col.
 
@@ -108,6 +112,8 @@ def audit(
             min_confidence=min_confidence,
             jobs=jobs,
             fail_on=fail_on,
+            executor=executor_name,
+            ray_address=ray_address,
         )
         executor = make_executor(settings)
         summary = checkpoint is not None and not state_of(ctx).quiet

@@ -9,7 +9,9 @@ from typing import Annotated, Any
 import typer
 
 from pipeline.cli._common import (
+    ExecutorOpt,
     GlossaryOption,
+    RayAddressOpt,
     err_console,
     make_settings,
     out_console,
@@ -85,6 +87,8 @@ def translate(
     models_dir: _ModelsDir = None,
     report_format: _Format = OutputFormat.table,
     jobs: _Jobs = None,
+    executor_name: ExecutorOpt = None,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Translate stray fragments (or whole documents) offline: memory, then Argos models, under the glossary.
 
@@ -105,7 +109,13 @@ def translate(
             xliff=xliff,
         )
         settings = make_settings(
-            ctx, glossaries=tuple(glossary or ()), jsonl_field=field, models_dir=models_dir, jobs=jobs
+            ctx,
+            glossaries=tuple(glossary or ()),
+            jsonl_field=field,
+            models_dir=models_dir,
+            jobs=jobs,
+            executor=executor_name,
+            ray_address=ray_address,
         )
         try:
             with progress_bar("Translating", enabled=show_progress(ctx)) as advance:
