@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.app.executor import shareable
 from pipeline.config import DEFAULT_MAX_FILE_SIZE, DEFAULT_SHARD_SIZE, Settings
 from pipeline.document import AuditRun, DocFormat, Document, FileReport, Finding, FindingKind
 from pipeline.errors import InputError, PipelineError
@@ -304,8 +305,18 @@ class _Worker:
     field: str
 
 
+#: A line that makes the finder load every table it reads (the word lists of each language, the n-gram
+#: profiles): built before the workers fork, they are loaded once for all of them.
+_WARM_UP = "The crew said der Hund läuft schnell, très bien, multo bene.\n"
+
+
+@shareable
 def _setup(request: AuditRequest) -> _Worker:
-    return _Worker(build_finder(request), request.jsonl_field)
+    from pipeline.formats import read_string
+
+    finder = build_finder(request)
+    finder.find(read_string(_WARM_UP, DocFormat.TEXT, source="warm-up"))
+    return _Worker(finder, request.jsonl_field)
 
 
 def audit_shard(state: _Worker, shard: Shard) -> ShardResult:

@@ -16,6 +16,7 @@ ask for: :class:`LocalExecutor`, or :class:`~pipeline.app.ray_executor.RayExecut
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 if TYPE_CHECKING:
     from pipeline.config import Settings
 
-__all__ = ["Executor", "LocalExecutor", "executor_for"]
+__all__ = ["Executor", "LocalExecutor", "shareable", "executor_for"]
 
 C = TypeVar("C")  # the configuration a worker is built from
 S = TypeVar("S")  # a worker's state
@@ -61,6 +62,26 @@ def _call(work: Callable[[Any, Any], Any], item: Any) -> Any:
     return work(_STATE, item)
 
 
+def _adopt(state: Any) -> None:
+    global _STATE  # a forked worker takes the state its parent built (copy-on-write, never pickled)
+    _STATE = state
+
+
+_SHAREABLE: set[Callable[..., Any]] = set()
+
+
+def shareable(setup: Callable[[C], S]) -> Callable[[C], S]:
+    """Mark ``setup`` as building state that forked workers may inherit from the parent.
+
+    :class:`LocalExecutor` then builds it once in this process and forks its workers from there, so they
+    start with the tables already loaded and share their pages until they write to them (audit: the word
+    lists, ~2 s and ~120 MB a worker). Only for state of plain Python objects: no threads, open models or
+    sockets, which do not survive a fork (translation's CTranslate2 models are built in each worker).
+    """
+    _SHAREABLE.add(setup)
+    return setup
+
+
 @dataclass(frozen=True, slots=True)
 class LocalExecutor:
     """Workers on this machine: in this process with ``jobs=1``, else a pool of ``jobs`` processes.
@@ -91,7 +112,16 @@ class LocalExecutor:
                 yield work(state, item)
             return
         window = self.window or 2 * self.jobs
-        with ProcessPoolExecutor(max_workers=self.jobs, initializer=_init, initargs=(setup, config)) as pool:
+        if setup in _SHAREABLE and "fork" in multiprocessing.get_all_start_methods():
+            pool = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_adopt,
+                initargs=(setup(config),),
+            )
+        else:
+            pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init, initargs=(setup, config))
+        with pool:
             pending: deque[Future[R]] = deque()
             try:
                 for item in items:

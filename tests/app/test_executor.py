@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pipeline.app.executor import LocalExecutor
+from pipeline.app.executor import LocalExecutor, shareable
 
 
 def _setup(base: int) -> tuple[int, int]:
@@ -53,3 +53,22 @@ def test_an_exception_in_work_reaches_the_caller_at_its_item(jobs: int) -> None:
     assert [next(results)[0], next(results)[0]] == [1, 2]
     with pytest.raises(ValueError, match="bad item -3"):
         next(results)
+
+
+def _built_here(base: int) -> tuple[int, int]:
+    return base, os.getpid()
+
+
+shared_setup = shareable(_built_here)
+
+
+def _report(state: tuple[int, int], item: int) -> tuple[int, int, int]:
+    base, built_in = state
+    return base + item, built_in, os.getpid()
+
+
+def test_a_shareable_state_is_built_once_here_and_inherited_by_forked_workers() -> None:
+    results = list(LocalExecutor(2).map(shared_setup, 7, _report, range(20)))
+    assert [value for value, _, _ in results] == [7 + i for i in range(20)]
+    assert {built for _, built, _ in results} == {os.getpid()}  # never rebuilt in a worker
+    assert os.getpid() not in {pid for _, _, pid in results}  # yet the work ran in the workers
