@@ -16,6 +16,7 @@ ask for: :class:`LocalExecutor`, or :class:`~pipeline.app.ray_executor.RayExecut
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from collections import deque
@@ -68,6 +69,7 @@ def _adopt(state: Any) -> None:
 
 
 _SHAREABLE: set[Callable[..., Any]] = set()
+_NONE: Any = object()  # no item
 
 
 def shareable(setup: Callable[[C], S]) -> Callable[[C], S]:
@@ -105,7 +107,15 @@ class LocalExecutor:
     def map(
         self, setup: Callable[[C], S], config: C, work: Callable[[S, T], R], items: Iterable[T]
     ) -> Iterator[R]:
-        """Yield ``work(setup(config), item)`` for each item, in order (see the module docstring)."""
+        """Yield ``work(setup(config), item)`` for each item, in order (see the module docstring).
+
+        Nothing is set up when there is no item (a resumed run whose shards are all done).
+        """
+        items = iter(items)
+        first = next(items, _NONE)
+        if first is _NONE:
+            return
+        items = itertools.chain([first], items)
         if self.jobs <= 1:
             state = setup(config)
             for item in items:

@@ -72,3 +72,12 @@ def test_a_shareable_state_is_built_once_here_and_inherited_by_forked_workers() 
     assert [value for value, _, _ in results] == [7 + i for i in range(20)]
     assert {built for _, built, _ in results} == {os.getpid()}  # never rebuilt in a worker
     assert os.getpid() not in {pid for _, _, pid in results}  # yet the work ran in the workers
+
+
+def _must_not_run(config: int) -> int:
+    raise AssertionError("set up with nothing to do")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_nothing_is_set_up_without_items(jobs: int) -> None:
+    assert list(LocalExecutor(jobs).map(_must_not_run, 0, _work, [])) == []
