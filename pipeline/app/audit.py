@@ -310,13 +310,22 @@ class _Worker:
 _WARM_UP = "The crew said der Hund läuft schnell, très bien, multo bene.\n"
 
 
+@dataclass(frozen=True, slots=True)
+class _WorkerConfig:
+    """What a worker is built from: the request and its glossaries, parsed once by the driver (they travel
+    to a Ray actor with the config, so no node needs the glossary files)."""
+
+    request: AuditRequest
+    glossaries: tuple[Glossary, ...]
+
+
 @shareable
-def _setup(request: AuditRequest) -> _Worker:
+def _setup(config: _WorkerConfig) -> _Worker:
     from pipeline.formats import read_string
 
-    finder = build_finder(request)
+    finder = build_finder(config.request, config.glossaries)
     finder.find(read_string(_WARM_UP, DocFormat.TEXT, source="warm-up"))
-    return _Worker(finder, request.jsonl_field)
+    return _Worker(finder, config.request.jsonl_field)
 
 
 def audit_shard(state: _Worker, shard: Shard) -> ShardResult:
@@ -612,8 +621,8 @@ def audit_paths(
     if output is not None:
         check_outputs([*files, *settings.glossaries], [Planned(output, "-o")])
     request = AuditRequest.of(settings)
-    for path in request.glossaries:
-        load_glossary(path)  # a bad glossary fails here, with its message, before any worker starts
+    # parsed once, here: a bad glossary fails with its message before any worker starts
+    config = _WorkerConfig(request, tuple(load_glossary(path) for path in request.glossaries))
     if executor is None:
         executor = LocalExecutor(min(settings.jobs, os.cpu_count() or 1))
     store = None
@@ -639,7 +648,7 @@ def audit_paths(
                 if slot.local is None:
                     yield shard
 
-    results = iter(executor.map(_setup, request, audit_shard, pending()))
+    results = iter(executor.map(_setup, config, audit_shard, pending()))
     for slot, result, resumed in _in_order(results, order, store):
         merge.add(slot, result, resumed)
     merge.close()

@@ -153,9 +153,10 @@ def test_audit_shard_never_raises() -> None:
 
 def test_results_survive_json(corpus: Path) -> None:
     request = AuditRequest.of(_settings())
-    from pipeline.app.audit import _setup
+    from pipeline.app.audit import _setup, _WorkerConfig
+    from pipeline.glossary.io import load_glossary
 
-    state = _setup(request)
+    state = _setup(_WorkerConfig(request, tuple(load_glossary(p) for p in request.glossaries)))
     for shard in plan_file(corpus / "a-mixed.jsonl", 0, shard_size=3000, max_bytes=10**9):
         result = audit_shard(state, shard)
         assert ShardResult.from_json(result.to_json()) == replace(result, failed=False)
