@@ -201,23 +201,42 @@ def _value_span(line: str, keys: Sequence[str], at: int = 0) -> tuple[int, int]:
     return found
 
 
-def _raw_indices(line: str, quote: int) -> list[int]:
-    """Index in ``line`` of each decoded character of the string literal opening at ``quote``, then of its
-    closing quote: ``\\n``, ``\\"`` and ``\\uXXXX`` (a surrogate pair of two: one character) are one each."""
-    out: list[int] = []
-    at = quote + 1
-    while line[at] != '"':
-        out.append(at)
-        if line[at] != "\\":
-            at += 1
-        elif line[at + 1] != "u":
+_SPECIAL = re.compile(r'["\\]')  # what ends a run of characters that stand for themselves in a literal
+
+
+def _raw_indices(line: str, quote: int, offsets: Sequence[int]) -> dict[int, int]:
+    """Index in ``line`` of the decoded characters ``offsets`` of the string literal opening at ``quote``
+    (the literal's length: its closing quote). ``\\n``, ``\\"`` and ``\\uXXXX`` (a surrogate pair of two:
+    one character) are one character each.
+
+    Runs of plain characters are skipped whole (one C search each), and the walk stops at the last offset:
+    finding an escape-free article's offsets costs a search, not a Python step a character.
+    """
+    targets = sorted(set(offsets))
+    out: dict[int, int] = {}
+    k = 0
+    decoded, at = 0, quote + 1
+    while k < len(targets):
+        special = _SPECIAL.search(line, at)
+        if special is None:
+            raise ValueError("unterminated string")
+        stop = special.start()
+        run = stop - at
+        while k < len(targets) and targets[k] <= decoded + run:
+            out[targets[k]] = at + targets[k] - decoded
+            k += 1
+        decoded += run
+        if line[stop] == '"':
+            break
+        at = stop
+        if line[at + 1] != "u":
             at += 2
         elif 0xD800 <= int(line[at + 2 : at + 6], 16) < 0xDC00 and line.startswith("\\u", at + 6):
             low = int(line[at + 8 : at + 12], 16)
             at += 12 if 0xDC00 <= low < 0xE000 else 6
         else:
             at += 6
-    out.append(at)
+        decoded += 1
     return out
 
 
@@ -238,7 +257,7 @@ def raw_span(line: str, field: str, start: int, end: int) -> tuple[int, int]:
     if not 0 <= start <= end <= len(value):
         raise ValueError(f"offsets {start}-{end} outside the field ({len(value)} characters)")
     quote, _ = _value_span(line, _path(obj, field))
-    indices = _raw_indices(line, quote)
+    indices = _raw_indices(line, quote, (start, end))
     return indices[start], indices[end]
 
 

@@ -27,7 +27,9 @@ def utf16_len(text: str) -> int:
     >>> utf16_len("a😀b")
     4
     """
-    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+    if text.isascii() or max(text) <= "\uffff":
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _jsonl_region(text: str, starts: Sequence[int], f: Finding) -> Region | None:
