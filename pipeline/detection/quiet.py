@@ -62,7 +62,8 @@ class QuietBlocks:
     """Which blocks of plain Latin text can yield no finding (see the module docstring for why).
 
     Args:
-        evidence: the evidence (nats, one value per other language) of a word, as the lexicon runs see it.
+        top: the largest positive evidence (nats, 0.0 when no other language gains) of a word, as the
+            lexicon runs see it: ``max(0, max(evidence(word)))``.
         limit: the budget at or under which a sentence's lexicon runs are not searched.
         invisible: the characters the detector skips inside words.
         long_run: the sentence splitter's longest segment; blocks with a whitespace-free run of half of it
@@ -71,13 +72,13 @@ class QuietBlocks:
 
     def __init__(
         self,
-        evidence: Callable[[str], Sequence[float]],
+        top: Callable[[str], float],
         *,
         limit: float,
         invisible: str,
         long_run: int,
     ) -> None:
-        self._evidence = evidence
+        self._top = top
         self._unsafe = set(invisible) | set(_HANDLES)
         self._safe = {chr(c) for c in range(128)} - self._unsafe
         self._long = long_run
@@ -127,7 +128,7 @@ class QuietBlocks:
             for _, end in segments[i:]:
                 part = word[start:end]
                 if len(part) >= 2 and not part.isupper():
-                    total += max(0.0, max(self._evidence(part), default=0.0))
+                    total += self._top(part)
         return total
 
 

@@ -474,7 +474,7 @@ class StrayFinder:
         if self._quiet is None:
             invisible = "".join(c for c in map(chr, range(0x10000)) if _INVISIBLE.match(c))
             self._quiet = QuietBlocks(
-                self._evidence, limit=ENTER_COST + LEAVE_COST, invisible=invisible, long_run=MAX_SENTENCE
+                self._top_evidence, limit=ENTER_COST + LEAVE_COST, invisible=invisible, long_run=MAX_SENTENCE
             )
         return self._quiet
 
@@ -964,6 +964,48 @@ class StrayFinder:
             self._shared.clear()
         self._evidence_cache[key] = result
         return result
+
+    def _top_evidence(self, word: str) -> float:
+        """``max(0, max(self._evidence(word)))``, the cheap path's share of a word, to the last bit.
+
+        An all-ASCII word that some list knows, or that is too short for the n-gram detector, gets the same
+        adjustment in every language (no alphabet evidence, no n-gram ratio), and ``(eff - expected) *
+        weight * LN10`` only grows with ``eff``; so its largest evidence is that of the largest effective
+        frequency, computed once instead of a tuple of them (most words the cheap path reads are read
+        nowhere else). Other words take :meth:`_evidence`, whose tuple the lexicon runs will want too.
+        """
+        key = word.casefold()
+        cached = self._evidence_cache.get(key)
+        if cached is not None or not key.isascii():
+            values = cached if cached is not None else self._evidence(key)
+            return max(0.0, max(values, default=0.0))
+        if self._lexicon is None:
+            self._lexicon = lexicon_for(self.expected)
+        lexicon = self._lexicon
+        zipf = lexicon.zipf(key, keep=False)
+        others = zipf[1:]
+        if not others:
+            return 0.0
+        if len(key) >= UNKNOWN_NGRAM_LETTERS and not any(zipf):
+            return max(0.0, max(self._evidence(key)))
+        z_expected = zipf[0]
+        if z_expected <= 0.0 and self.expected == "en":
+            z_expected = self._derived(key, lexicon)
+        expected_eff = z_expected if z_expected > 0 else FLOOR_EXPECTED
+        if z_expected >= 3.0:
+            weight = WEIGHT_COMMON
+        elif z_expected >= 2.0:
+            weight = WEIGHT_KNOWN
+        elif z_expected > 0.0:
+            weight = WEIGHT_RARE
+        else:
+            weight = 1.0
+        top = max(others)
+        other_eff = max(top, FLOOR_OTHER) if min(others) <= 0 else top
+        value = (other_eff - expected_eff) * weight * LN10
+        if z_expected <= 0 and len(key) >= LONG_WORD:
+            value += LONG_UNKNOWN_BONUS
+        return max(0.0, value)
 
     @staticmethod
     def _break_before(

@@ -158,12 +158,12 @@ def test_cheap_path_changes_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     ["plain text @nasa", "infor\u00admation here", "ca\u0301fe", "a Cоюз word", "x" * 1001, "½ of it"],
 )
 def test_what_is_not_plain(text: str) -> None:
-    quiet = QuietBlocks(lambda w: (0.0,), limit=7.5, invisible="\u00ad", long_run=1000)
+    quiet = QuietBlocks(lambda w: 0.0, limit=7.5, invisible="\u00ad", long_run=1000)
     assert quiet.words(text) is None
 
 
 def test_plain_words_are_the_detectors_and_chromes() -> None:
-    quiet = QuietBlocks(lambda w: (0.0,), limit=7.5, invisible="\u00ad", long_run=1000)
+    quiet = QuietBlocks(lambda w: 0.0, limit=7.5, invisible="\u00ad", long_run=1000)
     words = ["It’s", "a", "well-known", "1,200", "km", "café"]
     assert quiet.words("It’s a well-known 1,200-km café.") == words
 
@@ -171,11 +171,27 @@ def test_plain_words_are_the_detectors_and_chromes() -> None:
 def test_the_bound_covers_every_piece_of_a_word() -> None:
     seen: list[str] = []
 
-    def evidence(word: str) -> tuple[float, ...]:
+    def top(word: str) -> float:
         seen.append(word)
-        return (1.0, -2.0)
+        return 1.0
 
-    quiet = QuietBlocks(evidence, limit=7.5, invisible="", long_run=1000)
+    quiet = QuietBlocks(top, limit=7.5, invisible="", long_run=1000)
     assert quiet.below(["don't-stop"])  # 5 of its 6 runs of whole segments have two letters or more
     assert sorted(seen) == sorted(["don", "don't", "don't-stop", "t-stop", "stop"])
     assert not quiet.below(["don't-stop", "words", "more", "evidence"])
+
+
+@pytest.mark.parametrize("expected", ["en", "de"])
+def test_the_cheap_share_of_a_word_is_its_largest_evidence_to_the_bit(expected: str) -> None:
+    """``_top_evidence`` skips the per-language tuple for most words; it must equal ``max(0, max(tuple))``."""
+    words = [
+        *{w for text in ENGLISH + FOREIGN for w in text.replace(",", " ").replace(".", " ").split()},
+        "die", "und", "Zzyzxqwerty", "qwrtzpl", "boycotter", "squirmier", "abcdefghijklm", "Cathédrale",
+        "don't", "d'un", "well-known", "km-long", "x-ray", "application's", "ISS", "Baikonur", "naïve",
+        "überhaupt", "Wasserstoffrakete", "et", "a", "ad", "hoc", "habeas", "corpus",
+    ]  # fmt: skip
+    options = stray.AuditOptions(expected_language=expected)
+    cheap, full = StrayFinder(options), StrayFinder(options)
+    for word in words:
+        evidence = full._evidence(word.casefold())
+        assert cheap._top_evidence(word) == max(0.0, max(evidence, default=0.0)), word
