@@ -62,8 +62,9 @@ class QuietBlocks:
     """Which blocks of plain Latin text can yield no finding (see the module docstring for why).
 
     Args:
-        top: the largest positive evidence (nats, 0.0 when no other language gains) of a word, as the
-            lexicon runs see it: ``max(0, max(evidence(word)))``.
+        top: ``top(word, rough)``: the largest positive evidence (nats, 0.0 when no other language gains)
+            of a word, as the lexicon runs see it, ``max(0, max(evidence(word)))``, and whether it is exact.
+            With ``rough`` it may instead be an upper bound of it that is cheaper to compute (``False``).
         limit: the budget at or under which a sentence's lexicon runs are not searched.
         invisible: the characters the detector skips inside words.
         long_run: the sentence splitter's longest segment; blocks with a whitespace-free run of half of it
@@ -72,7 +73,7 @@ class QuietBlocks:
 
     def __init__(
         self,
-        top: Callable[[str], float],
+        top: Callable[[str, bool], tuple[float, bool]],
         *,
         limit: float,
         invisible: str,
@@ -84,7 +85,9 @@ class QuietBlocks:
         self._long = long_run
         self._run = long_run - long_run // 2
         self._limit = limit
-        self._bounds = _Bounds(self._bound)
+        self._rough = _Bounds(lambda word: self._bound(word, rough=True)[0])
+        self._bounds = _Bounds(lambda word: self._bound(word, rough=False)[0])
+        self._inexact: set[str] = set()  # words whose rough bound is not their bound
 
     def words(self, text: str) -> list[str] | None:
         """The block's words and numbers (:data:`_PLAIN_TOKEN`) if all its characters are plain, else None."""
@@ -117,23 +120,42 @@ class QuietBlocks:
         return self.below(_PLAIN_TOKEN.findall(text, start, end))
 
     def below(self, words: Sequence[str]) -> bool:
-        """Whether the budget bound of ``words`` (from :meth:`words`) is at most the limit, less a margin."""
-        return sum(map(self._bounds.__getitem__, words)) <= self._limit - MARGIN
+        """Whether the budget bound of ``words`` (from :meth:`words`) is at most the limit, less a margin.
 
-    def _bound(self, word: str) -> float:
-        """``b(word)``: the sum over every run of whole letter segments of its largest positive evidence."""
+        The rough bounds (:meth:`_bound`) are summed first: at or under the limit, so is the bound; over it,
+        the bound is summed only if some word's rough bound was not exact.
+        """
+        limit = self._limit - MARGIN
+        if sum(map(self._rough.__getitem__, words)) <= limit:
+            return True
+        if self._inexact.isdisjoint(words):
+            return False
+        return sum(map(self._bounds.__getitem__, words)) <= limit
+
+    def _bound(self, word: str, *, rough: bool) -> tuple[float, bool]:
+        """``b(word)``, the sum over every run of whole letter segments of its largest positive evidence, and
+        whether it is exact; ``rough``: each run's evidence may be bounded from above instead."""
         segments = [m.span() for m in _SEGMENT.finditer(word)]
         total = 0.0
+        exact = True
         for i, (start, _) in enumerate(segments):
             for _, end in segments[i:]:
                 part = word[start:end]
                 if len(part) >= 2 and not part.isupper():
-                    total += self._top(part)
-        return total
+                    value, known = self._top(part, rough)
+                    total += value
+                    exact = exact and known
+        if rough and not exact:
+            if len(self._inexact) >= CACHE_LIMIT:  # a word must not lose its mark while its bound is kept
+                self._rough.clear()
+                self._inexact.clear()
+            self._inexact.add(word)
+        return total, exact
 
 
 class _Bounds(dict[str, float]):
-    """Word -> ``b(word)``, computed on first use (a lookup in C for every word seen before)."""
+    """Word -> ``b(word)`` (or its rough bound), computed on first use (a lookup in C for every word seen
+    before)."""
 
     def __init__(self, bound: Callable[[str], float]) -> None:
         super().__init__()

@@ -965,7 +965,7 @@ class StrayFinder:
         self._evidence_cache[key] = result
         return result
 
-    def _top_evidence(self, word: str) -> float:
+    def _top_evidence(self, word: str, rough: bool = False) -> tuple[float, bool]:
         """``max(0, max(self._evidence(word)))``, the cheap path's share of a word, to the last bit.
 
         An all-ASCII word that some list knows, or that is too short for the n-gram detector, gets the same
@@ -973,21 +973,26 @@ class StrayFinder:
         weight * LN10`` only grows with ``eff``; so its largest evidence is that of the largest effective
         frequency, computed once instead of a tuple of them (most words the cheap path reads are read
         nowhere else). Other words take :meth:`_evidence`, whose tuple the lexicon runs will want too.
+
+        ``rough``: a word no list knows, that the n-gram detector would be asked about, gets an upper bound
+        instead (the n-gram ratio at its cap), unless its evidence is known; the second value says whether
+        the first is exact (:class:`~pipeline.detection.quiet.QuietBlocks`).
         """
         key = word.casefold()
         cached = self._evidence_cache.get(key)
         if cached is not None or not key.isascii():
             values = cached if cached is not None else self._evidence(key)
-            return max(0.0, max(values, default=0.0))
+            return max(0.0, max(values, default=0.0)), True
         if self._lexicon is None:
             self._lexicon = lexicon_for(self.expected)
         lexicon = self._lexicon
         zipf = lexicon.zipf(key, keep=False)
         others = zipf[1:]
         if not others:
-            return 0.0
-        if len(key) >= UNKNOWN_NGRAM_LETTERS and not any(zipf):
-            return max(0.0, max(self._evidence(key)))
+            return 0.0, True
+        asks_ngram = len(key) >= UNKNOWN_NGRAM_LETTERS and not any(zipf)
+        if asks_ngram and not rough:
+            return max(0.0, max(self._evidence(key))), True
         z_expected = zipf[0]
         if z_expected <= 0.0 and self.expected == "en":
             z_expected = self._derived(key, lexicon)
@@ -1005,7 +1010,9 @@ class StrayFinder:
         value = (other_eff - expected_eff) * weight * LN10
         if z_expected <= 0 and len(key) >= LONG_WORD:
             value += LONG_UNKNOWN_BONUS
-        return max(0.0, value)
+        if asks_ngram:  # _evidence adds UNKNOWN_NGRAM_WEIGHT times a ratio clamped to [-3, 3]
+            return max(0.0, value + UNKNOWN_NGRAM_WEIGHT * 3.0), False
+        return max(0.0, value), True
 
     @staticmethod
     def _break_before(

@@ -158,12 +158,12 @@ def test_cheap_path_changes_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     ["plain text @nasa", "infor\u00admation here", "ca\u0301fe", "a Cоюз word", "x" * 1001, "½ of it"],
 )
 def test_what_is_not_plain(text: str) -> None:
-    quiet = QuietBlocks(lambda w: 0.0, limit=7.5, invisible="\u00ad", long_run=1000)
+    quiet = QuietBlocks(lambda w, rough: (0.0, True), limit=7.5, invisible="\u00ad", long_run=1000)
     assert quiet.words(text) is None
 
 
 def test_plain_words_are_the_detectors_and_chromes() -> None:
-    quiet = QuietBlocks(lambda w: 0.0, limit=7.5, invisible="\u00ad", long_run=1000)
+    quiet = QuietBlocks(lambda w, rough: (0.0, True), limit=7.5, invisible="\u00ad", long_run=1000)
     words = ["It’s", "a", "well-known", "1,200", "km", "café"]
     assert quiet.words("It’s a well-known 1,200-km café.") == words
 
@@ -171,9 +171,9 @@ def test_plain_words_are_the_detectors_and_chromes() -> None:
 def test_the_bound_covers_every_piece_of_a_word() -> None:
     seen: list[str] = []
 
-    def top(word: str) -> float:
+    def top(word: str, rough: bool) -> tuple[float, bool]:
         seen.append(word)
-        return 1.0
+        return 1.0, True
 
     quiet = QuietBlocks(top, limit=7.5, invisible="", long_run=1000)
     assert quiet.below(["don't-stop"])  # 5 of its 6 runs of whole segments have two letters or more
@@ -194,4 +194,23 @@ def test_the_cheap_share_of_a_word_is_its_largest_evidence_to_the_bit(expected: 
     cheap, full = StrayFinder(options), StrayFinder(options)
     for word in words:
         evidence = full._evidence(word.casefold())
-        assert cheap._top_evidence(word) == max(0.0, max(evidence, default=0.0)), word
+        top = max(0.0, max(evidence, default=0.0))
+        assert cheap._top_evidence(word) == (top, True), word
+        rough, exact = StrayFinder(options)._top_evidence(word, rough=True)
+        assert rough == top if exact else rough >= top, word
+
+
+def test_a_rough_bound_over_the_limit_is_checked_exactly() -> None:
+    asked: list[tuple[str, bool]] = []
+
+    def top(word: str, rough: bool) -> tuple[float, bool]:
+        asked.append((word, rough))
+        if word == "zorblat" and rough:
+            return 6.0, False  # the n-gram ratio at its cap
+        return (1.0 if word == "zorblat" else 2.0), True
+
+    quiet = QuietBlocks(top, limit=7.5, invisible="", long_run=1000)
+    assert quiet.below(["zorblat", "plain"])  # 8.0 rough, 3.0 exact
+    assert asked == [("zorblat", True), ("plain", True), ("zorblat", False), ("plain", False)]
+    assert not quiet.below(["plain", "more", "words", "here"])  # 8.0, every bound exact: no second sum
+    assert ("more", False) not in asked
