@@ -9,6 +9,11 @@ Rows, each measured in this run (ratios only compare figures of the same run):
 * ``glossa 1 worker`` / ``glossa 2 workers``: ``glossa audit --format json`` on the real-news file
   (``real-news/articles.jsonl``, 9.5 MB) in a fresh process, wall time; documents and MB a second a core; the
   2-worker speed-up over 1 worker (target >= 1.6) and whether both reports are byte-identical;
+* ``startup``: ``glossa audit`` of one record: the fixed part of every run (imports, word lists, glossaries,
+  chrome index); the 1-worker row's ``steady_*`` rates leave it out (the rate a core keeps up on a corpus
+  much larger than the file), and ``glossa_steady_over_langdetect`` compares that rate with the baseline;
+* ``scaling_corpus`` / ``resume_corpus``: the same two rows on a generated corpus of ``--corpus-copies``
+  (default 5) real-news files (new ids; 47.5 MB), where the fixed part weighs a fifth as much;
 * ``ray``: hook for the Ray executor (:func:`ray_rows`), same file, same comparison;
 * ``resume``: a 2-worker run with ``--checkpoint`` killed (SIGKILL, whole process group) once half of its
   shards are done, then rerun: the rerun's wall time over a full run's (target <= 0.6) and its report
@@ -18,7 +23,7 @@ Rows, each measured in this run (ratios only compare figures of the same run):
   sampled from /proc (target <= 400 MB a worker at any input size);
 * ``memory_light``: the same at ``--light-mb`` MB (default 1024) with the article moved to another field
   and one short sentence in ``text``: reading, cutting, parsing and merging at that size without detection;
-* ``translate``: hook for sharded translation with the copy model (:func:`translate_rows`).
+* ``translate``: sharded translation with the copy model (:func:`translate_rows`, bench/scale/translate.py).
 
 ``--quick`` uses a 40 MB generated file and 150 baseline articles.
 """
@@ -204,36 +209,79 @@ def ray_rows(articles: Path, tmp: Path, one_worker_wall: float, shard_size: str)
 
 
 def translate_rows(data: Path, tmp: Path) -> list[dict[str, Any]]:
-    """Hook for sharded translation with the copy model (1 against 2 workers, identical output). Empty until
-    sharded translation exists (the translate helper fills this in)."""
-    return []
-
-
-def scaling(articles: Path, tmp: Path, shard_size: str) -> dict[str, Any]:
-    size = articles.stat().st_size
-    docs = sum(1 for _ in articles.open("rb"))
-    rows: dict[str, Any] = {}
-    for jobs in (1, 2):
-        out = tmp / f"jobs{jobs}.json"
-        rows[f"jobs{jobs}"] = glossa(
-            ["audit", str(articles), "--format", "json", "--jobs", str(jobs), "-o", str(out)], shard_size
+    """Sharded translation with the copy model (``bench/scale/translate.py``, both modes): 1 against 2 local
+    workers over real-news records in 40 files, start-up included, and whether both wrote the same bytes."""
+    rows: list[dict[str, Any]] = []
+    for mode in ("stray", "all"):
+        out = tmp / f"translate-{mode}.json"
+        command = [sys.executable, str(ROOT / "bench" / "scale" / "translate.py"), "--mode", mode]
+        command += ["--data", str(data / "real-news" / "articles.jsonl"), "--work", str(tmp / f"tr-{mode}")]
+        command += ["--json", str(out)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not out.is_file():
+            rows.append({"mode": mode, "failed": done.stderr.strip().splitlines()[-1:]})
+            continue
+        result = json.loads(out.read_text(encoding="utf-8"))
+        runs = result["runs"]
+        rows.append(
+            {
+                "mode": mode,
+                "mb": round(result["bytes"] / 1e6, 2),
+                "jobs1_s": round(runs[0]["seconds"], 2),
+                "jobs2_s": round(runs[1]["seconds"], 2),
+                "speedup_2_over_1": round(result["ratio"], 2),
+                "changes": runs[0]["changes"],
+                "from_model": runs[0]["from_model"],
+                "identical": result["same"],
+            }
         )
-        wall = rows[f"jobs{jobs}"]["wall_s"]
-        rows[f"jobs{jobs}"]["docs_per_s_core"] = round(docs / wall / jobs, 2)
-        rows[f"jobs{jobs}"]["mb_per_s_core"] = round(size / 1e6 / wall / jobs, 3)
-        rows[f"jobs{jobs}"]["mb_per_cpu_s"] = round(size / 1e6 / rows[f"jobs{jobs}"]["cpu_s"], 3)
-    rows["speedup_2_over_1"] = round(rows["jobs1"]["wall_s"] / rows["jobs2"]["wall_s"], 2)
-    rows["load_average"] = os.getloadavg()[0]
-    rows["identical"] = (tmp / "jobs1.json").read_bytes() == (tmp / "jobs2.json").read_bytes()
     return rows
 
 
-def resume(articles: Path, tmp: Path, shard_size: str, full_wall: float) -> dict[str, Any]:
+def startup(articles: Path, tmp: Path, shard_size: str) -> dict[str, Any]:
+    """``glossa audit`` of the first record alone: the fixed part of every run (imports, word lists,
+    glossaries, chrome index), which the steady rate of :func:`scaling` leaves out."""
+    one = tmp / "one.jsonl"
+    with articles.open("rb") as handle:
+        one.write_bytes(handle.readline())
+    return glossa(["audit", str(one), "--format", "json", "-o", str(tmp / "one.json")], shard_size)
+
+
+def scaling(
+    articles: Path, tmp: Path, shard_size: str, fixed_s: float | None, *, name: str = ""
+) -> dict[str, Any]:
+    """1 and 2 workers on ``articles``; ``fixed_s``: the start-up run's wall time, for the steady rate."""
+    size = articles.stat().st_size
+    docs = sum(1 for _ in articles.open("rb"))
+    rows: dict[str, Any] = {"input_mb": round(size / 1e6, 2), "docs": docs}
+    for jobs in (1, 2):
+        out = tmp / f"{name}jobs{jobs}.json"
+        rows[f"jobs{jobs}"] = glossa(
+            ["audit", str(articles), "--format", "json", "--jobs", str(jobs), "-o", str(out)], shard_size
+        )
+        row = rows[f"jobs{jobs}"]
+        wall = row["wall_s"]
+        row["docs_per_s_core"] = round(docs / wall / jobs, 2)
+        row["mb_per_s_core"] = round(size / 1e6 / wall / jobs, 3)
+        row["mb_per_cpu_s"] = round(size / 1e6 / row["cpu_s"], 3)
+        if jobs == 1 and fixed_s is not None and wall > fixed_s:
+            # the rate once started: what a core adds per document on a corpus much larger than this file
+            row["steady_docs_per_s"] = round(docs / (wall - fixed_s), 2)
+            row["steady_mb_per_s"] = round(size / 1e6 / (wall - fixed_s), 3)
+    rows["speedup_2_over_1"] = round(rows["jobs1"]["wall_s"] / rows["jobs2"]["wall_s"], 2)
+    rows["load_average"] = os.getloadavg()[0]
+    rows["identical"] = (tmp / f"{name}jobs1.json").read_bytes() == (tmp / f"{name}jobs2.json").read_bytes()
+    return rows
+
+
+def resume(articles: Path, tmp: Path, shard_size: str, full_wall: float, full_report: Path) -> dict[str, Any]:
+    """A 2-worker run with a checkpoint, killed once half its shards are done, then rerun; the rerun's wall
+    time over ``full_wall`` (an uninterrupted 2-worker run of the same file, report ``full_report``)."""
     from pipeline.formats.shards import plan_file
 
     total = sum(1 for _ in plan_file(articles, 0, shard_size=_size(shard_size), max_bytes=1 << 40))
-    folder = tmp / "ckpt"
-    out = tmp / "resumed.json"
+    folder = tmp / f"ckpt-{articles.stem}"
+    out = tmp / f"resumed-{articles.stem}.json"
     command = [
         "audit",
         str(articles),
@@ -250,12 +298,13 @@ def resume(articles: Path, tmp: Path, shard_size: str, full_wall: float) -> dict
     kept = len(list((folder / "shards").glob("*.done")))
     second = glossa(command, shard_size)
     return {
+        "input_mb": round(articles.stat().st_size / 1e6, 2),
         "shards": total,
         "kept_after_kill": kept,
         "killed_run_s": first["wall_s"],
         "resumed_run_s": second["wall_s"],
         "resume_over_full": round(second["wall_s"] / full_wall, 2),
-        "identical": out.read_bytes() == (tmp / "jobs2.json").read_bytes(),
+        "identical": out.read_bytes() == full_report.read_bytes(),
     }
 
 
@@ -297,9 +346,12 @@ def main() -> None:
     parser.add_argument("--light-mb", type=int, default=None, help="detection-light file (default 1024)")
     parser.add_argument("--shard-size", default="512KB")
     parser.add_argument(
-        "--skip", action="append", default=[], help="baseline, scaling, resume, memory, light"
+        "--skip", action="append", default=[], help="baseline, scaling, resume, memory, light, translate"
     )
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--corpus-copies", type=int, default=5, help="size of the corpus file, in real-news files (default 5)"
+    )
     args = parser.parse_args()
     articles = args.data / "real-news" / "articles.jsonl"
     big_mb = args.big_mb or (40 if args.quick else 1024)
@@ -310,21 +362,38 @@ def main() -> None:
         if "baseline" not in args.skip:
             results["langdetect_sentence"] = langdetect_baseline(articles, base_docs)
         if "scaling" not in args.skip:
-            results["scaling"] = scaling(articles, tmp, args.shard_size)
+            results["startup"] = startup(articles, tmp, args.shard_size)
+            fixed = results["startup"]["wall_s"]
+            results["scaling"] = scaling(articles, tmp, args.shard_size, fixed)
             results["ray"] = ray_rows(articles, tmp, results["scaling"]["jobs1"]["wall_s"], args.shard_size)
+            # a corpus five times the real-news file (new ids): start-up weighs a fifth as much
+            corpus = tmp / "corpus.jsonl"
+            generate(articles, corpus, args.corpus_copies * articles.stat().st_size // 1_000_000 + 1)
+            results["scaling_corpus"] = scaling(corpus, tmp, args.shard_size, fixed, name="corpus-")
         if "resume" not in args.skip and "scaling" in results:
-            results["resume"] = resume(articles, tmp, args.shard_size, results["scaling"]["jobs2"]["wall_s"])
+            results["resume"] = resume(
+                articles, tmp, args.shard_size, results["scaling"]["jobs2"]["wall_s"], tmp / "jobs2.json"
+            )
+            results["resume_corpus"] = resume(
+                tmp / "corpus.jsonl",
+                tmp,
+                args.shard_size,
+                results["scaling_corpus"]["jobs2"]["wall_s"],
+                tmp / "corpus-jobs2.json",
+            )
         if "memory" not in args.skip:
             results["memory"] = memory(articles, tmp, big_mb, args.shard_size)
         if "light" not in args.skip:
             light_mb = args.light_mb or (100 if args.quick else 1024)
             results["memory_light"] = memory(articles, tmp, light_mb, "4MB", light=True)
-        results["translate"] = translate_rows(args.data, tmp)
+        if "translate" not in args.skip:
+            results["translate"] = translate_rows(args.data, tmp)
     if "langdetect_sentence" in results and "scaling" in results:
         base = results["langdetect_sentence"]["docs_per_s"]
-        results["glossa_1_worker_over_langdetect"] = round(
-            results["scaling"]["jobs1"]["docs_per_s_core"] / base, 2
-        )
+        one = results["scaling"]["jobs1"]
+        results["glossa_1_worker_over_langdetect"] = round(one["docs_per_s_core"] / base, 2)
+        if "steady_docs_per_s" in one:
+            results["glossa_steady_over_langdetect"] = round(one["steady_docs_per_s"] / base, 2)
     text = json.dumps(results, indent=1)
     print(text)
     if args.json:
