@@ -26,7 +26,9 @@ sound, never a guess; the full path is only skipped where it provably finds noth
    cost, and no run can score above the budget. Each word's share is at most ``b(w)``, the sum over every
    run of whole segments of ``w`` of its undamped largest positive evidence; the block's sum of ``b``
    bounds every sentence's budget. At or under the cost (less a margin for rounding), no sentence can
-   have a run.
+   have a run. A word no list knows would need the n-gram detector for its evidence; its share is first
+   bounded with the n-gram ratio at its cap (a rough bound), and the detector is asked only for the words
+   of a block whose rough sum is over the cost.
 
 A quiet block whose words also hold no chrome phrase (:meth:`~pipeline.detection.chrome.ChromeIndex.scan`
 on the same words) has no finding at all; one that does is still checked for chrome, sentence by sentence.
