@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline.glossary.model import FORMS, NUMBER, Concept, Glossary, fill_number, is_all_caps
 
@@ -112,6 +112,10 @@ _INDEX_BITS = 32
 _INDEX_MASK = (1 << _INDEX_BITS) - 1
 _POS_BITS = _CHUNK.bit_length()  # offsets and lengths in a chunk, and token indices
 _CACHE_LIMIT = 1 << 17  # text pairs a cache keeps (it starts afresh past that)
+_TAKEN_START = _INDEX_BITS + _POS_BITS  # a taken match as an int: start, stop, record (TermMatcher._select)
+# What selection checks on a record's candidate (TermMatcher._kinds): only the word boundaries, the boundaries
+# then case and digits (_verify), or nothing (a Japanese/Chinese candidate is checked when found).
+_TRIVIAL, _CHECKED, _CHARS = 0, 1, 2
 
 
 def _width(count: int, base: int) -> int:
@@ -278,8 +282,12 @@ _set_form, _set_matched, _set_number, _set_glossary, _set_renderings = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Record:
+class _Record(NamedTuple):
+    """One glossary string. The matcher keeps each as a plain tuple of strings, ints and tuples of them
+    (:meth:`TermMatcher._record` names its fields again): the cyclic garbage collector stops tracking such a
+    tuple after one look, where it keeps walking every slotted object (or named tuple) at every full
+    collection, and a long ``find`` that returns 100,000s of matches makes several."""
+
     glossary: int
     concept: int
     lang: str
@@ -295,6 +303,11 @@ class _Record:
     back: int = 0  # tokens before the last one (len(real) - 1)
     trivial: bool = False  # no case or digit check can fail
     chars: bool = False  # matched on characters (Japanese, Chinese)
+
+
+# What a match of a record says beside where it is: concept id, language, form, matched string, glossary id,
+# renderings (TermMatcher._match_parts).
+_Parts = tuple[str, str, str, str, str, tuple[tuple[str, str], ...]]
 
 
 @lru_cache(maxsize=2)
@@ -485,7 +498,7 @@ class TermMatcher:
                     order.append(lang)
         self.languages = tuple(order)
         self._keyers = {lang: _Keyer(lang) for lang in self.languages}
-        self._records: list[_Record] = []
+        self._records: list[tuple[Any, ...]] = []  # each a _Record as a plain tuple (see _Record)
         self._renderings: dict[tuple[int, int], tuple[tuple[str, str], ...]] = {
             (g_index, c_index): tuple((lang, entry.term) for lang, entry in concept.terms if entry.term)
             for g_index, glossary in enumerate(self.glossaries)
@@ -499,9 +512,9 @@ class TermMatcher:
         self._block_cache: dict[tuple[str, ...], dict[str, bytes]] = {}
         self._signatures: dict[tuple[tuple[str, ...], str, tuple[str, ...], bool], int] = {}
         self._char_automata: dict[tuple[str, ...], Any] = {}
-        self._parts: dict[
-            tuple[int, str | None], tuple[str, str, str, str, str, tuple[tuple[str, str], ...]]
-        ] = {}
+        self._kinds = bytearray()  # per record: _TRIVIAL, _CHECKED or _CHARS
+        self._parts: dict[int, _Parts] = {}  # record index -> what its matches say (no flight number)
+        self._numbered_parts: dict[tuple[int, str], _Parts] = {}  # the same with a flight number
         # A candidate is one int whose order is the selection order (see _Layout); the rank field holds the
         # priority (language, form, glossary, concept) in mixed radix.
         self._radix = (
@@ -522,10 +535,15 @@ class TermMatcher:
             return self._automata[lang]
         automaton = self._build(lang)
         self._automata[lang] = automaton
-        self._keyers[lang].alts.clear()  # only building needs a glossary token's lemmas
+        keyer = self._keyers[lang]
+        keyer.alts.clear()  # only building needs a glossary token's lemmas and their pymorphy3 parses
+        keyer.parses.clear()
         if len(self._automata) == len(self.languages):
             self._signatures.clear()  # only building needs them (every language is built)
         return automaton
+
+    def _record(self, index: int) -> _Record:
+        return _Record._make(self._records[index])
 
     def _rank(self, lang_priority: int, form: str, g_index: int, c_index: int) -> int:
         forms, glossaries, concepts = self._radix
@@ -570,7 +588,10 @@ class TermMatcher:
                         if not string.strip():
                             continue
                         record = self._new_record(g_index, c_index, lang, form, string, entry.case)
-                        self._records.append(record)
+                        self._records.append(tuple(record))
+                        self._kinds.append(
+                            _CHARS if record.chars else _TRIVIAL if record.trivial else _CHECKED
+                        )
                         combos.append((len(self._records) - 1, self._combos(record)))
         if lang in _CHAR_LANGS:
             table = _table((index, keys[0]) for index, options in combos for keys in options)
@@ -638,7 +659,7 @@ class TermMatcher:
         on the same tokens (see ``_Scan.seen``)."""
         best: dict[int, tuple[int, int, tuple[str, ...] | None, bool]] = {}
         for index in indices:
-            record = self._records[index]
+            record = self._record(index)
             hyphen = record.lang in _SLAVIC and record.caps[-1]
             signature = (record.real, record.case, record.gaps, hyphen)
             sid = self._signatures.setdefault(signature, len(self._signatures))
@@ -649,7 +670,7 @@ class TermMatcher:
             (rank << self._layout.rank | index, want, hyphen, sid << _POS_BITS)
             for sid, (rank, index, want, hyphen) in best.items()
         )
-        return self._records[indices[0]].back, plans
+        return self._record(indices[0]).back, plans
 
     def _combos(self, record: _Record) -> list[tuple[str, ...]]:
         """The key sequences of a record: every combination of its tokens' keys (a few lemmas per Russian
@@ -814,7 +835,7 @@ class TermMatcher:
         chunk, out, layout = scan.chunk, scan.candidates, self._layout
         for end_pos, indices in automaton.iter(low):
             for index in indices:
-                record = self._records[index]
+                record = self._record(index)
                 prefix, _, suffix = record.string.partition(NUMBER)
                 start = end_pos - len(prefix) + 1
                 stop = end_pos + 1
@@ -868,51 +889,70 @@ class TermMatcher:
                 return None
         return number
 
-    @classmethod
-    def _check(cls, record: _Record, scan: _Scan, last: int, start: int) -> str | None:
-        """The checks a token-language candidate was spared until selection reached it: no letter or digit
-        right before or after it, case and digits. Returns the flight number ("" when none) or None."""
-        chunk = scan.chunk
-        stop = scan.ends[last]  # the last token's end (before any hyphenated ending)
-        if (start > 0 and chunk[start - 1].isalnum()) or (stop < len(chunk) and chunk[stop].isalnum()):
-            return None
-        if record.trivial:
-            return ""
-        split = scan.split
-        return cls._verify(record, [split[pair][1] for pair in scan.pairs[last - record.back : last + 1]])
-
     def _select(self, scan: _Scan, base: int) -> list[TermMatch]:
-        """Longest first, then earliest, then the best priority (candidate int order), without overlap."""
+        """Longest first, then earliest, then the best priority (candidate int order), without overlap.
+
+        A token-language candidate gets here unchecked: it must have no letter or digit right before or after
+        it, and pass its record's case and digit checks (see :meth:`_verify`). What is taken is kept as ints
+        (start, stop, record), not tuples, and the flight numbers by start: a chunk's thousands of matches
+        then make no container the garbage collector has to track."""
         candidates = scan.candidates
         candidates.sort()
         layout = self._layout
-        s_start, s_end, full, records = layout.start, layout.end, layout.mask, self._records
-        taken = bytearray(len(scan.chunk))
-        chosen: list[tuple[int, int, int, str | None]] = []
+        s_start, s_end, full = layout.start, layout.end, layout.mask
+        records, kinds = self._records, self._kinds
+        chunk, ends, pairs, split, numbers = scan.chunk, scan.ends, scan.pairs, scan.split, scan.numbers
+        size = len(chunk)
+        verify = self._verify
+        taken = bytearray(size)
+        taken_find = taken.find
+        chosen: list[int] = []
+        chosen_add = chosen.append
+        flight: dict[int, str] = {}  # start -> the flight number of what is taken there
         for key in candidates:
             top = key >> s_start
             start = top & full
             stop = start + full - (top >> _POS_BITS)
-            if taken.find(1, start, stop) != -1:
+            if taken_find(1, start, stop) != -1:
                 continue
             index = key & _INDEX_MASK
-            record = records[index]
-            if record.chars:
-                number = scan.numbers.get(key)
+            kind = kinds[index]
+            if kind == _CHARS:
+                number = numbers.get(key)
+                if number is not None:
+                    flight[start] = number
             else:
-                checked = self._check(record, scan, (key >> s_end) & full, start)
-                if checked is None:
+                last = (key >> s_end) & full
+                end = ends[last]  # the last token's end (before any hyphenated ending)
+                if (start and chunk[start - 1].isalnum()) or (end < size and chunk[end].isalnum()):
                     continue
-                number = checked or None
+                if kind == _CHECKED:
+                    record = _Record._make(records[index])
+                    number = verify(record, [split[pair][1] for pair in pairs[last - record.back : last + 1]])
+                    if number is None:
+                        continue
+                    if number:
+                        flight[start] = number
             taken[start:stop] = b"\x01" * (stop - start)
-            chosen.append((start, stop, index, number))
+            chosen_add((start << _TAKEN_START) | (stop << _INDEX_BITS) | index)
         chosen.sort()
-        chunk, parts_of = scan.chunk, self._parts
-        out = []
-        for start, stop, index, number in chosen:
-            parts = parts_of.get((index, number))
-            if parts is None:
-                parts = parts_of[(index, number)] = self._match_parts(index, number)
+        parts_of, numbered = self._parts, self._numbered_parts
+        flight_get = flight.get
+        out: list[TermMatch] = []
+        out_add = out.append
+        for taken_key in chosen:
+            start = taken_key >> _TAKEN_START
+            stop = (taken_key >> _INDEX_BITS) & full
+            index = taken_key & _INDEX_MASK
+            number = flight_get(start)
+            if number is None:
+                parts = parts_of.get(index)
+                if parts is None:
+                    parts = parts_of[index] = self._match_parts(index, None)
+            else:
+                parts = numbered.get((index, number))
+                if parts is None:
+                    parts = numbered[(index, number)] = self._match_parts(index, number)
             match = _new_match(TermMatch)
             _set_start(match, base + start)
             _set_end(match, base + stop)
@@ -924,14 +964,12 @@ class TermMatcher:
             _set_matched(match, parts[3])
             _set_glossary(match, parts[4])
             _set_renderings(match, parts[5])
-            out.append(match)
+            out_add(match)
         return out
 
-    def _match_parts(
-        self, index: int, number: str | None
-    ) -> tuple[str, str, str, str, str, tuple[tuple[str, str], ...]]:
+    def _match_parts(self, index: int, number: str | None) -> _Parts:
         """What a match of record ``index`` (flight number ``number``) says beside where it is."""
-        record = self._records[index]
+        record = self._record(index)
         glossary = self.glossaries[record.glossary]
         renderings = tuple(
             (lang, fill_number(term, number))
