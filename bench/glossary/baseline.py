@@ -162,9 +162,12 @@ def _morph(lang: str) -> Any:
 
 @lru_cache(maxsize=32)
 def _stemmer(lang: str) -> Any:
-    import snowballstemmer
+    # The pure-Python stemmer this matcher had: snowballstemmer.stemmer() hands out PyStemmer's once that is
+    # installed (it is a dependency now), so take the algorithm's class itself.
+    import importlib
 
-    return snowballstemmer.stemmer(_SNOWBALL[lang])
+    module = importlib.import_module(f"snowballstemmer.{_SNOWBALL[lang]}_stemmer")
+    return getattr(module, _SNOWBALL[lang].title().replace("_", "") + "Stemmer")()
 
 
 def _lower(text: str) -> str:
