@@ -20,7 +20,8 @@ Rows, each measured in this run (ratios only compare figures of the same run):
   compared with the uninterrupted one;
 * ``memory``: a generated JSON Lines file of ``--big-mb`` MB (real-news records repeated with new ids, in the
   temporary folder, deleted after) audited with 2 workers: peak RSS (VmHWM) of each worker and of the driver,
-  sampled from /proc (target <= 400 MB a worker at any input size);
+  sampled from /proc (target <= 400 MB a worker at any input size); then (unless ``--skip resume``) the
+  resume row on that file, where neither start-up nor the first pass over the vocabulary weighs;
 * ``memory_light``: the same at ``--light-mb`` MB (default 1024) with the article moved to another field
   and one short sentence in ``text``: reading, cutting, parsing and merging at that size without detection;
 * ``translate``: sharded translation with the copy model (:func:`translate_rows`, bench/scale/translate.py).
@@ -34,6 +35,7 @@ import argparse
 import importlib.util
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -315,16 +317,28 @@ def _size(text: str) -> int:
 
 
 def memory(
-    articles: Path, tmp: Path, megabytes: int, shard_size: str, *, light: bool = False
+    articles: Path,
+    tmp: Path,
+    megabytes: int,
+    shard_size: str,
+    *,
+    light: bool = False,
+    with_resume: bool = False,
 ) -> dict[str, Any]:
+    """A generated file of ``megabytes`` MB audited with 2 workers: peak memory of each process;
+    ``with_resume``: then the resume row (:func:`resume`) on the same file, against that run."""
     big = tmp / "big.jsonl"
     records = generate(articles, big, megabytes, light=light)
+    resumed: dict[str, Any] | None = None
     try:
         row = glossa(
             ["audit", str(big), "--format", "json", "--jobs", "2", "-o", str(tmp / "big.json")], shard_size
         )
+        if with_resume:
+            resumed = resume(big, tmp, shard_size, row["wall_s"], tmp / "big.json")
     finally:
         big.unlink()
+        shutil.rmtree(tmp / f"ckpt-{big.stem}", ignore_errors=True)
     row.update(
         {
             "input_mb": megabytes,
@@ -333,6 +347,8 @@ def memory(
             "mb_per_s": round(megabytes / row["wall_s"], 3),
         }
     )
+    if resumed is not None:
+        row["resume"] = resumed
     (tmp / "big.json").unlink(missing_ok=True)
     return row
 
@@ -382,7 +398,9 @@ def main() -> None:
                 tmp / "corpus-jobs2.json",
             )
         if "memory" not in args.skip:
-            results["memory"] = memory(articles, tmp, big_mb, args.shard_size)
+            results["memory"] = memory(
+                articles, tmp, big_mb, args.shard_size, with_resume="resume" not in args.skip
+            )
         if "light" not in args.skip:
             light_mb = args.light_mb or (100 if args.quick else 1024)
             results["memory_light"] = memory(articles, tmp, light_mb, "4MB", light=True)
