@@ -90,3 +90,30 @@ def test_seed_golden_has_the_russian_fragment() -> None:
 def test_audit_is_deterministic() -> None:
     sample = REPO / "samples" / "roscosmos-iss-2028.html"
     assert reports.render_json(_audit(sample)) == reports.render_json(_audit(sample))
+
+
+@pytest.mark.parametrize("name", ["json", "sarif", "jsonl", "compact", "table"])
+def test_the_report_in_pieces_is_the_report(name: str) -> None:
+    """The CLI writes a report as pieces (a corpus's report is never one string): the same bytes."""
+    from pipeline.render import OutputFormat
+
+    run = _audit(REPO / "samples" / "roscosmos-iss-2028.html")
+    output_format = OutputFormat(name)
+    pieces = list(reports.render_chunks(run, output_format))
+    assert "".join(pieces) == reports.render(run, output_format)
+    if name in ("json", "sarif"):
+        assert len(pieces) > 100  # the encoder's pieces, not one string
+
+
+def test_audit_report_file_is_stdout(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    sample = str(REPO / "samples" / "roscosmos-iss-2028.html")
+    runner = CliRunner()
+    for name in ("json", "sarif", "jsonl"):
+        shown = runner.invoke(app, ["audit", sample, "--format", name])
+        written = runner.invoke(app, ["audit", sample, "--format", name, "-o", str(tmp_path / name)])
+        assert shown.exit_code == written.exit_code == 1
+        assert (tmp_path / name).read_text(encoding="utf-8") == shown.stdout

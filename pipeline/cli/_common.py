@@ -50,6 +50,7 @@ __all__ = [
     "print_unreadable",
     "RayAddressOpt",
     "render_audit",
+    "render_audit_chunks",
     "say_error",
     "show_progress",
     "state_of",
@@ -307,6 +308,14 @@ def render_audit(run: AuditRun, output_format: OutputFormat | None, *, schema: s
         color=out_console.is_terminal,
         schema=schema or AUDIT_SCHEMA,
     )
+
+
+def render_audit_chunks(run: AuditRun, output_format: OutputFormat | None) -> Iterator[str]:
+    """:func:`render_audit` in pieces (:func:`pipeline.render.audit.render_chunks`), for large reports."""
+    from pipeline.render.audit import render_chunks
+
+    width = out_console.width if out_console.is_terminal else 120
+    return render_chunks(run, audit_format(output_format), width=width, color=out_console.is_terminal)
 
 
 def print_unreadable(

@@ -24,7 +24,7 @@ from pipeline.cli._common import (
     path_arg,
     pipeline_errors,
     print_unreadable,
-    render_audit,
+    render_audit_chunks,
     show_progress,
     state_of,
 )
@@ -131,13 +131,14 @@ def audit(
                     checkpoint=checkpoint,
                 )
             )
-        text = render_audit(run, output_format)
+        chunks = render_audit_chunks(run, output_format)  # a corpus's report is never one string
         if output is not None:
-            from pipeline.formats import write_path
+            from pipeline.formats import write_chunks
 
-            write_path(output, text, "utf-8", overwrite=True)
+            write_chunks(output, chunks, overwrite=True)
         else:
-            out_console.file.write(text)
+            for chunk in chunks:
+                out_console.file.write(chunk)
             out_console.file.flush()
     print_unreadable(run, ctx, output_format)
     raise typer.Exit(audit_exit(run, settings.fail_on))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -63,6 +63,7 @@ __all__ = [
     "write_html",
     "write_jsonl",
     "write_markdown",
+    "write_chunks",
     "write_path",
     "write_text",
 ]
@@ -441,6 +442,34 @@ def write_path(
     from pipeline.formats.shards import is_gzip
 
     data = file_bytes(text, codec, compress=is_gzip(path) if compress is None else compress)
+    _write_atomic(path, lambda handle: handle.write(data), overwrite=overwrite)
+
+
+def write_chunks(path: Path, chunks: Iterable[str], *, overwrite: bool = False) -> None:
+    """Write the concatenation of ``chunks`` as UTF-8, atomically (as :func:`write_path`), encoding and
+    writing about 1 MB at a time: a large report is never held whole, as text or as bytes.
+
+    Raises:
+        PipelineError: as :func:`write_path`; a chunk that cannot be encoded (nothing is left behind).
+    """
+
+    def write(handle: BinaryIO) -> None:
+        batch: list[str] = []
+        size = 0
+        for chunk in chunks:
+            batch.append(chunk)
+            size += len(chunk)
+            if size >= 1 << 20:
+                handle.write(encode("".join(batch), "utf-8"))
+                batch, size = [], 0
+        handle.write(encode("".join(batch), "utf-8"))
+
+    _write_atomic(path, write, overwrite=overwrite)
+
+
+def _write_atomic(path: Path, write: Callable[[BinaryIO], object], *, overwrite: bool) -> None:
+    """Call ``write`` on a temporary file beside ``path``, fsync it, then move it over ``path``; on any
+    failure the temporary file is removed and ``path`` is as it was."""
     target = str(path)
     check_output_target(path)
     if not overwrite and os.path.lexists(path):
@@ -458,7 +487,7 @@ def write_path(
         raise PipelineError(f"cannot write in {folder}: {exc.strerror or exc}", path=target) from exc
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         if overwrite:

@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
@@ -167,7 +167,25 @@ def result(
     return data
 
 
-def log(
+def log(**parts: Any) -> str:
+    """The whole log of one run of ``glossa`` as JSON text (2-space indent, UTF-8 kept, final newline);
+    ``parts`` as for :func:`log_data`."""
+    return dumps(log_data(**parts))
+
+
+def dumps(data: Any) -> str:
+    """``data`` as Glossa writes every JSON document: 2-space indent, UTF-8 kept, final newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def dump_chunks(data: Any) -> Iterator[str]:
+    """:func:`dumps` of ``data`` as pieces, for a writer that writes each as it comes: a large report is
+    never held as one string (nor as the encoder's list of its pieces)."""
+    yield from json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data)
+    yield "\n"
+
+
+def log_data(
     *,
     version: str,
     automation_id: str,
@@ -176,8 +194,8 @@ def log(
     results: Sequence[Mapping[str, Any]],
     invocations: Sequence[Mapping[str, Any]] | None = None,
     artifacts: Sequence[Mapping[str, str]] | None = None,
-) -> str:
-    """The whole log of one run of ``glossa`` as JSON text (2-space indent, UTF-8 kept, final newline).
+) -> dict[str, Any]:
+    """The whole log of one run of ``glossa``, as the JSON object :func:`log` writes.
 
     ``automation_id`` names the command (``glossa/audit/``) so code scanning keeps each command's alerts
     apart; ``base`` is the absolute folder relative URIs count from.
@@ -194,5 +212,4 @@ def log(
     if artifacts is not None:
         run["artifacts"] = [{"location": dict(a)} for a in artifacts]
     run["results"] = list(results)
-    data = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
