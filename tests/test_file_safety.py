@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -431,3 +432,32 @@ def test_output_with_a_trailing_slash_is_a_folder_even_for_one_input(tmp_path: P
     assert (tmp_path / "new").is_dir()
     assert "Title of the opened material" in (tmp_path / "new" / "a.txt").read_text(encoding="utf-8")
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_while_the_temporary_file_is_made_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGINT landing right as the temporary file is created (the end of ``os.open``) is held back until the
+    code that removes the file knows its name: nothing is left behind and the target is not written."""
+    import signal
+
+    import pipeline.formats as formats
+    from pipeline.formats import files
+
+    real = files.create_beside
+
+    def signalled(path: Path, suffix: str = ".tmp") -> tuple[int, Path]:
+        made = real(path, suffix)
+        os.kill(os.getpid(), signal.SIGINT)  # delivered before this returns, unless held back
+        return made
+
+    monkeypatch.setattr(formats, "create_beside", signalled)
+    target = tmp_path / "out.txt"
+    with pytest.raises(KeyboardInterrupt):
+        formats.write_path(target, "text", "utf-8")
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    formats.write_path(target, "text", "utf-8")  # Ctrl-C is back to normal afterwards
+    assert target.read_text(encoding="utf-8") == "text"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

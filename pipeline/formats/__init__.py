@@ -32,7 +32,7 @@ from pipeline.config import DEFAULT_MAX_FILE_SIZE
 from pipeline.document import DocFormat, Document
 from pipeline.errors import InputError, PipelineError
 from pipeline.formats.encoding import decode, encode, fit_encoding
-from pipeline.formats.files import create_beside, keep_mode
+from pipeline.formats.files import create_beside, interrupts_deferred, keep_mode
 from pipeline.formats.html import read_html, write_html
 from pipeline.formats.jsonl import read_jsonl, write_jsonl
 from pipeline.formats.markdown import read_markdown, write_markdown
@@ -475,17 +475,19 @@ def _write_atomic(path: Path, write: Callable[[BinaryIO], object], *, overwrite:
     if not overwrite and os.path.lexists(path):
         raise PipelineError("already exists; choose another output or pass --overwrite", path=target)
     folder = path.parent
+    temp: Path | None = None
     try:
-        descriptor, temp = create_beside(path)
-    except FileNotFoundError as exc:
-        raise PipelineError(f"folder {folder} does not exist; create it first", path=target) from exc
-    except NotADirectoryError as exc:
-        raise PipelineError(
-            f"{folder} is a regular file, not a folder; choose another output", path=target
-        ) from exc
-    except OSError as exc:
-        raise PipelineError(f"cannot write in {folder}: {exc.strerror or exc}", path=target) from exc
-    try:
+        try:
+            with interrupts_deferred():
+                descriptor, temp = create_beside(path)
+        except FileNotFoundError as exc:
+            raise PipelineError(f"folder {folder} does not exist; create it first", path=target) from exc
+        except NotADirectoryError as exc:
+            raise PipelineError(
+                f"{folder} is a regular file, not a folder; choose another output", path=target
+            ) from exc
+        except OSError as exc:
+            raise PipelineError(f"cannot write in {folder}: {exc.strerror or exc}", path=target) from exc
         with os.fdopen(descriptor, "wb") as handle:
             write(handle)
             handle.flush()
@@ -498,7 +500,7 @@ def _write_atomic(path: Path, write: Callable[[BinaryIO], object], *, overwrite:
     except OSError as exc:
         raise PipelineError(f"cannot write: {exc.strerror or exc}", path=target) from exc
     finally:
-        if os.path.lexists(temp):
+        if temp is not None and os.path.lexists(temp):
             os.unlink(temp)
     _fsync_folder(folder)
 

@@ -546,17 +546,19 @@ def write_text_atomic(path: Path, text: str) -> None:
         InputError: the file cannot be written (the message names the path and the reason).
     """
     from pipeline.formats import check_output_target
-    from pipeline.formats.files import create_beside, keep_mode
+    from pipeline.formats.files import create_beside, interrupts_deferred, keep_mode
 
     try:
         check_output_target(path)
     except PipelineError as exc:
         raise InputError(exc.message, path=str(path)) from None
+    tmp: Path | None = None
     try:
-        fd, tmp = create_beside(path)
-    except OSError as exc:
-        raise InputError(f"cannot write here: {exc.strerror}", path=str(path)) from None
-    try:
+        try:
+            with interrupts_deferred():
+                fd, tmp = create_beside(path)
+        except OSError as exc:
+            raise InputError(f"cannot write here: {exc.strerror}", path=str(path)) from None
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
@@ -564,12 +566,14 @@ def write_text_atomic(path: Path, text: str) -> None:
         keep_mode(tmp, path)
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise InputError(
             f"cannot write: {exc.strerror or exc}; nothing was changed", path=str(path)
         ) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise
 
 

@@ -463,18 +463,21 @@ def export_tmx(memory: TranslationMemory, path: Path, *, overwrite: bool = False
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    from pipeline.formats.files import create_beside, keep_mode
+    from pipeline.formats.files import create_beside, interrupts_deferred, keep_mode
 
+    tmp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = create_beside(path)
         try:
+            with interrupts_deferred():
+                fd, tmp = create_beside(path)
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
             keep_mode(tmp, path)
             os.replace(tmp, path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
             raise
     except OSError as exc:
         raise InputError(f"cannot write ({exc.strerror}); check the folder", path=str(path)) from exc
