@@ -454,10 +454,15 @@ def test_ctrl_c_while_the_temporary_file_is_made_leaves_nothing(
 
     monkeypatch.setattr(formats, "create_beside", signalled)
     target = tmp_path / "out.txt"
-    with pytest.raises(KeyboardInterrupt):
-        formats.write_path(target, "text", "utf-8")
-    assert list(tmp_path.iterdir()) == []
-    monkeypatch.undo()
-    formats.write_path(target, "text", "utf-8")  # Ctrl-C is back to normal afterwards
-    assert target.read_text(encoding="utf-8") == "text"
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    # A background job (nohup, `cmd &`) starts with SIGINT ignored, and Python keeps it so: Ctrl-C's handler.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            formats.write_path(target, "text", "utf-8")
+        assert list(tmp_path.iterdir()) == []
+        monkeypatch.undo()
+        formats.write_path(target, "text", "utf-8")  # Ctrl-C is back to normal afterwards
+        assert target.read_text(encoding="utf-8") == "text"
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
