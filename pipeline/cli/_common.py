@@ -298,24 +298,23 @@ def render_audit(run: AuditRun, output_format: OutputFormat | None, *, schema: s
     The table fits a terminal's width; written anywhere else (asked for with ``--format table``) it is 120
     columns wide. ``schema`` is the JSON report's schema id (default ``glossa.audit/1``).
     """
-    from pipeline.render.audit import AUDIT_SCHEMA, render
+    return "".join(render_audit_chunks(run, output_format, schema=schema))
+
+
+def render_audit_chunks(
+    run: AuditRun, output_format: OutputFormat | None, *, schema: str | None = None
+) -> Iterator[str]:
+    """:func:`render_audit` in pieces (:func:`pipeline.render.audit.render_chunks`), for large reports."""
+    from pipeline.render.audit import AUDIT_SCHEMA, render_chunks
 
     width = out_console.width if out_console.is_terminal else 120
-    return render(
+    return render_chunks(
         run,
         audit_format(output_format),
         width=width,
         color=out_console.is_terminal,
         schema=schema or AUDIT_SCHEMA,
     )
-
-
-def render_audit_chunks(run: AuditRun, output_format: OutputFormat | None) -> Iterator[str]:
-    """:func:`render_audit` in pieces (:func:`pipeline.render.audit.render_chunks`), for large reports."""
-    from pipeline.render.audit import render_chunks
-
-    width = out_console.width if out_console.is_terminal else 120
-    return render_chunks(run, audit_format(output_format), width=width, color=out_console.is_terminal)
 
 
 def print_unreadable(

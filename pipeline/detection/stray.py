@@ -919,18 +919,7 @@ class StrayFinder:
             self._lexicon = lexicon_for(self.expected)
         lexicon = self._lexicon
         zipf = lexicon.zipf(key, keep=False)  # the evidence is kept instead
-        z_expected = zipf[0]
-        if z_expected <= 0.0 and self.expected == "en":
-            z_expected = self._derived(key, lexicon)
-        expected_eff = z_expected if z_expected > 0 else FLOOR_EXPECTED
-        if z_expected >= 3.0:
-            weight = WEIGHT_COMMON
-        elif z_expected >= 2.0:
-            weight = WEIGHT_KNOWN
-        elif z_expected > 0.0:
-            weight = WEIGHT_RARE
-        else:
-            weight = 1.0
+        z_expected, expected_eff, weight = self._expected_side(key, zipf[0], lexicon)
         accented = not key.isascii()  # alphabet_allows is None (no evidence) for all-ASCII words
         expected_alpha = alphabet_allows(self.expected, key) if accented else None
         ngram: dict[str, float] = {}
@@ -965,6 +954,22 @@ class StrayFinder:
         self._evidence_cache[key] = result
         return result
 
+    def _expected_side(self, key: str, z_expected: float, lexicon: Lexicon) -> tuple[float, float, float]:
+        """The expected language's Zipf of ``key`` (an English coinage gets its stem's), its effective value
+        (a floor for unknown words) and the weight of the word's evidence."""
+        if z_expected <= 0.0 and self.expected == "en":
+            z_expected = self._derived(key, lexicon)
+        expected_eff = z_expected if z_expected > 0 else FLOOR_EXPECTED
+        if z_expected >= 3.0:
+            weight = WEIGHT_COMMON
+        elif z_expected >= 2.0:
+            weight = WEIGHT_KNOWN
+        elif z_expected > 0.0:
+            weight = WEIGHT_RARE
+        else:
+            weight = 1.0
+        return z_expected, expected_eff, weight
+
     def _top_evidence(self, word: str, rough: bool = False) -> tuple[float, bool]:
         """``max(0, max(self._evidence(word)))``, the cheap path's share of a word, to the last bit.
 
@@ -993,18 +998,7 @@ class StrayFinder:
         asks_ngram = len(key) >= UNKNOWN_NGRAM_LETTERS and not any(zipf)
         if asks_ngram and not rough:
             return max(0.0, max(self._evidence(key))), True
-        z_expected = zipf[0]
-        if z_expected <= 0.0 and self.expected == "en":
-            z_expected = self._derived(key, lexicon)
-        expected_eff = z_expected if z_expected > 0 else FLOOR_EXPECTED
-        if z_expected >= 3.0:
-            weight = WEIGHT_COMMON
-        elif z_expected >= 2.0:
-            weight = WEIGHT_KNOWN
-        elif z_expected > 0.0:
-            weight = WEIGHT_RARE
-        else:
-            weight = 1.0
+        z_expected, expected_eff, weight = self._expected_side(key, zipf[0], lexicon)
         top = max(others)
         other_eff = max(top, FLOOR_OTHER) if min(others) <= 0 else top
         value = (other_eff - expected_eff) * weight * LN10

@@ -334,17 +334,7 @@ def render(
     schema: str = AUDIT_SCHEMA,
 ) -> str:
     """Render an audit-shaped run (``audit``, ``glossary check``) in ``output_format``."""
-    if output_format is OutputFormat.json:
-        return render_json(run, schema=schema)
-    if output_format is OutputFormat.jsonl:
-        return render_jsonl(run)
-    if output_format is OutputFormat.sarif:
-        return render_sarif(run, schema=schema)
-    if output_format is OutputFormat.compact:
-        from pipeline.render.compact import render_compact
-
-        return render_compact(run)
-    return render_table(run, width=width, color=color)
+    return "".join(render_chunks(run, output_format, width=width, color=color, schema=schema))
 
 
 def render_chunks(
@@ -364,4 +354,8 @@ def render_chunks(
         return sarif.dump_chunks(_sarif_data(run, schema=schema, base=None))
     if output_format is OutputFormat.jsonl:
         return _jsonl_lines(run)
-    return iter([render(run, output_format, width=width, color=color, schema=schema)])
+    if output_format is OutputFormat.compact:
+        from pipeline.render.compact import render_compact
+
+        return iter([render_compact(run)])
+    return iter([render_table(run, width=width, color=color)])

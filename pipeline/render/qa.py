@@ -69,7 +69,10 @@ def _qa_sarif(findings: Sequence[QAFinding], *, version: str, base: str | None =
             )
         )
     rules = [sarif.rule(r, _TITLES[r], level=_QA_LEVEL.get(r, Severity.ERROR)) for r in checks]
-    return sarif.log(version=version, automation_id="glossa/qa/", base=root, rules=rules, results=results)
+    data = sarif.log_data(
+        version=version, automation_id="glossa/qa/", base=root, rules=rules, results=results
+    )
+    return sarif.dumps(data)
 
 
 def _qa_table(findings: Sequence[QAFinding], *, pairs: int) -> str:

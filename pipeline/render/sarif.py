@@ -28,7 +28,9 @@ __all__ = [
     "Fingerprints",
     "artifact",
     "location",
-    "log",
+    "dump_chunks",
+    "dumps",
+    "log_data",
     "region",
     "result",
     "rule",
@@ -165,12 +167,6 @@ def result(
     if properties is not None:
         data["properties"] = dict(properties)
     return data
-
-
-def log(**parts: Any) -> str:
-    """The whole log of one run of ``glossa`` as JSON text (2-space indent, UTF-8 kept, final newline);
-    ``parts`` as for :func:`log_data`."""
-    return dumps(log_data(**parts))
 
 
 def dumps(data: Any) -> str:
