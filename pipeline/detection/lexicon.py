@@ -638,6 +638,27 @@ class Lexicon:
             values.append(_TENTHS[zipf10] if 0 <= zipf10 < len(_TENTHS) else zipf10 / 10)
         return self._store(key, values, keep)
 
+    def extremes(self, key: str) -> tuple[float, float, bool, bool]:
+        """``(zipf[0], max(zipf[1:]), min(zipf[1:]) <= 0, any(zipf))`` of :meth:`zipf` for a casefolded
+        ``key`` with no ``-`` or ``'``, bit for bit, without building the tuple or caching it (at least one
+        other language; the cheap path's bound, :meth:`~pipeline.detection.stray.StrayFinder._top_evidence`).
+
+        Zipf x 10 -> Zipf is increasing, so the largest of the tenths is the tenth of the largest.
+        """
+        plain = [table.get(key, 0) for table in self._load()]
+        if self._latin is not None:
+            plain[self._latin] = latin_zipf(key, plain[self._latin])
+        first = plain[0]
+        del plain[0]
+        top = max(plain)
+        tenths, size = _TENTHS, len(_TENTHS)
+        return (
+            tenths[first] if 0 <= first < size else first / 10,
+            tenths[top] if 0 <= top < size else top / 10,
+            min(plain) <= 0,
+            first != 0 or any(plain),
+        )
+
     def _store(self, key: str, values: list[float], keep: bool) -> tuple[float, ...]:
         result = self._shared.setdefault(tuple(values), tuple(values))
         if not keep:

@@ -421,6 +421,9 @@ class StrayFinder:
         # Words with the same frequencies share one evidence tuple (most English words do): a third of the
         # cache's memory.
         self._shared: dict[tuple[float, ...], tuple[float, ...]] = {}
+        # The cheap path's share of each casefolded word and whether it is exact (_top_evidence): a word
+        # is read in several cases and again for its exact bound.
+        self._tops: dict[str, tuple[float, bool]] = {}
         self._quiet: QuietBlocks | None = None
         self._cheap: bool | None = None  # whether the cheap path applies to this expected language
 
@@ -981,9 +984,20 @@ class StrayFinder:
 
         ``rough``: a word no list knows, that the n-gram detector would be asked about, gets an upper bound
         instead (the n-gram ratio at its cap), unless its evidence is known; the second value says whether
-        the first is exact (:class:`~pipeline.detection.quiet.QuietBlocks`).
+        the first is exact (:class:`~pipeline.detection.quiet.QuietBlocks`). Kept per casefolded word.
         """
         key = word.casefold()
+        known = self._tops.get(key)
+        if known is not None and (rough or known[1]):
+            return known
+        found = self._top_of(key, rough)
+        if len(self._tops) > 500_000:
+            self._tops.clear()
+        self._tops[key] = found
+        return found
+
+    def _top_of(self, key: str, rough: bool) -> tuple[float, bool]:
+        """:meth:`_top_evidence` of a casefolded word, not kept."""
         cached = self._evidence_cache.get(key)
         if cached is not None or not key.isascii():
             values = cached if cached is not None else self._evidence(key)
@@ -991,16 +1005,18 @@ class StrayFinder:
         if self._lexicon is None:
             self._lexicon = lexicon_for(self.expected)
         lexicon = self._lexicon
-        zipf = lexicon.zipf(key, keep=False)
-        others = zipf[1:]
-        if not others:
+        if not lexicon.others:
             return 0.0, True
-        asks_ngram = len(key) >= UNKNOWN_NGRAM_LETTERS and not any(zipf)
+        if "-" in key or "'" in key:
+            zipf = lexicon.zipf(key, keep=False)
+            first, top, missing, listed = zipf[0], max(zipf[1:]), min(zipf[1:]) <= 0, any(zipf)
+        else:
+            first, top, missing, listed = lexicon.extremes(key)
+        asks_ngram = len(key) >= UNKNOWN_NGRAM_LETTERS and not listed
         if asks_ngram and not rough:
             return max(0.0, max(self._evidence(key))), True
-        z_expected, expected_eff, weight = self._expected_side(key, zipf[0], lexicon)
-        top = max(others)
-        other_eff = max(top, FLOOR_OTHER) if min(others) <= 0 else top
+        z_expected, expected_eff, weight = self._expected_side(key, first, lexicon)
+        other_eff = max(top, FLOOR_OTHER) if missing else top
         value = (other_eff - expected_eff) * weight * LN10
         if z_expected <= 0 and len(key) >= LONG_WORD:
             value += LONG_UNKNOWN_BONUS
