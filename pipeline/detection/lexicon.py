@@ -1,14 +1,18 @@
 """Word-frequency evidence: is this word more at home in the expected language or in another one?
 
-Backed by wordfreq's offline lists (imported lazily). The expected language uses its ``large`` list when one
-exists (so rare but genuine words of the document's own language are recognised); the other languages use
-their ``small`` lists (common words only, so an uncommon English word is not claimed by some other language).
+Backed by wordfreq's offline lists (their files, read on first use). The expected language uses its ``large``
+list when one exists (so rare but genuine words of the document's own language are recognised); the other
+languages use their ``small`` lists (common words only, so an uncommon English word is not claimed by some
+other language).
 """
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 from pipeline.detection.latin import latin_table, latin_zipf
 from pipeline.detection.scripts import language_script
@@ -670,6 +674,38 @@ class Lexicon:
         return result
 
 
+@lru_cache(maxsize=1)
+def _word_lists() -> dict[tuple[str, str], Path]:
+    """wordfreq's list files by (list, language): ``small_en.msgpack.gz`` is ``("small", "en")``.
+
+    Found through the package's import spec, which does not run it: importing wordfreq costs every command
+    that audits 0.05-0.08 s (langcodes' tables, ftfy), and the lexicon reads only its data files.
+    """
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    lists: dict[tuple[str, str], Path] = {}
+    for folder in spec.submodule_search_locations:
+        for path in sorted(Path(folder, "data").glob("*_*.msgpack.gz")):
+            if not path.name.startswith("_"):  # _chinese_mapping and the like are not word lists
+                name, _, lang = path.name.split(".")[0].partition("_")
+                lists.setdefault((name, lang), path)
+    return lists
+
+
+def _read_cbpack(path: Path) -> list[list[str]]:
+    """One wordfreq list in its cBpack format: gzipped msgpack, a header, then the words of each centibel
+    bin (bin ``i`` holds the words of frequency ``10 ** (-i / 100)``)."""
+    import msgpack
+
+    with gzip.open(path, "rb") as handle:
+        data = msgpack.load(handle, raw=False)
+    header = data[0] if isinstance(data, list) and data else None
+    if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+        raise ValueError(f"{path}: not a wordfreq cBpack list (header {header!r})")
+    return data[1:]  # type: ignore[no-any-return]
+
+
 @lru_cache(maxsize=64)
 def _table(lang: str, *, big: bool) -> dict[str, int]:
     """Read one list once, straight from its file, as word -> Zipf x 10 (small shared ints).
@@ -681,15 +717,12 @@ def _table(lang: str, *, big: bool) -> dict[str, int]:
     """
     if lang == "la":  # no wordfreq list: Glossa's own (pipeline/detection/latin.py)
         return latin_table()
-    import wordfreq
-
-    small = wordfreq.available_languages(wordlist="small")
-    if lang not in small:
+    lists = _word_lists()
+    if ("small", lang) not in lists:
         return {}
-    large = wordfreq.available_languages(wordlist="large") if big else {}
-    path = large[lang] if lang in large else small[lang]
+    path = lists.get(("large", lang)) if big else None
     table: dict[str, int] = {}
-    for centibels, words in enumerate(wordfreq.read_cBpack(str(path))):
+    for centibels, words in enumerate(_read_cbpack(path or lists[("small", lang)])):
         zipf10 = round((900 - centibels) / 10)
         for word in words:
             table.setdefault(word, zipf10)

@@ -19,9 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from filelock import SoftFileLock, Timeout
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import GlossaryError, InputError, PipelineError
 from pipeline.glossary.model import (
@@ -34,6 +32,9 @@ from pipeline.glossary.model import (
     Glossary,
     TermEntry,
 )
+
+if TYPE_CHECKING:
+    from filelock import SoftFileLock
 
 __all__ = [
     "CONCEPT_KEYS",
@@ -584,12 +585,16 @@ def _lock(path: Path) -> SoftFileLock:
     writers could lock two different inodes; this one is removed, and a marker left by a process that died
     is reclaimed by the next writer (the marker holds its pid and host).
     """
+    from filelock import SoftFileLock  # only writers lock: every command reads glossaries, few write them
+
     return SoftFileLock(str(path.parent / f".{path.name}.lock"), timeout=_LOCK_TIMEOUT_S)
 
 
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
     """Hold :func:`_lock` for ``path``; a lock that cannot be taken is a one-line error."""
+    from filelock import Timeout
+
     lock = _lock(path)
     try:
         lock.acquire()
