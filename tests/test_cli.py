@@ -175,7 +175,7 @@ def test_audit_never_imports_torch_or_the_argos_translator() -> None:
     assert "argostranslate.translate" not in mods
     assert "stanza" not in mods
     # wordfreq's lists are read from their files and only writers lock a glossary: each import cost every
-    # audit tens of milliseconds of start-up (langcodes' tables, ftfy; filelock's asyncio)
+    # audit tens of milliseconds of start-up (wordfreq: langcodes' tables, ftfy; filelock: inspect, logging)
     assert "wordfreq" not in mods
     assert "filelock" not in mods
     assert "pipeline.detection.stray" in mods  # the audit did run its detector

@@ -682,8 +682,8 @@ def _word_lists() -> dict[tuple[str, str], Path]:
     that audits 0.05-0.08 s (langcodes' tables, ftfy), and the lexicon reads only its data files.
     """
     spec = importlib.util.find_spec("wordfreq")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
+    if spec is None or not spec.submodule_search_locations:  # as importing it would have failed
+        raise ModuleNotFoundError("No module named 'wordfreq': reinstall Glossa", name="wordfreq")
     lists: dict[tuple[str, str], Path] = {}
     for folder in spec.submodule_search_locations:
         for path in sorted(Path(folder, "data").glob("*_*.msgpack.gz")):
@@ -720,9 +720,10 @@ def _table(lang: str, *, big: bool) -> dict[str, int]:
     lists = _word_lists()
     if ("small", lang) not in lists:
         return {}
-    path = lists.get(("large", lang)) if big else None
+    large = lists.get(("large", lang)) if big else None
+    path = large or lists[("small", lang)]
     table: dict[str, int] = {}
-    for centibels, words in enumerate(_read_cbpack(path or lists[("small", lang)])):
+    for centibels, words in enumerate(_read_cbpack(path)):
         zipf10 = round((900 - centibels) / 10)
         for word in words:
             table.setdefault(word, zipf10)

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from held import held_glossa
 from typer.testing import CliRunner
 
 from pipeline.app.audit import AuditProgress, ShardResult, audit_paths
@@ -146,20 +147,16 @@ def test_the_cli_refuses_a_changed_run_in_one_line(tmp_path: Path) -> None:
     assert "the shard size changed" in other.stderr
 
 
-# In the killed run, shards from the fifth on never end (a wrapper in that process; workers fork from it and
-# inherit it), so the kill lands mid-run whatever the machine's speed: the feed's records repeat, the worker's
-# caches make a shard a few milliseconds, and an unhindered run could end between the poll that saw two
-# shards done and the kill (it did so once in CI). The resumed and the whole runs are unhindered.
-_HELD = (
-    "import sys, time; import pipeline.app.audit as a; real = a._range; "
-    "a._range = lambda state, shard: (shard.index >= 4 and time.sleep(3600), real(state, shard))[1]; "
-    "sys.argv[0] = 'glossa'; from pipeline.cli import main; main()"
-)
+# The killed run's shards from the fifth on are held (tests/held.py), so the kill lands mid-run whatever the
+# machine's speed: the feed's records repeat, the worker's caches make a shard a few milliseconds, and an
+# unhindered run ended once in CI between the poll that saw two shards done and the kill. The resumed and the
+# whole runs are unhindered.
+_HELD = held_glossa("pipeline.app.audit", "_range", "a[1].index >= 4")
 
 
 def _glossa(*args: str, held: bool = False, **kwargs: object) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "GLOSSA_SHARD_SIZE": "2000"}
-    command = [sys.executable, "-c", _HELD] if held else [sys.executable, "-m", "pipeline"]
+    command = _HELD if held else [sys.executable, "-m", "pipeline"]
     return subprocess.Popen(
         [*command, *args],
         env=env,

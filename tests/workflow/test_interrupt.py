@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fakes import FakeTranslator
+from held import held_glossa
 from typer.testing import CliRunner
 
 from pipeline.app import translate as workflows
@@ -93,15 +94,10 @@ def test_cli_reports_the_written_files_and_exits_130(tmp_path: Path, monkeypatch
     assert sorted(p.name for p in out.iterdir()) == ["f0000.txt"]
 
 
-# Files from the 21st on are held (a wrapper in the command's process; workers fork from it and inherit it)
-# until the interrupt ends them, as Ctrl-C ends a long translation: unheld, the 400 files took 0.5 s, and a
-# slow poll could have seen the run finish before its interrupt.
-_HELD = (
-    "import sys, time; import pipeline.app.translate as t; real = t.translate_file; "
-    "t.translate_file = lambda path, *a, **k: (int(path.stem[1:]) >= 20 and time.sleep(3600), "
-    "real(path, *a, **k))[1]; "
-    "sys.argv[0] = 'glossa'; from pipeline.cli import main; main()"
-)
+# Files from the 21st on are held (tests/held.py) until the interrupt ends them, as Ctrl-C ends a long
+# translation: unheld, the 400 files took 0.5 s, and a slow poll could have seen the run finish before its
+# interrupt.
+_HELD = held_glossa("pipeline.app.translate", "translate_file", "int(a[0].stem[1:]) >= 20")
 
 
 @pytest.mark.slow
@@ -115,7 +111,7 @@ def test_sigint_message_matches_the_files_on_disk(tmp_path: Path, jobs: int) -> 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = ["translate", "in", "-o", "out/", "--format", "json", "--jobs", str(jobs)]
     process = subprocess.Popen(
-        [sys.executable, "-c", _HELD, "-q", *command],
+        [*_HELD, "-q", *command],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
