@@ -16,6 +16,7 @@ __all__ = [
     "ModelArchiveError",
     "ModelNotInstalled",
     "PipelineError",
+    "Terminated",
 ]
 
 
@@ -67,3 +68,21 @@ class ModelNotInstalled(BackendError):
 
 class ModelArchiveError(BackendError):
     """An ``.argosmodel`` archive is not a valid, safe Argos package."""
+
+
+class Terminated(KeyboardInterrupt):
+    """The run was asked to stop by a signal other than Ctrl-C: SIGTERM (``kill``, a batch scheduler's
+    cancel, a container's stop) or SIGHUP (the terminal closed).
+
+    A :class:`KeyboardInterrupt`, so every clean-up written for Ctrl-C runs for it too (temporary files,
+    what was written, the checkpoint); the exit code is ``128 + signal`` as a shell reports a signal (143 for
+    SIGTERM, :func:`pipeline.render.exit_codes.for_exception`). Raised by the command line's handler
+    (:func:`pipeline.cli.main`); the library installs none.
+
+    Args:
+        signal: the signal's number.
+    """
+
+    def __init__(self, signal: int) -> None:
+        super().__init__(signal)
+        self.signal = signal

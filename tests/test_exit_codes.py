@@ -7,14 +7,16 @@ person, 2 the run could not complete, 130 interrupted.
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from pipeline.app.audit import AuditInterrupted
 from pipeline.cli import app
 from pipeline.document import AuditRun, DocFormat, FileReport, Finding, FindingKind, QARun, Severity
-from pipeline.errors import ConfigError, GlossaryError, ModelNotInstalled
+from pipeline.errors import ConfigError, GlossaryError, ModelNotInstalled, Terminated
 from pipeline.render import exit_codes
 from pipeline.render.exit_codes import FailOn, audit_exit, findings_exit, for_exception, qa_exit
 
@@ -65,6 +67,15 @@ def test_every_error_of_the_hierarchy_exits_2(exc: BaseException) -> None:
 def test_interrupt_and_closed_stdout() -> None:
     assert for_exception(KeyboardInterrupt()) == exit_codes.INTERRUPTED == 130
     assert for_exception(BrokenPipeError()) == exit_codes.OK
+
+
+def test_a_stop_signal_exits_128_plus_its_number_even_when_wrapped() -> None:
+    assert for_exception(Terminated(signal.SIGTERM)) == 143
+    assert for_exception(Terminated(signal.SIGHUP)) == 129
+    wrapped = AuditInterrupted(3, Path("ckpt"))  # audit and translate re-raise it as their own
+    wrapped.__cause__ = Terminated(signal.SIGTERM)  # as `raise ... from exc` sets it
+    assert for_exception(wrapped) == 143
+    assert for_exception(AuditInterrupted(3, None)) == 130
 
 
 @pytest.mark.parametrize("fail_on", ["info", "warning", "error", "never"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.formats import write_path
+from pipeline.formats.files import interrupts_deferred
 from pipeline.glossary.io import write_text_atomic
 from pipeline.translation.memory import MemoryEntry, TranslationMemory, export_tmx
 
@@ -114,3 +116,22 @@ def test_glossary_edits_keep_the_mode_and_leave_no_lock_file(
     result = runner.invoke(app, ["glossary", "remove", "esa", "-g", str(target)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no .g.toml.lock, no temporary file
+
+
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_stop_signals_wait_for_a_temporary_file_to_be_named(name: str) -> None:
+    number = getattr(signal, name)
+    seen: list[str] = []
+
+    def handler(signum: int, frame: object) -> None:
+        seen.append("delivered")
+
+    previous = signal.signal(number, handler)
+    try:
+        with interrupts_deferred():
+            signal.raise_signal(number)
+            seen.append("block ended")
+        assert seen == ["block ended", "delivered"]
+        assert signal.getsignal(number) is handler
+    finally:
+        signal.signal(number, previous)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from pipeline.glossary.model import Glossary
 
 __all__ = [
+    "AuditInterrupted",
     "AuditProgress",
     "AuditRequest",
     "ShardResult",
@@ -461,6 +462,34 @@ def _stopped(exc: BaseException, slot: _Slot, store: Checkpoint | None) -> Pipel
     )
 
 
+class AuditInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM, SIGHUP: :class:`~pipeline.errors.Terminated`) during an audit: no report was
+    written; :attr:`message` says what the checkpoint keeps.
+
+    A :class:`KeyboardInterrupt`, so whoever catches those still does.
+
+    Args:
+        kept: finished shards in the checkpoint (taken from it or added by this run).
+        checkpoint: the checkpoint folder, if the run had one.
+    """
+
+    def __init__(self, kept: int, checkpoint: Path | None) -> None:
+        super().__init__(kept)
+        self.kept = kept
+        self.checkpoint = checkpoint
+
+    @property
+    def message(self) -> str:
+        """``interrupted; ...``: what is on disk, and how to go on."""
+        if self.checkpoint is None:
+            return (
+                "interrupted; no report was written "
+                "(with --checkpoint DIR a rerun of the same command skips the shards that finished)"
+            )
+        count = f"{self.kept} finished shard{'' if self.kept == 1 else 's'}"
+        return f"interrupted; {count} kept in {self.checkpoint}: run the same command again to resume"
+
+
 def _in_order(
     results: Iterator[ShardResult], order: deque[_Slot], store: Checkpoint | None
 ) -> Iterator[tuple[_Slot, ShardResult, bool]]:
@@ -487,6 +516,28 @@ def _in_order(
         slot = order.popleft()
         assert slot.local is not None
         yield slot, slot.local, not slot.local.failed
+
+
+def _merge_all(
+    results: Iterator[ShardResult], order: deque[_Slot], store: Checkpoint | None, merge: _Merge
+) -> None:
+    """Merge every shard's result in plan order into ``merge``'s reports.
+
+    Raises:
+        AuditInterrupted: Ctrl-C, SIGTERM or SIGHUP; the workers are stopped at once either way.
+    """
+    try:
+        for slot, result, resumed in _in_order(results, order, store):
+            merge.add(slot, result, resumed)
+    except KeyboardInterrupt as exc:
+        raise AuditInterrupted(
+            store.finished() if store is not None else 0, store.folder if store is not None else None
+        ) from exc
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stop the workers now, not when the iterator is collected
+    merge.close()
 
 
 @dataclass(slots=True)
@@ -648,8 +699,5 @@ def audit_paths(
                 if slot.local is None:
                     yield shard
 
-    results = iter(executor.map(_setup, config, audit_shard, pending()))
-    for slot, result, resumed in _in_order(results, order, store):
-        merge.add(slot, result, resumed)
-    merge.close()
+    _merge_all(iter(executor.map(_setup, config, audit_shard, pending())), order, store, merge)
     return AuditRun(expected_language=settings.expected_language, files=tuple(merge.reports))

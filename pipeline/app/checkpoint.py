@@ -162,6 +162,10 @@ class Checkpoint:
             return None
         return value if isinstance(value, dict) and value.get("version") == FORMAT_VERSION else None
 
+    def finished(self) -> int:
+        """How many shards have a completion marker (finished, as far as a listing can tell)."""
+        return sum(1 for _ in (self.folder / "shards").glob("*.done"))
+
     def has(self, key: str) -> bool:
         """Whether shard ``key`` finished (its result is whole)."""
         return self.get(key) is not None

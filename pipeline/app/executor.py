@@ -9,6 +9,12 @@ stays flat however many items the iterable yields; items are taken from it lazil
 ``work`` is expected to catch what it can and return a failed result: an exception it raises ends the map
 (raised to the caller at that item's place), and so does a worker that dies.
 
+Stopping: the driver owns every stop. Worker processes ignore Ctrl-C, SIGTERM and SIGHUP, and a map that
+ends early (an interrupt or error in the driver, or the caller closing it) kills them at once instead of
+waiting for the items they hold, so Ctrl-C, ``kill`` of the driver alone and a batch scheduler's cancel all
+end the run promptly and leave no process behind. A worker whose driver is gone (``kill -9`` of the driver
+alone) exits by itself within :data:`WATCH_INTERVAL` seconds instead of waiting for work for ever.
+
 ``setup``, ``work``, ``config``, the items and the results must be picklable (module-level functions and
 frozen dataclasses) when ``jobs > 1`` or on Ray. :func:`executor_for` picks the executor a run's settings
 ask for: :class:`LocalExecutor`, or :class:`~pipeline.app.ray_executor.RayExecutor` (``executor = "ray"``).
@@ -19,6 +25,9 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -52,10 +61,28 @@ class Executor(Protocol):
 
 
 _STATE: Any = None  # one worker process's state, built once by _init
+#: Seconds between a worker's checks that its driver is still there.
+WATCH_INTERVAL = 0.5
+
+
+def _worker_start() -> None:
+    """Leave stopping to the driver (see the module docstring), and exit once the driver is gone."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    driver = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == driver:
+            time.sleep(WATCH_INTERVAL)
+        os._exit(1)  # orphaned: the driver died without stopping us (its own pipes keep ours open)
+
+    threading.Thread(target=watch, name="glossa-driver-watch", daemon=True).start()
 
 
 def _init(setup: Callable[[Any], Any], config: Any) -> None:
     global _STATE  # a process pool's worker keeps its state between items
+    _worker_start()
     _STATE = setup(config)
 
 
@@ -65,7 +92,21 @@ def _call(work: Callable[[Any, Any], Any], item: Any) -> Any:
 
 def _adopt(state: Any) -> None:
     global _STATE  # a forked worker takes the state its parent built (copy-on-write, never pickled)
+    _worker_start()
     _STATE = state
+
+
+def _halt(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's worker processes now: the items they hold are not wanted (the map ended early).
+
+    ``ProcessPoolExecutor.shutdown`` waits for running items (``cancel_futures`` drops only queued ones),
+    which held a Ctrl-C'd run for as long as its slowest item. Workers keep nothing that needs a clean-up:
+    the driver writes every output and checkpoint file.
+    """
+    processes = getattr(pool, "_processes", None) or {}  # CPython's pool keeps them by pid
+    for process in list(processes.values()):
+        if process.is_alive():
+            process.kill()
 
 
 _SHAREABLE: set[Callable[..., Any]] = set()
@@ -131,18 +172,20 @@ class LocalExecutor:
             )
         else:
             pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init, initargs=(setup, config))
-        with pool:
-            pending: deque[Future[R]] = deque()
-            try:
-                for item in items:
-                    pending.append(pool.submit(_call, work, item))
-                    if len(pending) >= window:
-                        yield pending.popleft().result()
-                while pending:
+        pending: deque[Future[R]] = deque()
+        finished = False
+        try:
+            for item in items:
+                pending.append(pool.submit(_call, work, item))
+                if len(pending) >= window:
                     yield pending.popleft().result()
-            finally:
-                for future in pending:
-                    future.cancel()
+            while pending:
+                yield pending.popleft().result()
+            finished = True
+        finally:
+            if not finished:
+                _halt(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def executor_for(settings: Settings) -> Executor:

@@ -7,7 +7,11 @@ returns and exits with a code of :mod:`pipeline.render.exit_codes` (an API, see 
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +24,7 @@ from pipeline.cli import audit, glossary, models, qa, tm, translate
 from pipeline.cli import config as config_command
 from pipeline.cli._common import State, err_console
 from pipeline.cli._help import install as _install_help
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, Terminated
 from pipeline.render.exit_codes import for_exception
 
 __all__ = ["app", "hoist_global_options", "main"]
@@ -121,9 +125,43 @@ app.command("config")(config_command.config)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI, mapping :class:`PipelineError` to a one-line message and exit code 2."""
+    """Run the CLI, mapping :class:`PipelineError` to a one-line message and exit code 2.
+
+    SIGTERM and SIGHUP stop a run as Ctrl-C does (:func:`_stop_on_signals`).
+    """
+    with _stop_on_signals():
+        try:
+            app(args=argv, prog_name="glossa", standalone_mode=True)
+        except PipelineError as exc:  # raised outside a command body (settings, callbacks)
+            err_console.print(f"glossa: error: {exc}", markup=False, highlight=False)
+            sys.exit(for_exception(exc))
+
+
+def _terminate(number: int, frame: object) -> None:
+    raise Terminated(number)
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Terminated` in the main thread while the block runs.
+
+    Their default action ends the process at once: a run's temporary files stayed behind, its worker
+    processes lived on (idle, for ever, holding their memory) and nothing said what the checkpoint kept.
+    As a :class:`KeyboardInterrupt` the signal takes the Ctrl-C path instead: workers are stopped, temporary
+    files removed, the message says what is on disk, and the exit code is 128 + the signal (143, 129).
+    Signals whose handler is not the default (a host program's, or ignored as under ``nohup``) are left
+    alone, and every handler is put back afterwards.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+            previous[number] = signal.signal(number, _terminate)
     try:
-        app(args=argv, prog_name="glossa", standalone_mode=True)
-    except PipelineError as exc:  # raised outside a command body (settings, callbacks)
-        err_console.print(f"glossa: error: {exc}", markup=False, highlight=False)
-        sys.exit(for_exception(exc))
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

@@ -171,9 +171,12 @@ def pipeline_errors() -> Iterator[None]:
     except PipelineError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt as exc:
-        # apply and glossary edits may have written files before the interrupt: every write is atomic
-        message = "glossa: interrupted; no file was left half-written (writes are atomic)"
-        err_console.print(message, markup=False)
+        # apply and glossary edits may have written files before the interrupt: every write is atomic.
+        # An interrupt that knows what is on disk (audit's, translate's) says so instead.
+        told = getattr(exc, "message", None)
+        message = "interrupted; no file was left half-written (writes are atomic)"
+        message = told if isinstance(told, str) else message
+        err_console.print(f"glossa: {message}", markup=False, highlight=False)
         raise typer.Exit(for_exception(exc)) from None
     except BrokenPipeError as exc:
         # stdout closed early (e.g. `| head`): not an error of ours.

@@ -122,7 +122,7 @@ def translate(
                 run = workflows.translate_paths(paths, settings, request, progress=advance)
         except workflows.TranslateInterrupted as interrupted:
             _say(f"glossa: {interrupted.message}")
-            raise typer.Exit(exit_codes.INTERRUPTED) from None
+            raise typer.Exit(exit_codes.for_exception(interrupted)) from None
         if report_format is OutputFormat.json:
             text = translate_reports.render_json(run)
         else:

@@ -19,29 +19,39 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["create_beside", "interrupts_deferred", "keep_mode"]
+__all__ = ["STOP_SIGNALS", "create_beside", "interrupts_deferred", "keep_mode"]
+
+
+#: The signals that stop a run by raising in the main thread: Ctrl-C, and under the command line's handlers
+#: (:func:`pipeline.cli.main`) SIGTERM and SIGHUP (:class:`~pipeline.errors.Terminated`).
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
 @contextmanager
 def interrupts_deferred() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) back until the block ends, then deliver it.
+    """Hold Ctrl-C (SIGINT), SIGTERM and SIGHUP back until the block ends, then deliver them.
 
     ``temp = create_beside(path)`` inside such a block, within the ``try`` whose ``finally`` removes
     ``temp``: a signal that lands while ``os.open`` runs would otherwise raise between the file's creation
     and the assignment, leaving a temporary file no code knows of (seen in the Ctrl-C test once in a few
-    hundred runs). Python runs signal handlers in the main thread only; elsewhere this does nothing.
+    hundred runs). Each signal is delivered again after the block under the handler it had before (the
+    default one ends the process, as it would have). Python runs signal handlers in the main thread only;
+    elsewhere this does nothing.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    previous = {number: signal.signal(number, lambda n, frame: caught.append(n)) for number in STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
-        if caught:
-            signal.raise_signal(signal.SIGINT)  # as if it came now: KeyboardInterrupt, by default
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        for number in dict.fromkeys(caught):
+            signal.raise_signal(number)  # as if it came now: KeyboardInterrupt for SIGINT, by default
 
 
 def create_beside(path: Path, suffix: str = ".tmp") -> tuple[int, Path]:

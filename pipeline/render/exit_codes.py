@@ -5,7 +5,8 @@
   glossary, QA finding), or a span left untranslated or missing a required term;
 * 2 (:data:`FAILED`): the run could not complete: a usage error, an unreadable input, a missing model,
   invalid settings. Every :class:`~pipeline.errors.PipelineError` means this (:func:`for_exception`);
-* 130 (:data:`INTERRUPTED`): stopped with Ctrl-C.
+* 130 (:data:`INTERRUPTED`): stopped with Ctrl-C;
+* 128 + N: stopped by signal N, 143 for SIGTERM, 129 for SIGHUP (:class:`~pipeline.errors.Terminated`).
 
 Rules: pure functions of result values; a failed file outranks any finding; ``--fail-on`` is a
 :class:`~pipeline.document.Severity` or ``"never"`` (:data:`FailOn`).
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from typing import Final, Literal
 
 from pipeline.document import AuditRun, QARun, Severity, Status, TranslateRun
+from pipeline.errors import Terminated
 
 __all__ = [
     "FAILED",
@@ -85,16 +87,23 @@ def translate_exit(run: TranslateRun) -> int:
 
 
 def for_exception(exc: BaseException) -> int:
-    """The code of a run that stopped on ``exc``: 130 for Ctrl-C, 0 for a reader that closed stdout early
+    """The code of a run that stopped on ``exc``: 130 for Ctrl-C, 128 + N for signal N (:class:`Terminated`,
+    here or among the exceptions it caused), 0 for a reader that closed stdout early
     (``| head``: not an error of ours), else 2 (every :class:`~pipeline.errors.PipelineError`, and an
     ``OSError`` at the disk edge that no layer below named).
 
     >>> from pipeline.errors import ConfigError
     >>> for_exception(KeyboardInterrupt()), for_exception(BrokenPipeError()), for_exception(ConfigError("x"))
     (130, 0, 2)
+    >>> import signal
+    >>> for_exception(Terminated(signal.SIGTERM))
+    143
     """
     if isinstance(exc, KeyboardInterrupt):
-        return INTERRUPTED
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, Terminated):  # TranslateInterrupted wraps it
+            cause = cause.__cause__ or cause.__context__
+        return 128 + cause.signal if cause is not None else INTERRUPTED
     if isinstance(exc, BrokenPipeError):
         return OK
     return FAILED

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Iterator
+import signal
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -81,3 +84,33 @@ def _must_not_run(config: int) -> int:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_nothing_is_set_up_without_items(jobs: int) -> None:
     assert list(LocalExecutor(jobs).map(_must_not_run, 0, _work, [])) == []
+
+
+def _slow_after_first(state: tuple[int, int], item: int) -> tuple[int, int]:
+    if item > 0:
+        time.sleep(3600)  # ended only by the executor killing its worker
+    return _work(state, item)
+
+
+def _handlers(state: tuple[int, int], item: int) -> list[object]:
+    return [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
+
+
+@pytest.mark.parametrize("setup", [_setup, shared_setup], ids=["spawned-state", "forked-state"])
+def test_a_map_closed_early_kills_its_workers_instead_of_waiting_for_their_items(
+    setup: Callable[[int], tuple[int, int]],
+) -> None:
+    results = LocalExecutor(2).map(setup, 0, _slow_after_first, range(10))
+    assert next(results)[0] == 0
+    workers = multiprocessing.active_children()
+    assert len(workers) == 2
+    started = time.monotonic()
+    results.close()  # as after Ctrl-C or an error in the caller
+    assert time.monotonic() - started < 30  # the held items would take an hour
+    assert not any(worker.is_alive() for worker in workers)
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_leave_stop_signals_to_the_driver() -> None:
+    handlers = next(LocalExecutor(2).map(_setup, 0, _handlers, [0]))
+    assert handlers == [signal.SIG_IGN] * 3

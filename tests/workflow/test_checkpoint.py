@@ -7,6 +7,7 @@ run's, byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -204,3 +205,62 @@ def test_kill_9_mid_run_then_resume_gives_the_uninterrupted_report(tmp_path: Pat
     whole.communicate(timeout=600)
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     assert len(_done(folder)) == total
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+        return [int(n) for n in handle.read().split()]
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rpartition(")")[2].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads child processes from /proc")
+@pytest.mark.parametrize(
+    ("name", "code"), [("SIGTERM", 143), ("SIGINT", 130), ("SIGHUP", 129), ("SIGKILL", -signal.SIGKILL)]
+)
+def test_a_signal_to_the_driver_alone_ends_the_run_and_its_workers(
+    tmp_path: Path, name: str, code: int
+) -> None:
+    """``kill`` of the driver process only (a batch scheduler's cancel, ``timeout``, a closed terminal): the
+    workers hold shards that would take an hour, yet the run ends at once and leaves no process; SIGKILL
+    leaves the workers orphaned, and they exit by themselves. The checkpoint keeps what finished."""
+    corpus = _corpus(tmp_path / "big.jsonl", 12)
+    folder = tmp_path / "ckpt"
+    args = ("audit", str(corpus), "--jobs", "2", "--checkpoint", str(folder), "-o", str(tmp_path / "a.json"))
+    run = _glossa(*args, held=True)
+    deadline = time.monotonic() + 300
+    while not (folder / "shards").is_dir() or len(_done(folder)) < 2:
+        assert run.poll() is None, "the run ended before the signal"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    workers = _children(run.pid)
+    assert len(workers) == 2
+    os.kill(run.pid, getattr(signal, name))
+    try:
+        _, err = run.communicate(timeout=60)  # the workers share its stderr: it closes when all are gone
+    finally:
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                if _running(pid):
+                    os.kill(pid, signal.SIGKILL)
+    assert run.returncode == code
+    assert not any(map(_running, workers))
+    kept = len(_done(folder))
+    assert 2 <= kept <= 4
+    if name != "SIGKILL":
+        assert err.decode().strip().splitlines()[-1] == (
+            f"glossa: interrupted; {kept} finished shards kept in {folder}: "
+            "run the same command again to resume"
+        )
+    assert not (tmp_path / "a.json").exists()
+    assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
+    resumed = _glossa(*args)
+    _, err = resumed.communicate(timeout=600)
+    assert resumed.returncode == 1, err
+    assert f"{kept} from the checkpoint" in err.decode()
