@@ -102,10 +102,16 @@ _HELD = held_glossa("pipeline.app.translate", "translate_file", "int(a[0].stem[1
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_sigint_message_matches_the_files_on_disk(tmp_path: Path, jobs: int) -> None:
-    """A real Ctrl-C to a real process (and its workers), once its first output is on disk: the count it
-    prints is the truth."""
+@pytest.mark.parametrize(
+    ("jobs", "name", "group", "code"),
+    [(1, "SIGINT", True, 130), (2, "SIGINT", True, 130), (2, "SIGTERM", False, 143)],
+    ids=["ctrl-c-1-job", "ctrl-c-2-jobs", "kill-of-the-driver-alone"],
+)
+def test_sigint_message_matches_the_files_on_disk(
+    tmp_path: Path, jobs: int, name: str, group: bool, code: int
+) -> None:
+    """A real Ctrl-C to a real process (and its workers), or a ``kill`` of the command's process alone, once
+    its first output is on disk: the count it prints is the truth."""
     _inputs(tmp_path / "in", 400)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -126,13 +132,17 @@ def test_sigint_message_matches_the_files_on_disk(tmp_path: Path, jobs: int) -> 
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.01)
-    os.killpg(process.pid, signal.SIGINT)  # the command and its workers, as Ctrl-C does
+    number = getattr(signal, name)
+    if group:
+        os.killpg(process.pid, number)  # the command and its workers, as Ctrl-C does
+    else:
+        os.kill(process.pid, number)  # the workers ignore it: the command stops them
     try:
         _, stderr = process.communicate(timeout=120)
     finally:  # a run the interrupt did not end leaves no held worker behind
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 130, stderr
+    assert process.returncode == code, stderr
     on_disk = sorted(out.iterdir())
     assert 1 <= len(on_disk) <= 20
     assert all(not p.name.startswith(".") for p in on_disk)  # no temporary file left behind
