@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 from pipeline.app.qa import QAContextBuilder
 from pipeline.cli import app
 from pipeline.config import resolve
-from pipeline.translation.qa import Pair, check_pairs
+from pipeline.render import OutputFormat
+from pipeline.render.qa import render_qa
+from pipeline.translation.qa import SEVERITY, Pair, check_pairs
 
 runner = CliRunner()
 
@@ -21,35 +23,33 @@ def context():  # type: ignore[no-untyped-def]
     return QAContextBuilder(resolve()).context()
 
 
-@pytest.mark.parametrize(
-    ("check", "source", "target"),
-    [
-        pytest.param(
-            "numbers", "Запуск состоялся 12 апреля 2024 года.", "The launch took place on 12 April 2042."
-        ),
-        pytest.param("placeholders", "Экипаж <b>прибыл</b> на станцию.", "The crew arrived at the station."),
-        pytest.param(
-            "placeholders", "Экипаж ⟦0⟧прибыл⟦1⟧ на станцию.", "The crew ⟦1⟧arrived⟦0⟧ ⟦0⟧at the station."
-        ),
-        pytest.param(
-            "placeholders", "Экипаж <b>прибыл</b> <i>сегодня</i>.", "The crew <i>arrived</i> <b>today</b>."
-        ),
-        pytest.param(
-            "urls", "Подробности на https://roscosmos.ru/news и у @roscosmos.", "Details at roscosmos.ru."
-        ),
-        pytest.param("urls", "Пишите на press@roscosmos.ru сегодня.", "Write to the press office today."),
-        pytest.param("untranslated", "Экипаж чувствует себя хорошо.", "Экипаж чувствует себя хорошо."),
-        pytest.param(
-            "untranslated", "Экипаж чувствует себя хорошо.", "Экипаж чувствует себя хорошо, сообщили."
-        ),
-        pytest.param("terms", "Экипаж прибыл на МКС.", "The crew arrived at the station."),
-        pytest.param("length", "Экипаж прибыл на станцию вчера вечером.", "Crew."),
-        pytest.param("doubled", "Экипаж прибыл на станцию.", "The the crew arrived at the station."),
-        pytest.param("doubled", "Экипаж прибыл на станцию.", "The crew arrived  at the station."),
-        pytest.param("brackets", "Экипаж (три человека) прибыл.", "The crew (three people arrived."),
-        pytest.param("brackets", "Экипаж «Союза» прибыл.", 'The crew of the "Soyuz arrived.'),
-    ],
-)
+FAULTY = [
+    pytest.param(
+        "numbers", "Запуск состоялся 12 апреля 2024 года.", "The launch took place on 12 April 2042."
+    ),
+    pytest.param("placeholders", "Экипаж <b>прибыл</b> на станцию.", "The crew arrived at the station."),
+    pytest.param(
+        "placeholders", "Экипаж ⟦0⟧прибыл⟦1⟧ на станцию.", "The crew ⟦1⟧arrived⟦0⟧ ⟦0⟧at the station."
+    ),
+    pytest.param(
+        "placeholders", "Экипаж <b>прибыл</b> <i>сегодня</i>.", "The crew <i>arrived</i> <b>today</b>."
+    ),
+    pytest.param(
+        "urls", "Подробности на https://roscosmos.ru/news и у @roscosmos.", "Details at roscosmos.ru."
+    ),
+    pytest.param("urls", "Пишите на press@roscosmos.ru сегодня.", "Write to the press office today."),
+    pytest.param("untranslated", "Экипаж чувствует себя хорошо.", "Экипаж чувствует себя хорошо."),
+    pytest.param("untranslated", "Экипаж чувствует себя хорошо.", "Экипаж чувствует себя хорошо, сообщили."),
+    pytest.param("terms", "Экипаж прибыл на МКС.", "The crew arrived at the station."),
+    pytest.param("length", "Экипаж прибыл на станцию вчера вечером.", "Crew."),
+    pytest.param("doubled", "Экипаж прибыл на станцию.", "The the crew arrived at the station."),
+    pytest.param("doubled", "Экипаж прибыл на станцию.", "The crew arrived  at the station."),
+    pytest.param("brackets", "Экипаж (три человека) прибыл.", "The crew (three people arrived."),
+    pytest.param("brackets", "Экипаж «Союза» прибыл.", 'The crew of the "Soyuz arrived.'),
+]
+
+
+@pytest.mark.parametrize(("check", "source", "target"), FAULTY)
 def test_each_class_catches_its_fault(context, check: str, source: str, target: str) -> None:  # type: ignore[no-untyped-def]
     found = [f.check for f in check_pairs([Pair("u1", source, target, "ru", "en")], context)]
     assert check in found, found
@@ -71,6 +71,24 @@ def test_consistency_both_ways(context) -> None:  # type: ignore[no-untyped-def]
     checks = [(f.check, f.id) for f in check_pairs(pairs, context)]
     assert ("inconsistent-target", "u1") in checks
     assert ("inconsistent-source", "u1") in checks
+
+
+def test_each_sarif_rule_defaults_to_the_level_of_its_results(context) -> None:  # type: ignore[no-untyped-def]
+    """Code-scanning tools show a rule's default level beside its results: they must agree (they drifted:
+    brackets, inconsistent-target and inconsistent-source rules said error over warning and note results)."""
+    faulty = [p.values for p in FAULTY]
+    pairs = [Pair(f"u{n}", source, target, "ru", "en") for n, (_, source, target) in enumerate(faulty)]
+    pairs += [
+        Pair("c1", "Экипаж прибыл.", "The crew arrived.", "ru"),
+        Pair("c2", "Экипаж прибыл.", "Crew came.", "ru"),
+    ]
+    pairs += [Pair("c3", "Экипаж приехал.", "The crew arrived.", "ru")]
+    findings = check_pairs(pairs, context)
+    run = json.loads(render_qa(findings, OutputFormat.sarif, pairs=len(pairs), version="0"))["runs"][0]
+    rules = {r["id"]: r["defaultConfiguration"]["level"] for r in run["tool"]["driver"]["rules"]}
+    levels = {(r["ruleId"], r["level"]) for r in run["results"]}
+    assert set(rules) == set(SEVERITY) - {"alignment"}  # every check of check_pairs found something
+    assert levels == set(rules.items())
 
 
 def test_a_good_translation_is_clean(context) -> None:  # type: ignore[no-untyped-def]

@@ -6,9 +6,8 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 
-from pipeline.document import Severity
 from pipeline.render import OutputFormat, sarif
-from pipeline.translation.qa import QAFinding
+from pipeline.translation.qa import SEVERITY, QAFinding
 
 __all__ = ["QA_SCHEMA", "qa_to_dicts", "render_qa"]
 
@@ -49,9 +48,6 @@ def _qa_json(findings: Sequence[QAFinding], *, pairs: int, version: str) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-_QA_LEVEL = {"untranslated": Severity.WARNING, "length": Severity.WARNING, "doubled": Severity.WARNING}
-
-
 def _qa_sarif(findings: Sequence[QAFinding], *, version: str, base: str | None = None) -> str:
     root = base if base is not None else os.getcwd()
     checks = sorted({f.check for f in findings})
@@ -68,7 +64,7 @@ def _qa_sarif(findings: Sequence[QAFinding], *, version: str, base: str | None =
                 f.check, f.severity, message, where, rule_index=index[f.check], fingerprints=fingerprints
             )
         )
-    rules = [sarif.rule(r, _TITLES[r], level=_QA_LEVEL.get(r, Severity.ERROR)) for r in checks]
+    rules = [sarif.rule(r, _TITLES[r], level=SEVERITY[r]) for r in checks]
     data = sarif.log_data(
         version=version, automation_id="glossa/qa/", base=root, rules=rules, results=results
     )

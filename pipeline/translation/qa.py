@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from pipeline.document import QAFinding, Severity
 from pipeline.text.spans import EMAIL, URL
@@ -86,8 +87,28 @@ _WORD = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("“", "”"))
 
 
-def _f(check: str, severity: Severity, pair: Pair, message: str) -> QAFinding:
-    return QAFinding(check, severity, pair.id, pair.source, pair.target, message)
+#: Each check's severity: its findings' and its SARIF rule's default level (one table, so they cannot drift).
+#: ``alignment`` (:mod:`pipeline.translation.align`): a missing unit is an error, a changed one a warning; its
+#: rule takes the higher.
+SEVERITY: Mapping[str, Severity] = MappingProxyType(
+    {
+        "numbers": Severity.ERROR,
+        "placeholders": Severity.ERROR,
+        "urls": Severity.ERROR,
+        "untranslated": Severity.WARNING,
+        "terms": Severity.ERROR,
+        "length": Severity.WARNING,
+        "doubled": Severity.WARNING,
+        "brackets": Severity.WARNING,
+        "inconsistent-target": Severity.WARNING,
+        "inconsistent-source": Severity.INFO,
+        "alignment": Severity.ERROR,
+    }
+)
+
+
+def _f(check: str, pair: Pair, message: str) -> QAFinding:
+    return QAFinding(check, SEVERITY[check], pair.id, pair.source, pair.target, message)
 
 
 def _digits(text: str) -> list[str]:
@@ -104,7 +125,6 @@ def check_numbers(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
     if missing:
         yield _f(
             "numbers",
-            Severity.ERROR,
             pair,
             "number(s) missing in the target: " + ", ".join(sorted(set(missing))),
         )
@@ -119,11 +139,11 @@ def check_placeholders(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
         parts = ([f"missing {' '.join(missing)}"] if missing else []) + (
             [f"extra {' '.join(extra)}"] if extra else []
         )
-        yield _f("placeholders", Severity.ERROR, pair, "placeholders/tags differ: " + "; ".join(parts))
+        yield _f("placeholders", pair, "placeholders/tags differ: " + "; ".join(parts))
     elif source != target:
         tags = [c for c in source if c.startswith("<")]
         if tags != [c for c in target if c.startswith("<")]:
-            yield _f("placeholders", Severity.ERROR, pair, "tags out of order: " + " ".join(target))
+            yield _f("placeholders", pair, "tags out of order: " + " ".join(target))
 
 
 def check_urls(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
@@ -132,7 +152,7 @@ def check_urls(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
         u.rstrip(".,;:!?)") for u in _LINK.findall(pair.source) if u.rstrip(".,;:!?)") not in pair.target
     ]
     if missing:
-        yield _f("urls", Severity.ERROR, pair, "not kept verbatim: " + ", ".join(missing))
+        yield _f("urls", pair, "not kept verbatim: " + ", ".join(missing))
 
 
 def _letters(text: str) -> bool:
@@ -144,17 +164,15 @@ def check_untranslated(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
     if not _letters(pair.source):
         return
     if pair.target.strip() == pair.source.strip() and pair.source_lang != pair.target_lang:
-        yield _f("untranslated", Severity.WARNING, pair, "target equals source")
+        yield _f("untranslated", pair, "target equals source")
         return
     if pair.source_lang and _script_share(pair.target, pair.source_lang, pair.target_lang) >= 0.5:
-        yield _f("untranslated", Severity.WARNING, pair, f"still mostly in {pair.source_lang}'s script")
+        yield _f("untranslated", pair, f"still mostly in {pair.source_lang}'s script")
         return
     if context.language_of is not None and pair.target.strip():
         found = context.language_of(pair.target, pair.target_lang)
         if found is not None and found != pair.target_lang:
-            yield _f(
-                "untranslated", Severity.WARNING, pair, f"the target reads as {found}, not {pair.target_lang}"
-            )
+            yield _f("untranslated", pair, f"the target reads as {found}, not {pair.target_lang}")
 
 
 def _script_share(text: str, source: str, target: str) -> float:
@@ -180,10 +198,10 @@ def check_terms(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
         pair.source, pair.source_lang, pair.target_lang
     ):
         if _fold(rendering) not in target:
-            yield _f("terms", Severity.ERROR, pair, f"{source_term!r} must be rendered {rendering!r}")
+            yield _f("terms", pair, f"{source_term!r} must be rendered {rendering!r}")
         for bad in forbidden:
             if re.search(r"(?<!\w)" + re.escape(_fold(bad)) + r"(?!\w)", target):
-                yield _f("terms", Severity.ERROR, pair, f"forbidden variant {bad!r}; write {rendering!r}")
+                yield _f("terms", pair, f"forbidden variant {bad!r}; write {rendering!r}")
 
 
 def check_length(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
@@ -192,7 +210,7 @@ def check_length(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
         return
     ratio = len(pair.target) / len(pair.source)
     if not 0.4 <= ratio <= 2.5:
-        yield _f("length", Severity.WARNING, pair, f"target is {ratio:.2f}x the source's length (0.4-2.5)")
+        yield _f("length", pair, f"target is {ratio:.2f}x the source's length (0.4-2.5)")
 
 
 def check_doubled(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
@@ -200,9 +218,9 @@ def check_doubled(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
     for match in _WORD.finditer(pair.target):
         word = match.group(1)
         if not word.isdigit() and not _WORD.search(pair.source):
-            yield _f("doubled", Severity.WARNING, pair, f"doubled word {word!r}")
+            yield _f("doubled", pair, f"doubled word {word!r}")
     if "  " in pair.target.strip() and "  " not in pair.source.strip():
-        yield _f("doubled", Severity.WARNING, pair, "doubled space")
+        yield _f("doubled", pair, "doubled space")
 
 
 def _unpaired(text: str) -> list[str]:
@@ -216,7 +234,7 @@ def check_brackets(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
     """Brackets and quotes paired."""
     bad = [p for p in _unpaired(pair.target) if p not in _unpaired(pair.source)]
     if bad:
-        yield _f("brackets", Severity.WARNING, pair, "unpaired in the target: " + " ".join(bad))
+        yield _f("brackets", pair, "unpaired in the target: " + " ".join(bad))
 
 
 CHECKS: tuple[Callable[[Pair, QAContext], Iterable[QAFinding]], ...] = (
@@ -245,14 +263,12 @@ def _consistency(pairs: Sequence[Pair]) -> list[QAFinding]:
         if len(targets) > 1 and ("s", p.source.strip()) not in reported:
             reported.add(("s", p.source.strip()))
             others = sorted(targets - {p.target.strip()})
-            out.append(
-                _f("inconsistent-target", Severity.WARNING, p, "also translated as " + " | ".join(others))
-            )
+            out.append(_f("inconsistent-target", p, "also translated as " + " | ".join(others)))
         sources = by_target.get((p.target_lang, p.target.strip()), set())
         if len(sources) > 1 and ("t", p.target.strip()) not in reported:
             reported.add(("t", p.target.strip()))
             others = sorted(sources - {p.source.strip()})
-            out.append(_f("inconsistent-source", Severity.INFO, p, "same target for " + " | ".join(others)))
+            out.append(_f("inconsistent-source", p, "same target for " + " | ".join(others)))
     return out
 
 
