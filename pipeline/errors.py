@@ -17,6 +17,9 @@ __all__ = [
     "ModelNotInstalled",
     "PipelineError",
     "Terminated",
+    "raise_if_stopped",
+    "stop",
+    "stopped_by",
 ]
 
 
@@ -86,3 +89,28 @@ class Terminated(KeyboardInterrupt):
     def __init__(self, signal: int) -> None:
         super().__init__(signal)
         self.signal = signal
+
+
+_STOPS: list[int] = []  # the stop signals this process has received (stop()), first first
+
+
+def stop(signal: int) -> None:
+    """A stop signal came: raise :class:`Terminated` now, and again at the next :func:`raise_if_stopped`.
+
+    Python raises a signal handler's exception wherever the main thread is, and code that catches every
+    exception (langdetect's profile loader has a bare ``except``) may swallow it; the run would then go on,
+    with that library's state half-built. The work loops call :func:`raise_if_stopped` between items.
+    """
+    _STOPS.append(signal)
+    raise Terminated(signal)
+
+
+def raise_if_stopped() -> None:
+    """Raise :class:`Terminated` if a stop signal came (:func:`stop`), even if something swallowed it."""
+    if _STOPS:
+        raise Terminated(_STOPS[0])
+
+
+def stopped_by() -> int | None:
+    """The first stop signal this process received, or None."""
+    return _STOPS[0] if _STOPS else None

@@ -6,6 +6,7 @@ person, 2 the run could not complete, 130 interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import pipeline.cli as cli_module
+from pipeline import errors
 from pipeline.app.audit import AuditInterrupted
 from pipeline.cli import app
 from pipeline.document import AuditRun, DocFormat, FileReport, Finding, FindingKind, QARun, Severity
@@ -99,3 +102,24 @@ def test_an_empty_path_is_one_line_naming_the_fix(args: list[str]) -> None:
     assert result.stderr.splitlines() == [
         "glossa: error: an empty path names no file or folder; give one (use . for the current folder)"
     ]
+
+
+def _stopped_while_building(*args: object, **kwargs: object) -> None:
+    errors.stop(signal.SIGTERM)  # before click runs a command: typer builds it, reads argv
+
+
+def _stopped_then_click_exits_130(*args: object, **kwargs: object) -> None:
+    with contextlib.suppress(KeyboardInterrupt):
+        errors.stop(signal.SIGTERM)
+    raise SystemExit(130)  # click's answer to an interrupt it caught
+
+
+@pytest.mark.parametrize("app_call", [_stopped_while_building, _stopped_then_click_exits_130])
+def test_a_stop_signal_outside_a_command_body_keeps_its_exit_code(
+    monkeypatch: pytest.MonkeyPatch, app_call: object
+) -> None:
+    monkeypatch.setattr(errors, "_STOPS", [])
+    monkeypatch.setattr(cli_module, "app", app_call)
+    with pytest.raises(SystemExit) as exited:
+        cli_module.main(["audit", "x"])
+    assert exited.value.code == 143

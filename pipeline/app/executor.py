@@ -34,6 +34,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from pipeline.errors import raise_if_stopped
+
 if TYPE_CHECKING:
     from pipeline.config import Settings
 
@@ -65,12 +67,12 @@ _STATE: Any = None  # one worker process's state, built once by _init
 WATCH_INTERVAL = 0.5
 
 
-def _worker_start() -> None:
-    """Leave stopping to the driver (see the module docstring), and exit once the driver is gone."""
+def _worker_start(driver: int) -> None:
+    """Leave stopping to the driver (see the module docstring), and exit once the driver (its pid, taken
+    before the fork: one that died since is not taken for init) is gone."""
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
-    driver = os.getppid()
 
     def watch() -> None:
         while os.getppid() == driver:
@@ -80,9 +82,9 @@ def _worker_start() -> None:
     threading.Thread(target=watch, name="glossa-driver-watch", daemon=True).start()
 
 
-def _init(setup: Callable[[Any], Any], config: Any) -> None:
+def _init(driver: int, setup: Callable[[Any], Any], config: Any) -> None:
     global _STATE  # a process pool's worker keeps its state between items
-    _worker_start()
+    _worker_start(driver)
     _STATE = setup(config)
 
 
@@ -90,9 +92,9 @@ def _call(work: Callable[[Any, Any], Any], item: Any) -> Any:
     return work(_STATE, item)
 
 
-def _adopt(state: Any) -> None:
+def _adopt(driver: int, state: Any) -> None:
     global _STATE  # a forked worker takes the state its parent built (copy-on-write, never pickled)
-    _worker_start()
+    _worker_start(driver)
     _STATE = state
 
 
@@ -107,6 +109,14 @@ def _halt(pool: ProcessPoolExecutor) -> None:
     for process in list(processes.values()):
         if process.is_alive():
             process.kill()
+    for process in list(processes.values()):
+        process.join()
+    # A result cut off mid-send (a large translated file) leaves the pool's manager thread waiting for the
+    # rest, for ever: this process holds the pipe's other end too. Closing it ends that read (EOF), and the
+    # pool shuts down as after any dead worker.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 _SHAREABLE: set[Callable[..., Any]] = set()
@@ -159,8 +169,11 @@ class LocalExecutor:
         items = itertools.chain([first], items)
         if self.jobs <= 1:
             state = setup(config)
+            raise_if_stopped()  # a stop signal swallowed by a library (see pipeline.errors.stop)
             for item in items:
-                yield work(state, item)
+                result = work(state, item)
+                raise_if_stopped()
+                yield result
             return
         window = self.window or 2 * self.jobs
         if setup in _SHAREABLE and "fork" in multiprocessing.get_all_start_methods():
@@ -168,10 +181,13 @@ class LocalExecutor:
                 max_workers=self.jobs,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_adopt,
-                initargs=(setup(config),),
+                initargs=(os.getpid(), setup(config)),
             )
+            raise_if_stopped()
         else:
-            pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init, initargs=(setup, config))
+            pool = ProcessPoolExecutor(
+                max_workers=self.jobs, initializer=_init, initargs=(os.getpid(), setup, config)
+            )
         pending: deque[Future[R]] = deque()
         finished = False
         try:

@@ -27,8 +27,10 @@ import logging
 import os
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -176,7 +178,8 @@ def _connected(address: str | None, cpus: int) -> Iterator[Any]:
                 _reload_auth(ray)  # imported before: its cached authentication settings are stale
             folder = tempfile.mkdtemp(prefix="glossa-ray-") if local else None
             try:
-                _init(ray, address, cpus, folder)
+                with _handlers_kept():
+                    _init(ray, address, cpus, folder)
                 yield ray
             finally:
                 ray.shutdown()
@@ -184,6 +187,24 @@ def _connected(address: str | None, cpus: int) -> Iterator[Any]:
                     shutil.rmtree(folder, ignore_errors=True)
     finally:
         _reload_auth(ray)  # the variables are back as they were
+
+
+@contextmanager
+def _handlers_kept() -> Iterator[None]:
+    """Put back the stop signals' handlers after the block: ``ray.init`` replaces SIGTERM's with one that
+    exits 15 at once (no interrupt message, no clean-up; ``ray.shutdown`` leaves it), where the command
+    line's raises :class:`~pipeline.errors.Terminated`. Main thread only, like every handler."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    numbers = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    saved = {number: signal.getsignal(number) for number in numbers}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            if handler is not None:
+                signal.signal(number, handler)
 
 
 def _init(ray: Any, address: str | None, cpus: int, folder: str | None) -> None:

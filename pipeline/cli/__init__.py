@@ -24,8 +24,8 @@ from pipeline.cli import audit, glossary, models, qa, tm, translate
 from pipeline.cli import config as config_command
 from pipeline.cli._common import State, err_console
 from pipeline.cli._help import install as _install_help
-from pipeline.errors import PipelineError, Terminated
-from pipeline.render.exit_codes import for_exception
+from pipeline.errors import PipelineError, stop, stopped_by
+from pipeline.render.exit_codes import INTERRUPTED, for_exception
 
 __all__ = ["app", "hoist_global_options", "main"]
 
@@ -135,10 +135,19 @@ def main(argv: list[str] | None = None) -> None:
         except PipelineError as exc:  # raised outside a command body (settings, callbacks)
             err_console.print(f"glossa: error: {exc}", markup=False, highlight=False)
             sys.exit(for_exception(exc))
+        except KeyboardInterrupt as exc:  # before click runs the command (building it, reading argv)
+            sys.exit(for_exception(exc))
+        except SystemExit as exc:
+            # click answers an interrupt outside a command's body (imports, argument parsing) with a bare
+            # exit 130, Ctrl-C's code: a stop signal keeps its own
+            signalled = stopped_by()
+            if exc.code == INTERRUPTED and signalled is not None:
+                sys.exit(128 + signalled)
+            raise
 
 
 def _terminate(number: int, frame: object) -> None:
-    raise Terminated(number)
+    stop(number)
 
 
 @contextmanager

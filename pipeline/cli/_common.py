@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -52,6 +52,7 @@ __all__ = [
     "render_audit",
     "render_audit_chunks",
     "say_error",
+    "say_stopped",
     "show_progress",
     "state_of",
 ]
@@ -157,6 +158,27 @@ def say_error(text: str) -> None:
     err_console.print(f"glossa: error: {printable(text)}", markup=False, highlight=False)
 
 
+def say_stopped(text: str) -> None:
+    """Print an interrupt's message on stderr (control characters and odd bytes escaped), unless stderr is
+    a terminal that hung up (SIGHUP): the exit code still tells."""
+    from pipeline.text.names import printable
+
+    with suppress(OSError):
+        err_console.print(printable(text), markup=False, highlight=False)
+
+
+@contextmanager
+def _interrupt_kept() -> Iterator[None]:
+    """Let an interrupt through a progress display that fails to clear itself from a terminal that hung up
+    (SIGHUP: the write fails with EIO while the interrupt unwinds), instead of the write's error."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise exc.__context__ from None
+        raise
+
+
 def fail(exc: PipelineError) -> typer.Exit:
     """Print a pipeline error on stderr as one line and return the Exit to raise."""
     say_error(str(exc))
@@ -176,7 +198,7 @@ def pipeline_errors() -> Iterator[None]:
         told = getattr(exc, "message", None)
         message = "interrupted; no file was left half-written (writes are atomic)"
         message = told if isinstance(told, str) else message
-        err_console.print(f"glossa: {message}", markup=False, highlight=False)
+        say_stopped(f"glossa: {message}")
         raise typer.Exit(for_exception(exc)) from None
     except BrokenPipeError as exc:
         # stdout closed early (e.g. `| head`): not an error of ours.
@@ -205,14 +227,17 @@ def progress_bar(description: str, *, enabled: bool) -> Iterator[Callable[[int, 
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    ) as progress:
+    with (
+        _interrupt_kept(),
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+        ) as progress,
+    ):
         task = progress.add_task(description, total=None)
 
         def advance(done: int, total: int) -> None:
@@ -273,7 +298,7 @@ def audit_progress(*, enabled: bool, summary: bool = False) -> Iterator[Callable
     else:
         from rich.progress import BarColumn, Progress, TextColumn
 
-        with Progress(
+        with _interrupt_kept(), Progress(
             TextColumn("Auditing"), BarColumn(), TextColumn("{task.fields[rate]}"),
             console=err_console, transient=True,
         ) as progress:  # fmt: skip

@@ -19,6 +19,7 @@ from pipeline.cli._common import (
     pipeline_errors,
     progress_bar,
     say_error,
+    say_stopped,
     show_progress,
 )
 from pipeline.document import Scope
@@ -121,7 +122,7 @@ def translate(
             with progress_bar("Translating", enabled=show_progress(ctx)) as advance:
                 run = workflows.translate_paths(paths, settings, request, progress=advance)
         except workflows.TranslateInterrupted as interrupted:
-            _say(f"glossa: {interrupted.message}")
+            say_stopped(f"glossa: {interrupted.message}")
             raise typer.Exit(exit_codes.for_exception(interrupted)) from None
         if report_format is OutputFormat.json:
             text = translate_reports.render_json(run)

@@ -12,6 +12,7 @@ import importlib.util
 import inspect
 import json
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -62,6 +63,10 @@ def _work(state: tuple[int, str, int], item: int) -> tuple[int, str, int]:
     return base + item, built, pid
 
 
+#: Before Ray starts: ray.init replaces SIGTERM's handler with one that exits 15 at once.
+_HANDLERS = [signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)]
+
+
 @pytest.fixture(scope="module")
 def ray_instance() -> Iterator[Any]:
     from ray import cloudpickle
@@ -85,6 +90,12 @@ def test_ray_gives_the_local_results_in_order_from_actors_built_once(ray_instanc
     built = {(setup_id, pid) for _, setup_id, pid in results}
     assert len(built) == 2  # two actors, each built by one setup call, both used
     assert len({pid for _, pid in built}) == 2
+
+
+@needs_ray
+def test_ray_leaves_the_stop_signals_to_glossa(ray_instance: Any) -> None:
+    """SIGTERM still takes the interrupt path (message, clean-up, exit 143) with a Ray instance up."""
+    assert [signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)] == _HANDLERS
 
 
 @needs_ray

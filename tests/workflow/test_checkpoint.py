@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -264,3 +265,47 @@ def test_a_signal_to_the_driver_alone_ends_the_run_and_its_workers(
     _, err = resumed.communicate(timeout=600)
     assert resumed.returncode == 1, err
     assert f"{kept} from the checkpoint" in err.decode()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="Linux: a pseudo-terminal, /proc")
+def test_closing_the_terminal_ends_the_run_with_129(tmp_path: Path) -> None:
+    """SIGHUP from a terminal that closed: the progress bar can no longer clear itself (the write fails with
+    EIO) and the message cannot be shown, yet the run ends as interrupted (129), not with that error (1)."""
+    import pty
+
+    corpus = _corpus(tmp_path / "big.jsonl", 12)
+    folder = tmp_path / "ckpt"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "GLOSSA_SHARD_SIZE": "2000"}
+    argv = [
+        *_HELD,
+        "audit",
+        str(corpus),
+        "--jobs",
+        "2",
+        "--checkpoint",
+        str(folder),
+        "-o",
+        str(tmp_path / "a"),
+    ]
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: glossa on a terminal, so it draws its progress bar
+        os.execve(argv[0], argv, env)
+    status = None
+    try:
+        deadline = time.monotonic() + 300
+        while not (folder / "shards").is_dir() or len(_done(folder)) < 2:
+            if select.select([terminal], [], [], 0.05)[0]:
+                with contextlib.suppress(OSError):
+                    os.read(terminal, 65536)  # what it draws
+            assert time.monotonic() < deadline
+        workers = _children(pid)
+        os.close(terminal)  # hang up: the kernel sends SIGHUP to the terminal's foreground group
+        _, status = os.waitpid(pid, 0)
+    finally:
+        if status is None:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 129
+    time.sleep(0.5)
+    assert not any(map(_running, workers))
+    assert 2 <= len(_done(folder)) <= 4
