@@ -156,6 +156,11 @@ def test_the_cli_refuses_a_changed_run_in_one_line(tmp_path: Path) -> None:
 _HELD = held_glossa("pipeline.app.audit", "_range", "a[1].index >= 4")
 
 
+def _audit_args(corpus: Path, folder: Path, out: Path) -> list[str]:
+    """``audit CORPUS --jobs 2 --checkpoint FOLDER -o OUT``: the interrupted runs of these tests."""
+    return ["audit", str(corpus), "--jobs", "2", "--checkpoint", str(folder), "-o", str(out)]
+
+
 def _glossa(*args: str, held: bool = False, **kwargs: object) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "GLOSSA_SHARD_SIZE": "2000"}
     command = _HELD if held else [sys.executable, "-m", "pipeline"]
@@ -176,14 +181,7 @@ def test_kill_9_mid_run_then_resume_gives_the_uninterrupted_report(tmp_path: Pat
     assert total >= 10
     folder = tmp_path / "ckpt"
     killed = _glossa(
-        "audit",
-        str(corpus),
-        "--jobs",
-        "2",
-        "--checkpoint",
-        str(folder),
-        "-o",
-        str(tmp_path / "a.json"),
+        *_audit_args(corpus, folder, tmp_path / "a.json"),
         held=True,
     )
     deadline = time.monotonic() + 300
@@ -276,17 +274,7 @@ def test_closing_the_terminal_ends_the_run_with_129(tmp_path: Path) -> None:
     corpus = _corpus(tmp_path / "big.jsonl", 12)
     folder = tmp_path / "ckpt"
     env = {**os.environ, "PYTHONPATH": str(REPO), "GLOSSA_SHARD_SIZE": "2000"}
-    argv = [
-        *_HELD,
-        "audit",
-        str(corpus),
-        "--jobs",
-        "2",
-        "--checkpoint",
-        str(folder),
-        "-o",
-        str(tmp_path / "a"),
-    ]
+    argv = [*_HELD, *_audit_args(corpus, folder, tmp_path / "a")]
     pid, terminal = pty.fork()
     if pid == 0:  # the child: glossa on a terminal, so it draws its progress bar
         os.execve(argv[0], argv, env)
