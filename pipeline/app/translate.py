@@ -681,7 +681,7 @@ def _plan(doc: Document, finder: StrayFinder, request: TranslateRequest) -> tupl
     # loaded; the same script (de→en): the audit's detector decides.
     return plan_all(
         doc,
-        sentences(doc),
+        sentences(doc, source),
         source=source,
         target=request.target,
         findings=finder.find(doc) if same_script(source, request.target) else [],

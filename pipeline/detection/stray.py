@@ -503,7 +503,7 @@ class StrayFinder:
                 return found
         findings: list[Finding] = []
         overridden: set[int] = set()
-        for sentence in split_block(text, block):
+        for sentence in split_block(text, block, self.expected):
             if spans and _covered(sentence.start, sentence.end, text, spans):
                 continue  # nothing but chrome
             if candidates and not spans:

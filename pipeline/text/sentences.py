@@ -247,16 +247,17 @@ def split_block(text: str, segment: Segment, lang: str = "en") -> list[Segment]:
     ]
 
 
-def sentences(doc: Document) -> list[Segment]:
+def sentences(doc: Document, lang: str = "en") -> list[Segment]:
     """Split every block segment of ``doc`` into sentences, in document order.
 
     Args:
         doc: a read document.
+        lang: the language it is written in (picks the abbreviations, see :func:`abbreviations`).
 
     Returns:
         Segments of kind ``SENTENCE`` with their protected spans (see the module docstring for the rules).
     """
     out: list[Segment] = []
     for segment in doc.segments:
-        out.extend(split_block(doc.units[segment.unit].text, segment))
+        out.extend(split_block(doc.units[segment.unit].text, segment, lang))
     return out

@@ -129,6 +129,16 @@ def test_flight_number_is_not_a_cut(tmp_path: Path, copy_models: Path, dictionar
     assert written == "Crew «Soyuz MS-07» arrived at ISS.\n"
 
 
+def test_source_language_abbreviation_is_not_a_cut(tmp_path: Path, copy_models: Path) -> None:
+    # "г." (year) and "т. е." are Russian abbreviations; the English list alone cut after "г.".
+    text = "В 1961 г. Юрий Гагарин полетел в космос. Это было т. е. начало эры.\n"
+    _, changes = _run(tmp_path, "r.txt", text, copy_models)
+    assert [c["sent"] for c in changes] == [
+        "В ⟦0⟧ г. Yuri Gagarin полетел в космос.",
+        "Это было т. е. начало эры.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "sent", "expected"),
     [
