@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -53,6 +54,22 @@ FAULTY = [
 def test_each_class_catches_its_fault(context, check: str, source: str, target: str) -> None:  # type: ignore[no-untyped-def]
     found = [f.check for f in check_pairs([Pair("u1", source, target, "ru", "en")], context)]
     assert check in found, found
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "lang"),
+    [
+        pytest.param("خدمه به ایستگاه رسید.", "خدمه به ISS رسید.", "fa", id="persian"),
+        pytest.param("चालक दल स्टेशन पहुंचा।", "चालक दल ISS पहुंचा।", "hi", id="hindi"),
+        pytest.param("ลูกเรือมาถึงสถานีแล้ว", "ลูกเรือมาถึง ISS แล้ว", "th", id="thai"),
+    ],
+)
+def test_untranslated_by_its_script_alone(context, source: str, target: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """The letters tell a target left in the source's script, without the detector (``language_of``). A
+    second script table in the planner knew six scripts: Persian, Hindi and Thai counted as Latin there."""
+    letters_only = dataclasses.replace(context, language_of=None)
+    found = [f.check for f in check_pairs([Pair("u1", source, target, lang, "en")], letters_only)]
+    assert "untranslated" in found, found
 
 
 def test_forbidden_variant(context) -> None:  # type: ignore[no-untyped-def]

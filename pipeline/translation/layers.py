@@ -52,11 +52,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from pipeline.detection.scripts import language_script
 from pipeline.document import Change, Job, Provenance, Status, TermUse, provenance_of_model
 from pipeline.errors import ModelNotInstalled
 from pipeline.translation.base import install_hint, model_id_of
 from pipeline.translation.phrasebook import Phrasebook
-from pipeline.translation.plan import _CYRILLIC_LANGS
 
 if TYPE_CHECKING:
     from pipeline.glossary.match import TermMatch, TermMatcher
@@ -262,7 +262,7 @@ def _mask_job(job: Job, matches: Sequence[TermMatch], target: str, matcher: Term
         if any(not _is_token(text[a:b]) for a, b in inner):
             continue  # markup inside the term: the words go to the model as they are
         if _stands_as_name(text, m, matcher, job.before, job.after):
-            name = transliterate(m.text) if job.source in _CYRILLIC_LANGS else m.text
+            name = transliterate(m.text) if language_script(job.source) == "Cyrillic" else m.text
             notes.append(f"{m.text!r} stands as a name here: written {name!r}, not the common word")
             pieces.append((m.start, m.end, "name", name))
             cursor = m.end

@@ -9,14 +9,14 @@ and drops overlaps (first wins); :func:`locate` gives a change's line and column
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from pipeline.detection.scripts import language_script, script_group, script_of
 from pipeline.document import Change, Document, Finding, FindingKind, Job, Provenance, Segment, Status
 from pipeline.text.spans import line_bounds, line_col, merge_spans
 
-__all__ = ["document_codes", "plan_all", "plan_stray", "same_script"]
+__all__ = ["document_codes", "has_script_of", "plan_all", "plan_stray", "same_script"]
 
 
 def _unit_of(doc: Document, finding: Finding) -> int:
@@ -229,7 +229,7 @@ def plan_all(
         job = replace(job, before="", after="")  # a sentence starts where it starts
         if target is not None and findings is not None and target != source:
             overlaps = any(a < job.end and b > job.start for a, b in foreign.get(seg.unit, ()))
-            if not overlaps and not _has_script_of(job.text, source, target):
+            if not overlaps and not has_script_of(job.text, source, target):
                 note = f"already in the target language ({target}); not sent"
                 kept.append(job.change(job.text, target, Provenance.KEPT, Status.KEPT, note=note))
                 continue
@@ -237,33 +237,28 @@ def plan_all(
     return jobs, kept
 
 
-_CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "mn", "tg"})
-
-
-def _script(lang: str) -> str:
-    if lang in _CYRILLIC_LANGS:
-        return "CYRILLIC"
-    return {"el": "GREEK", "ja": "CJK", "zh": "CJK", "ko": "HANGUL", "ar": "ARABIC", "he": "HEBREW"}.get(
-        lang, "LATIN"
-    )
-
-
 def same_script(source: str, target: str) -> bool:
-    """Whether two languages write the same script (``de``/``en`` yes, ``ru``/``en`` no).
+    """Whether two languages write the same script group (``de``/``en`` yes, ``ru``/``en`` and ``fa``/``en``
+    no; :func:`~pipeline.detection.scripts.language_script`).
 
-    >>> same_script("de", "en"), same_script("ru", "en")
+    >>> same_script("de", "en"), same_script("ru", "en"), same_script("fa", "en"), same_script("ja", "zh")
+    (True, False, False, True)
+    """
+    return language_script(source) == language_script(target)
+
+
+def has_script_of(text: str, source: str, target: str) -> bool:
+    """Whether ``text`` holds a letter of ``source``'s script group while ``target`` writes another one.
+
+    >>> has_script_of("Экипаж ISS", "ru", "en"), has_script_of("crew ISS", "ru", "en")
+    (True, False)
+    >>> has_script_of("ماموریت", "fa", "en"), has_script_of("Экипаж", "ru", "uk")
     (True, False)
     """
-    return _script(source) == _script(target)
-
-
-def _has_script_of(text: str, source: str, target: str) -> bool:
-    """Whether ``text`` holds a letter of ``source``'s script while ``target`` writes another script."""
-    script = _script(source)
-    if script == _script(target):
+    group = language_script(source)
+    if group == language_script(target):
         return False
-    names = {"CJK": ("CJK", "HIRAGANA", "KATAKANA")}.get(script, (script,))
-    return any(c.isalpha() and unicodedata.name(c, "").startswith(names) for c in text)
+    return any(c.isalpha() and script_group(script_of(c)) == group for c in text)
 
 
 def locate(doc: Document, change: Change) -> tuple[int, int]:

@@ -177,12 +177,12 @@ def check_untranslated(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
 
 def _script_share(text: str, source: str, target: str) -> float:
     """The share of ``text``'s letters in ``source``'s script, when ``target`` writes another script."""
-    from pipeline.translation.plan import _has_script_of
+    from pipeline.translation.plan import has_script_of
 
     letters = [c for c in text if c.isalpha()]
-    if not letters or not _has_script_of(text, source, target):
+    if not letters or not has_script_of(text, source, target):
         return 0.0
-    return sum(1 for c in letters if _has_script_of(c, source, target)) / len(letters)
+    return sum(1 for c in letters if has_script_of(c, source, target)) / len(letters)
 
 
 def _fold(text: str) -> str:
