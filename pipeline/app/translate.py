@@ -6,16 +6,19 @@ load the glossaries once, then run the files as work items on an :class:`~pipeli
 each worker builds its stages once (:func:`start_worker`, :func:`load_stages`: finder, matcher,
 phrasebook, model, memory, QA) and for each file reads, plans, translates
 (:mod:`pipeline.translation.layers`) and checks it (:func:`translate_file`), returning the bytes to write.
-This process (the driver) writes the outputs in input order, then the memory entries the run learned, then
-the XLIFF (:func:`write_xliff`). Every write is atomic; on Ctrl-C the run says which files it had written
-(:class:`TranslateInterrupted`). Returns a :class:`~pipeline.document.TranslateRun`; nothing here prints.
+This process (the driver) writes the outputs in input order, each followed by the memory entries it
+taught, then the XLIFF (:func:`write_xliff`). Every write is atomic; on Ctrl-C the run says which files it
+had written (:class:`TranslateInterrupted`). Returns a :class:`~pipeline.document.TranslateRun`; nothing
+here prints.
 
 **The same output for every job count.** Results are merged in input order, every model runs on one CPU
-thread, and the translation memory is read as it stood when the run began: workers open it read-only and
-never see what another file of the same run taught it (which worker got there first is timing). What a
-run learns is written by the driver at its end, in input order, and answers from the next run on. A
-sentence that recurs in two files of one run is sent to the model in each (the same model, the same
-text: the same translation); within one run, ``memory`` means the memory had it before the run.
+thread, and the translation memory is read as it stood when the run began: workers open it read-only
+and look up only entries at or under the memory's mark taken then, so they never see what another file
+of the same run taught it (which worker got there first is timing). What a run learns is written by the
+driver in input order, each file's right after its outputs, so a run killed outright (``kill -9``, out
+of memory) keeps what its finished files learned: run again, those sentences come from the memory, not
+the model. A sentence that recurs in two files of one run is sent to the model in each (the same model,
+the same text: the same translation); within one run, ``memory`` means the memory had it before the run.
 """
 
 from __future__ import annotations
@@ -392,12 +395,15 @@ class WorkerConfig:
         glossaries: the glossaries in force, loaded once by the driver.
         translator: a translator given by the caller (tests, benchmarks), copied into each worker process;
             None (the default): each worker opens the Argos packages in ``settings.models_dir`` itself.
+        memory_mark: the memory's :meth:`~pipeline.translation.memory.TranslationMemory.mark` when the run
+            began: lookups see no newer entry (None: every entry).
     """
 
     settings: Settings
     request: TranslateRequest
     glossaries: tuple[Glossary, ...]
     translator: Translator | None = None
+    memory_mark: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,22 +491,30 @@ def translate_item(worker: Worker, item: FileWork) -> FileResult:
         return FileResult(FileTranslation(str(item.path), None, item.error))
     config = worker.config
     return translate_file(
-        item.path, item.target_path, worker.stages, config.settings, config.request, data=item.data
+        item.path,
+        item.target_path,
+        worker.stages,
+        config.settings,
+        config.request,
+        data=item.data,
+        memory_mark=config.memory_mark,
     )
 
 
 class _RunMemory:
-    """The memory as the run found it, for lookups; what the layers learn is kept, not written."""
+    """The memory as the run found it (entries at or under ``mark``), for lookups; what the layers learn is
+    kept, not written."""
 
-    def __init__(self, memory: TranslationMemory) -> None:
+    def __init__(self, memory: TranslationMemory, mark: int | None = None) -> None:
         self._memory = memory
+        self._mark = mark
         self.learned: list[MemoryEntry] = []
 
     def lookup(
         self, texts: Iterable[str], source_lang: str, target_lang: str, model: str, glossary_version: str
     ) -> Mapping[str, MemoryEntry]:
         """The entry of each text the memory had when the run began."""
-        return self._memory.lookup(texts, source_lang, target_lang, model, glossary_version)
+        return self._memory.lookup(texts, source_lang, target_lang, model, glossary_version, up_to=self._mark)
 
     def add(self, entries: Iterable[MemoryEntry]) -> int:
         """Keep ``entries`` for the driver to write at the end of the run."""
@@ -545,8 +559,9 @@ def translate_paths(
     placed = plan_outputs(paths, settings, request)
     check_translate_outputs(placed, settings, request)
     glossaries = load_glossaries(settings)  # fail fast, here, with the glossary's own message
-    open_memory(settings.memory_path).close()  # the same for the memory, before any worker reads it
-    config = WorkerConfig(settings, request, glossaries, translator)
+    with open_memory(settings.memory_path) as memory:  # the same for the memory, before any worker reads it
+        mark = memory.mark()
+    config = WorkerConfig(settings, request, glossaries, translator, mark)
     if executor is None and settings.executor == "ray":
         executor = executor_for(settings)
     if executor is None:
@@ -574,13 +589,13 @@ def _run_files(
     writes: Writes,
     progress: Progress | None,
 ) -> list[FileTranslation]:
-    """Translate every file on ``executor``, write each result in input order, then what the run learned.
+    """Translate every file on ``executor``, write each result in input order, and what it learned after it.
 
     Raises:
         TranslateInterrupted: Ctrl-C; the memory still gets what the files written before it learned.
     """
     files: list[FileTranslation] = []
-    learned: list[MemoryEntry] = []
+    learned: tuple[MemoryEntry, ...] = ()  # a file's, until the memory has them
     limit = config.settings.max_file_size
     items = (FileWork.read(path, target, limit) for path, target in placed)  # read as workers ask
     results = executor.map(start_worker, config, translate_item, items)
@@ -590,7 +605,9 @@ def _run_files(
                 output.path.parent.mkdir(parents=True, exist_ok=True)
                 writes.write(output.path, output.text, output.codec, compress=output.compress)
             files.append(result.translation)
-            learned.extend(result.learned)
+            learned = result.learned
+            _learn(config.settings.memory_path, learned)
+            learned = ()
             if progress:
                 progress(len(files), len(placed))
     except KeyboardInterrupt as exc:
@@ -599,10 +616,16 @@ def _run_files(
         close = getattr(results, "close", None)
         if close is not None:
             close()  # stop the workers now, not when the iterator is collected
-        if learned:
-            with open_memory(config.settings.memory_path) as memory:
-                memory.add(learned)
+        _learn(config.settings.memory_path, learned)  # a write a Ctrl-C rolled back
     return files
+
+
+def _learn(memory_path: Path, entries: Sequence[MemoryEntry]) -> None:
+    """Add what one file's model translations taught to the memory, in one transaction (a kill leaves all
+    of it or none; a file the model did not touch costs no write)."""
+    if entries:
+        with open_memory(memory_path) as memory:
+            memory.add(entries)
 
 
 def translate_file(
@@ -613,11 +636,13 @@ def translate_file(
     request: TranslateRequest,
     *,
     data: bytes | None = None,
+    memory_mark: int | None = None,
 ) -> FileResult:
     """Read one file, translate what the request asks for, check it; return what to write to ``target_path``.
 
-    ``data`` is the file's bytes when the caller read them (else the file is read here). A file that
-    cannot be read comes back with its error (and nothing to write).
+    ``data`` is the file's bytes when the caller read them (else the file is read here); the memory is
+    looked up at or under ``memory_mark``. A file that cannot be read comes back with its error (and nothing
+    to write).
     """
     from pipeline.translation.layers import translate_jobs
     from pipeline.translation.plan import locate, merge_changes
@@ -627,7 +652,7 @@ def translate_file(
     except InputError as exc:
         return FileResult(FileTranslation(str(path), None, exc.message))
     jobs, direct = _plan(doc, stages.finder, request)
-    memory = _RunMemory(stages.memory)
+    memory = _RunMemory(stages.memory, memory_mark)
     changes = translate_jobs(
         jobs,
         target=request.target,

@@ -42,6 +42,10 @@ __all__ = [
 ANY = "*"
 
 
+#: A :meth:`TranslationMemory.lookup` bound above every sequence number (SQLite integers are 64-bit).
+_NO_MARK = 2**63 - 1
+
+
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -147,6 +151,12 @@ class TranslationMemory:
         row = self._db.execute("SELECT COUNT(*) FROM entries").fetchone()
         return int(row[0])
 
+    def mark(self) -> int:
+        """The sequence number of the newest entry (0 when empty): a run's lookups bounded by it see the
+        memory as it stood at that moment, whatever is added after (:meth:`lookup`'s ``up_to``)."""
+        (newest,) = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()
+        return int(newest)
+
     def add(self, entries: Iterable[MemoryEntry]) -> int:
         """Store entries (an entry with the same key is replaced); return how many were written."""
         rows = [
@@ -164,13 +174,22 @@ class TranslationMemory:
         return len(rows)
 
     def lookup(
-        self, texts: Iterable[str], source_lang: str, target_lang: str, model: str, glossary_version: str
+        self,
+        texts: Iterable[str],
+        source_lang: str,
+        target_lang: str,
+        model: str,
+        glossary_version: str,
+        *,
+        up_to: int | None = None,
     ) -> dict[str, MemoryEntry]:
         """Return the best entry for each text that has one.
 
         An entry of the exact model and glossary version wins; then the exact model with any glossary
-        version; then any model with the exact glossary version; then any model and version.
+        version; then any model with the exact glossary version; then any model and version. ``up_to``: only
+        entries at or under this :meth:`mark` (None: all).
         """
+        newest = _NO_MARK if up_to is None else up_to
         wanted = sorted(set(texts))
         found: dict[str, tuple[int, MemoryEntry]] = {}
         for i in range(0, len(wanted), 500):
@@ -179,8 +198,8 @@ class TranslationMemory:
             rows = self._db.execute(
                 f"SELECT source, target, model, glossary_version, provenance FROM entries "  # noqa: S608
                 f"WHERE source_lang = ? AND target_lang = ? AND model IN (?, ?) "
-                f"AND glossary_version IN (?, ?) AND source IN ({marks})",
-                (source_lang, target_lang, model, ANY, glossary_version, ANY, *chunk),
+                f"AND glossary_version IN (?, ?) AND seq <= ? AND source IN ({marks})",
+                (source_lang, target_lang, model, ANY, glossary_version, ANY, newest, *chunk),
             ).fetchall()
             for source, target, row_model, row_version, provenance in rows:
                 rank = (row_model != model) * 2 + (row_version != glossary_version)

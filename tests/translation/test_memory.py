@@ -72,6 +72,20 @@ def test_exact_entries_win_over_wildcards(memory: TranslationMemory) -> None:
     assert out == ["No (reviewed)", "(Может)"]
 
 
+def test_a_lookup_up_to_a_mark_sees_the_memory_as_it_stood_then(memory: TranslationMemory) -> None:
+    assert memory.mark() == 0
+    memory.add([MemoryEntry("Да", "ru", "en", "Yes (any)")])
+    mark = memory.mark()
+    memory.add(
+        [MemoryEntry("Да", "ru", "en", "Yes (exact)", "fake", "v1"), MemoryEntry("Нет", "ru", "en", "No")]
+    )
+    assert memory.mark() == mark + 2
+    then = memory.lookup(["Да", "Нет"], "ru", "en", "fake", "v1", up_to=mark)
+    assert {source: e.target for source, e in then.items()} == {"Да": "Yes (any)"}
+    now = memory.lookup(["Да", "Нет"], "ru", "en", "fake", "v1")
+    assert {source: e.target for source, e in now.items()} == {"Да": "Yes (exact)", "Нет": "No"}
+
+
 def test_blank_texts_are_not_sent_or_stored(memory: TranslationMemory) -> None:
     fake = FakeTranslator()
     out = CachedTranslator(fake, memory).translate_detailed(["", "  "], "ru", "en")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -152,3 +154,88 @@ def test_sigint_message_matches_the_files_on_disk(
     assert Path(tmp_path, counted.group(2)) == on_disk[-1]  # written in order
     for path in on_disk:  # each one whole
         assert path.read_text(encoding="utf-8").endswith("Title of the opened material\n")
+
+
+#: One Russian sentence a file, each its own (the memory keys sentences).
+_STRAY = (
+    "Экипаж прибыл на станцию.",
+    "Ракета стартовала утром.",
+    "Корабль вернулся на Землю.",
+    "Космонавты вышли в открытый космос.",
+    "Грузовик доставил топливо.",
+    "Спутник передал снимки.",
+)
+
+
+def _memory_rows(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with contextlib.closing(sqlite3.connect(path, timeout=30)) as db:
+        try:
+            return int(db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+        except sqlite3.OperationalError:  # the table is not there yet
+            return 0
+
+
+def _run_glossa(workspace: Path, models: Path, glossa: list[str]) -> subprocess.Popen[str]:
+    """``glossa translate in -o out/`` on 2 workers in ``workspace``, its memory in ``workspace/home``."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "GLOSSA_HOME": str(workspace / "home")}
+    command = [
+        "translate",
+        "in",
+        "-o",
+        "out/",
+        "--format",
+        "json",
+        "--jobs",
+        "2",
+        "--models-dir",
+        str(models),
+    ]
+    return subprocess.Popen(
+        [*glossa, *command],
+        cwd=workspace,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def test_a_killed_run_keeps_what_its_finished_files_taught(tmp_path: Path, argos_copy_archive: Path) -> None:
+    """``kill -9`` of a run and its workers (out of memory, a lost machine) after 3 of 6 files: the memory
+    already holds what their model translations taught, so the rerun sends the model only the other
+    files, and writes what an uninterrupted run writes. (The memory was written only at the end: a kill
+    lost it all.)"""
+    models = tmp_path / "models"
+    result = runner.invoke(app, ["models", "install", "--models-dir", str(models), str(argos_copy_archive)])
+    assert result.exit_code == 0, result.output
+    for name in ("killed", "whole"):
+        (tmp_path / name / "in").mkdir(parents=True)
+        for i, sentence in enumerate(_STRAY):
+            (tmp_path / name / "in" / f"f{i}.txt").write_text(f"The crew docked.\n{sentence}\n", "utf-8")
+    killed = tmp_path / "killed"
+    held = held_glossa("pipeline.app.translate", "translate_file", "int(a[0].stem[1:]) >= 3")
+    process = _run_glossa(killed, models, [*held, "-q"])
+    try:
+        deadline = time.monotonic() + 120
+        while _memory_rows(killed / "home" / "memory.sqlite") < 3:
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the memory got nothing while the run went on"
+            time.sleep(0.05)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate(timeout=60)
+    assert sorted(p.name for p in (killed / "out").iterdir()) == ["f0.txt", "f1.txt", "f2.txt"]
+    rerun = _run_glossa(killed, models, [sys.executable, "-m", "pipeline"])
+    report = json.loads(rerun.communicate(timeout=120)[0])
+    provenances = [[c["provenance"] for c in f["changes"]] for f in report["files"]]
+    assert [p[0] if len(set(p)) == 1 else p for p in provenances] == ["memory"] * 3 + ["argos:ru-en@1.0"] * 3
+    whole = _run_glossa(tmp_path / "whole", models, [sys.executable, "-m", "pipeline"])
+    assert whole.communicate(timeout=120) is not None
+    assert whole.returncode == rerun.returncode
+    for i in range(len(_STRAY)):
+        written = (killed / "out" / f"f{i}.txt").read_bytes()
+        assert written == (tmp_path / "whole" / "out" / f"f{i}.txt").read_bytes()
