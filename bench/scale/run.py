@@ -24,7 +24,8 @@ Rows, each measured in this run (ratios only compare figures of the same run):
   resume row on that file, where neither start-up nor the first pass over the vocabulary weighs;
 * ``memory_light``: the same at ``--light-mb`` MB (default 1024) with the article moved to another field
   and one short sentence in ``text``: reading, cutting, parsing and merging at that size without detection;
-* ``translate``: sharded translation with the copy model (:func:`translate_rows`, bench/scale/translate.py).
+* ``translate``: sharded translation with the copy model (:func:`translate_rows`, bench/scale/translate.py),
+  and in the model-bound mode the rerun after a ``kill -9`` half-way over a full run.
 
 ``--quick`` uses a 40 MB generated file and 150 baseline articles.
 """
@@ -210,15 +211,26 @@ def ray_rows(articles: Path, tmp: Path, one_worker_wall: float, shard_size: str)
     return rows
 
 
+def _translate_resume(resumed: dict[str, Any] | None) -> dict[str, Any]:
+    if not resumed:
+        return {}
+    return {
+        "resume_over_full": round(resumed["over_full"], 2),
+        "resume_from_model": resumed["rerun_from_model"],
+        "resume_outputs_identical": resumed["outputs_same"],
+    }
+
+
 def translate_rows(data: Path, tmp: Path) -> list[dict[str, Any]]:
     """Sharded translation with the copy model (``bench/scale/translate.py``, both modes): 1 against 2 local
-    workers over real-news records in 40 files, start-up included, and whether both wrote the same bytes."""
+    workers over real-news records in 40 files, start-up included, and whether both wrote the same bytes;
+    in the model-bound mode (``all``) also the rerun after a ``kill -9`` half-way, over a full run."""
     rows: list[dict[str, Any]] = []
     for mode in ("stray", "all"):
         out = tmp / f"translate-{mode}.json"
         command = [sys.executable, str(ROOT / "bench" / "scale" / "translate.py"), "--mode", mode]
         command += ["--data", str(data / "real-news" / "articles.jsonl"), "--work", str(tmp / f"tr-{mode}")]
-        command += ["--json", str(out)]
+        command += ["--json", str(out), *(["--resume"] if mode == "all" else [])]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not out.is_file():
             rows.append({"mode": mode, "failed": done.stderr.strip().splitlines()[-1:]})
@@ -235,6 +247,7 @@ def translate_rows(data: Path, tmp: Path) -> list[dict[str, Any]]:
                 "changes": runs[0]["changes"],
                 "from_model": runs[0]["from_model"],
                 "identical": result["same"],
+                **_translate_resume(result.get("resume")),
             }
         )
     return rows

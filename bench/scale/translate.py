@@ -17,7 +17,12 @@ Two workloads (``--mode``):
 
 Each run has its own memory, empty at the start, so the second never answers from the first.
 
+With ``--resume``, a third WORKERS-worker run is killed (SIGKILL, whole process group) once half of its
+output files are written and the same command is run again: the rerun's wall time over the full run's,
+and how many of its changes went to the model again (what the finished files taught is in the memory).
+
     python bench/scale/translate.py --files 40 --workers 2
+    python bench/scale/translate.py --files 40 --workers 2 --mode all --resume
 """
 
 from __future__ import annotations
@@ -73,28 +78,53 @@ def copy_models(work: Path, source: str, target: str) -> Path:
     return models
 
 
-def translate_once(work: Path, inputs: Path, models: Path, mode: str, workers: int) -> dict[str, object]:
-    """One ``glossa translate -j WORKERS`` in a fresh process (start-up included, as a user sees it); its
-    wall time and a digest of everything it wrote."""
+def _command(
+    run_dir: Path, inputs: Path, models: Path, mode: str, workers: int
+) -> tuple[list[str], dict[str, str]]:
+    """The argv and environment of ``glossa translate -j WORKERS`` into ``run_dir`` (its own memory)."""
     import os
-    import subprocess
 
-    run_dir = work / f"run-{workers}"
-    shutil.rmtree(run_dir, ignore_errors=True)
     _, options = _MODES[mode]
     command = [sys.executable, "-m", "pipeline", "-q", "translate", str(inputs), "-o", f"{run_dir / 'out'}/"]
     command += ["--format", "json", "--jobs", str(workers), "--models-dir", str(models)]
     command += ["--scope", str(options["scope"]), "--to", str(options["target"])]
     command += ["--from", str(options["source"])] if options["source"] else []
-    env = {**os.environ, "PYTHONPATH": str(REPO), "GLOSSA_HOME": str(run_dir / "home")}
+    return command, {**os.environ, "PYTHONPATH": str(REPO), "GLOSSA_HOME": str(run_dir / "home")}
+
+
+def _outputs_digest(run_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted((run_dir / "out").rglob("*")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def translate_once(
+    work: Path,
+    inputs: Path,
+    models: Path,
+    mode: str,
+    workers: int,
+    *,
+    name: str | None = None,
+    fresh: bool = True,
+) -> dict[str, object]:
+    """One ``glossa translate -j WORKERS`` in a fresh process (start-up included, as a user sees it); its
+    wall time and digests of its outputs and of everything it wrote (outputs and report). ``fresh``: start
+    from an empty run folder (else reuse what a killed run left there: outputs and memory)."""
+    import subprocess
+
+    run_dir = work / (name or f"run-{workers}")
+    if fresh:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    command, env = _command(run_dir, inputs, models, mode, workers)
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     took = time.perf_counter() - started
     if done.returncode not in (0, 1):
         sys.exit(f"glossa translate failed ({done.returncode}): {done.stderr.strip()}")
-    digest = hashlib.sha256()
-    for path in sorted((run_dir / "out").rglob("*")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    outputs = _outputs_digest(run_dir)
+    digest = hashlib.sha256(outputs.encode())
     digest.update(done.stdout.replace(str(run_dir), "RUN").encode())
     changes = [c for f in json.loads(done.stdout)["files"] for c in f["changes"]]
     return {
@@ -102,7 +132,46 @@ def translate_once(work: Path, inputs: Path, models: Path, mode: str, workers: i
         "seconds": took,
         "changes": len(changes),
         "from_model": sum(c["provenance"].startswith("argos:") for c in changes),
+        "outputs_sha256": outputs,
         "sha256": digest.hexdigest(),
+    }
+
+
+def resume(
+    work: Path, inputs: Path, models: Path, mode: str, workers: int, files: int, full: dict[str, object]
+) -> dict[str, object]:
+    """``kill -9`` of a WORKERS-worker run (its whole process group) once half of its output files are
+    written, then the same command again: the rerun's wall time over the full run's, how many changes
+    it still sent to the model, and whether its outputs equal the full run's."""
+    import os
+    import signal
+    import subprocess
+
+    run_dir = work / "resume"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    command, env = _command(run_dir, inputs, models, mode, workers)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    out = run_dir / "out"
+    while not out.is_dir() or sum(1 for _ in out.glob("*.jsonl")) < files // 2:
+        if process.poll() is not None:
+            sys.exit("the run ended before half of its files were written: use more --files")
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    killed_after = time.perf_counter() - started
+    kept = sum(1 for _ in out.glob("*.jsonl"))
+    rerun = translate_once(work, inputs, models, mode, workers, name="resume", fresh=False)
+    return {
+        "killed_after_s": killed_after,
+        "files_kept": kept,
+        "rerun_s": rerun["seconds"],
+        "over_full": float(rerun["seconds"]) / float(full["seconds"]),  # type: ignore[arg-type]
+        "rerun_from_model": rerun["from_model"],
+        "full_from_model": full["from_model"],
+        "outputs_same": rerun["outputs_sha256"] == full["outputs_sha256"],
     }
 
 
@@ -114,6 +183,9 @@ def main() -> None:
     parser.add_argument("--per-file", type=int, default=10, help="records per file (default 10)")
     parser.add_argument("--workers", type=int, default=2, help="workers of the second run (default 2)")
     parser.add_argument("--mode", choices=sorted(_MODES), default="stray")
+    parser.add_argument(
+        "--resume", action="store_true", help="also kill -9 a WORKERS run half-way and time the rerun"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="glossa-scale-translate-"))
@@ -136,16 +208,37 @@ def main() -> None:
         f"speed-up {args.workers} vs 1 worker: {ratio:.2f}x; same bytes: {same} "
         f"({args.files} files, {size / 1e6:.2f} MB)"
     )
+    resumed = (
+        resume(work, work / "in", models, args.mode, args.workers, args.files, many) if args.resume else None
+    )
+    if resumed is not None:
+        print(
+            f"resume after kill -9 with {resumed['files_kept']} of {args.files} files written "
+            f"({resumed['killed_after_s']:.1f} s in): rerun {resumed['rerun_s']:.2f} s, "
+            f"{resumed['over_full']:.2f} of a full run; {resumed['rerun_from_model']} of "
+            f"{resumed['full_from_model']} changes from the model again; "
+            f"same outputs: {resumed['outputs_same']}"
+        )
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"mode": args.mode, "bytes": size, "ratio": ratio, "same": same, "runs": runs}, indent=2
+                {
+                    "mode": args.mode,
+                    "bytes": size,
+                    "ratio": ratio,
+                    "same": same,
+                    "runs": runs,
+                    "resume": resumed,
+                },
+                indent=2,
             )
             + "\n",
             encoding="utf-8",
         )
     if not same:
         sys.exit("the two runs wrote different bytes")
+    if resumed is not None and not resumed["outputs_same"]:
+        sys.exit("the resumed run wrote other outputs than the full run")
 
 
 if __name__ == "__main__":
