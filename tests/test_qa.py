@@ -72,6 +72,17 @@ def test_untranslated_by_its_script_alone(context, source: str, target: str, lan
     assert "untranslated" in found, found
 
 
+@pytest.mark.parametrize(
+    ("source", "target"), [("Open URL", "URL खोलें"), ("Save as PDF", "PDF सहेजें")], ids=["url", "pdf"]
+)
+def test_a_kept_acronym_does_not_make_hindi_untranslated(context, source: str, target: str) -> None:  # type: ignore[no-untyped-def]
+    """Devanagari vowel signs are marks, not ``isalpha()``: counted as letters, "URL खोलें" is 3 Latin letters
+    of 8, not of 5 (which read as still mostly English)."""
+    letters_only = dataclasses.replace(context, language_of=None)
+    found = [f.message for f in check_pairs([Pair("u1", source, target, "en", "hi")], letters_only)]
+    assert not any("script" in message for message in found), found
+
+
 def test_forbidden_variant(context) -> None:  # type: ignore[no-untyped-def]
     findings = check_pairs(
         [Pair("u1", "Роскосмос сообщил.", "Roskosmos reported; Roscosmos too.", "ru")], context

@@ -612,6 +612,9 @@ def _run_files(
                 progress(len(files), len(placed))
     except KeyboardInterrupt as exc:
         raise TranslateInterrupted(writes.done) from exc
+    except BaseException:
+        learned = ()  # a write that failed is not tried again (its error is the one to report)
+        raise
     finally:
         close = getattr(results, "close", None)
         if close is not None:
@@ -622,10 +625,11 @@ def _run_files(
 
 def _learn(memory_path: Path, entries: Sequence[MemoryEntry]) -> None:
     """Add what one file's model translations taught to the memory, in one transaction (a kill leaves all
-    of it or none; a file the model did not touch costs no write)."""
+    of it or none; a file the model did not touch costs no write). A key stored meanwhile (a review by
+    another process) is kept: the run only learns keys it did not find."""
     if entries:
         with open_memory(memory_path) as memory:
-            memory.add(entries)
+            memory.add(entries, replace=False)
 
 
 def translate_file(

@@ -157,21 +157,44 @@ class TranslationMemory:
         (newest,) = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()
         return int(newest)
 
-    def add(self, entries: Iterable[MemoryEntry]) -> int:
-        """Store entries (an entry with the same key is replaced); return how many were written."""
+    def add(self, entries: Iterable[MemoryEntry], *, replace: bool = True) -> int:
+        """Store entries; return how many rows were written.
+
+        An entry whose key is already stored replaces its target and provenance (``replace``, the default:
+        an import, a review) but keeps its sequence number, so a run whose lookups stop at an earlier
+        :meth:`mark` still sees the row (with its new text); with ``replace=False`` (what a run learned)
+        a stored key is left as it is: a review written meanwhile is never overwritten by a model.
+
+        Raises:
+            InputError: the memory cannot be written (locked by another process for 30 s, disk full...).
+        """
         rows = [
             (e.source, e.source_lang, e.target_lang, e.model, e.glossary_version, e.target, e.provenance)
             for e in entries
         ]
         if not rows:
             return 0
-        with self._db:
-            (start,) = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()
-            self._db.executemany(
-                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(*row, start + i + 1) for i, row in enumerate(rows)],
-            )
-        return len(rows)
+        conflict = (
+            "DO UPDATE SET target = excluded.target, provenance = excluded.provenance"
+            if replace
+            else "DO NOTHING"
+        )
+        before = self._db.total_changes
+        try:
+            with self._db:
+                (start,) = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()
+                self._db.executemany(
+                    "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?) "  # noqa: S608 - no user text
+                    f"ON CONFLICT (source, source_lang, target_lang, model, glossary_version) {conflict}",
+                    [(*row, start + i + 1) for i, row in enumerate(rows)],
+                )
+        except sqlite3.Error as exc:
+            raise InputError(
+                f"cannot write the translation memory ({exc}); retry once the process using it ends, "
+                "or set GLOSSA_HOME",
+                path=str(self.path),
+            ) from exc
+        return self._db.total_changes - before
 
     def lookup(
         self,

@@ -9,6 +9,7 @@ and drops overlaps (first wins); :func:`locate` gives a change's line and column
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -16,7 +17,7 @@ from pipeline.detection.scripts import language_script, script_group, script_of
 from pipeline.document import Change, Document, Finding, FindingKind, Job, Provenance, Segment, Status
 from pipeline.text.spans import line_bounds, line_col, merge_spans
 
-__all__ = ["document_codes", "has_script_of", "plan_all", "plan_stray", "same_script"]
+__all__ = ["document_codes", "has_script_of", "is_letter", "plan_all", "plan_stray", "same_script"]
 
 
 def _unit_of(doc: Document, finding: Finding) -> int:
@@ -258,7 +259,17 @@ def has_script_of(text: str, source: str, target: str) -> bool:
     group = language_script(source)
     if group == language_script(target):
         return False
-    return any(c.isalpha() and script_group(script_of(c)) == group for c in text)
+    return any(is_letter(c) and script_group(script_of(c)) == group for c in text)
+
+
+def is_letter(char: str) -> bool:
+    """A letter, or a mark written on one: Indic vowel signs and viramas (``ो``, ``्``) are not
+    ``isalpha()``, and counting them keeps a Hindi word from weighing half its letters.
+
+    >>> [c for c in "खोलें" if is_letter(c)] == list("खोलें"), [c for c in "खोलें" if c.isalpha()]
+    (True, ['ख', 'ल'])
+    """
+    return char.isalpha() or unicodedata.category(char).startswith("M")
 
 
 def locate(doc: Document, change: Change) -> tuple[int, int]:

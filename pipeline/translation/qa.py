@@ -177,9 +177,9 @@ def check_untranslated(pair: Pair, context: QAContext) -> Iterable[QAFinding]:
 
 def _script_share(text: str, source: str, target: str) -> float:
     """The share of ``text``'s letters in ``source``'s script, when ``target`` writes another script."""
-    from pipeline.translation.plan import has_script_of
+    from pipeline.translation.plan import has_script_of, is_letter
 
-    letters = [c for c in text if c.isalpha()]
+    letters = [c for c in text if is_letter(c)]
     if not letters or not has_script_of(text, source, target):
         return 0.0
     return sum(1 for c in letters if has_script_of(c, source, target)) / len(letters)

@@ -86,6 +86,30 @@ def test_a_lookup_up_to_a_mark_sees_the_memory_as_it_stood_then(memory: Translat
     assert {source: e.target for source, e in now.items()} == {"Да": "Yes (exact)", "Нет": "No"}
 
 
+def test_a_replaced_entry_keeps_its_place_and_a_learned_one_never_replaces(memory: TranslationMemory) -> None:
+    """A review written while a run goes on: the run, whose lookups stop at its start's mark, still finds
+    the row (with the reviewed text), and what the run learns for that key does not overwrite it."""
+    memory.add([MemoryEntry("Да", "ru", "en", "(Да)", "fake", "v1", "argos:fake")])
+    mark = memory.mark()
+    assert memory.add([MemoryEntry("Да", "ru", "en", "Yes.", "fake", "v1", "review")]) == 1
+    seen = memory.lookup(["Да"], "ru", "en", "fake", "v1", up_to=mark)
+    assert (seen["Да"].target, seen["Да"].provenance) == ("Yes.", "review")
+    learned = [MemoryEntry("Да", "ru", "en", "(Да)", "fake", "v1", "argos:fake")]
+    assert memory.add(learned, replace=False) == 0
+    assert [(e.target, e.provenance) for e in memory.entries()] == [("Yes.", "review")]
+    assert memory.mark() == mark
+
+
+def test_a_memory_that_cannot_be_written_is_one_clear_error(tmpfs_dir: Path) -> None:
+    from fs_fixture import fill
+
+    with TranslationMemory(tmpfs_dir / "memory.sqlite") as tm:
+        fill(tmpfs_dir)
+        with pytest.raises(InputError, match="cannot write the translation memory .*full") as caught:
+            tm.add([MemoryEntry(f"Да {i}", "ru", "en", "x" * 4000) for i in range(200)])
+    assert caught.value.path == str(tmpfs_dir / "memory.sqlite")
+
+
 def test_blank_texts_are_not_sent_or_stored(memory: TranslationMemory) -> None:
     fake = FakeTranslator()
     out = CachedTranslator(fake, memory).translate_detailed(["", "  "], "ru", "en")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -138,11 +139,52 @@ def test_the_memory_is_read_as_it_stood_when_the_run_began(
     }
 
 
+def test_a_review_written_during_a_run_is_used_and_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`glossa review` stores a reviewed translation while a translate run is between two files: the run's
+    later file takes it from the memory, and what the run learns does not overwrite it. (Replacing a row
+    gave it a new sequence number above the run's mark: the run saw neither version, sent the sentence to
+    the model and wrote the model's text over the review.)"""
+    monkeypatch.chdir(tmp_path)
+    settings = resolve({}, env={"GLOSSA_HOME": "home"}, cwd=REPO)
+    request = TranslateRequest(scope=Scope.all, source="ru", output=Path("out"), output_is_folder=True)
+    (tmp_path / "first").mkdir()
+    (tmp_path / "first" / "a.txt").write_text(_RUSSIAN[1] + "\n", encoding="utf-8")
+    translate_paths(
+        [Path("first")], settings, request, translator=FakeTranslator(), executor=LocalExecutor(1)
+    )
+    with TranslationMemory(settings.memory_path) as memory:
+        (model_entry,) = memory.entries()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "f1.txt").write_text(_RUSSIAN[0] + "\n", encoding="utf-8")
+    (tmp_path / "in" / "f2.txt").write_text(_RUSSIAN[1] + "\n", encoding="utf-8")
+
+    def review_after_the_first_file(done: int, total: int) -> None:
+        if done == 1:
+            with TranslationMemory(settings.memory_path) as memory:
+                memory.add([replace(model_entry, target="Reviewed.", provenance="review")])
+
+    run = translate_paths(
+        [Path("in")],
+        settings,
+        request,
+        translator=FakeTranslator(),
+        executor=LocalExecutor(1),
+        progress=review_after_the_first_file,
+    )
+    assert [c.provenance for c in run.files[1].changes] == ["memory"]
+    assert (tmp_path / "out" / "f2.txt").read_text(encoding="utf-8") == "Reviewed.\n"
+    with TranslationMemory(settings.memory_path) as memory:
+        kept = {(e.source, e.target, e.provenance) for e in memory.entries()}
+    assert (_RUSSIAN[1], "Reviewed.", "review") in kept
+
+
 def test_workers_open_the_memory_read_only(tmp_path: Path) -> None:
     settings = resolve({}, env={"GLOSSA_HOME": str(tmp_path / "home")}, cwd=REPO)
     worker = start_worker(WorkerConfig(settings, TranslateRequest(), (), FakeTranslator()))
     assert worker.stages is not None
-    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+    with pytest.raises(InputError, match="readonly database"):
         worker.stages.memory.add([MemoryEntry("a", "ru", "en", "b")])
 
 
