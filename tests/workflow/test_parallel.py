@@ -142,7 +142,7 @@ def test_the_memory_is_read_as_it_stood_when_the_run_began(
 def test_a_review_written_during_a_run_is_used_and_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`glossa review` stores a reviewed translation while a translate run is between two files: the run's
+    """`glossa apply` stores a reviewed translation while a translate run is between two files: the run's
     later file takes it from the memory, and what the run learns does not overwrite it. (Replacing a row
     gave it a new sequence number above the run's mark: the run saw neither version, sent the sentence to
     the model and wrote the model's text over the review.)"""
