@@ -7,6 +7,8 @@ file (and line) at fault and says how to fix the problem, on one line.
 
 from __future__ import annotations
 
+import signal as _signal
+
 __all__ = [
     "BackendError",
     "ConfigError",
@@ -15,6 +17,7 @@ __all__ = [
     "InputError",
     "ModelArchiveError",
     "ModelNotInstalled",
+    "STOP_SIGNALS",
     "PipelineError",
     "Terminated",
     "raise_if_stopped",
@@ -89,6 +92,13 @@ class Terminated(KeyboardInterrupt):
     def __init__(self, signal: int) -> None:
         super().__init__(signal)
         self.signal = signal
+
+
+#: The signals that stop a run by raising in the main thread: Ctrl-C, and under the command line's handlers
+#: (:func:`pipeline.cli.main`) SIGTERM and SIGHUP (:class:`Terminated`). Worker processes ignore them all.
+STOP_SIGNALS: tuple[int, ...] = tuple(
+    getattr(_signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(_signal, name)
+)
 
 
 _STOPS: list[int] = []  # the stop signals this process has received (stop()), first first

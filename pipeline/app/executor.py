@@ -34,7 +34,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from pipeline.errors import raise_if_stopped
+from pipeline.errors import STOP_SIGNALS, raise_if_stopped
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
@@ -70,9 +70,8 @@ WATCH_INTERVAL = 0.5
 def _worker_start(driver: int) -> None:
     """Leave stopping to the driver (see the module docstring), and exit once the driver (its pid, taken
     before the fork: one that died since is not taken for init) is gone."""
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == driver:

@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pipeline.errors import BackendError, ConfigError
+from pipeline.errors import STOP_SIGNALS, BackendError, ConfigError
 
 __all__ = ["RAY_MISSING", "RayExecutor", "require_ray"]
 
@@ -197,8 +197,7 @@ def _handlers_kept() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    numbers = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
-    saved = {number: signal.getsignal(number) for number in numbers}
+    saved = {number: signal.getsignal(number) for number in STOP_SIGNALS}
     try:
         yield
     finally:

@@ -24,7 +24,7 @@ from pipeline.cli import audit, glossary, models, qa, tm, translate
 from pipeline.cli import config as config_command
 from pipeline.cli._common import State, err_console
 from pipeline.cli._help import install as _install_help
-from pipeline.errors import PipelineError, stop, stopped_by
+from pipeline.errors import STOP_SIGNALS, PipelineError, stop, stopped_by
 from pipeline.render.exit_codes import INTERRUPTED, for_exception
 
 __all__ = ["app", "hoist_global_options", "main"]
@@ -165,9 +165,8 @@ def _stop_on_signals() -> Iterator[None]:
         yield
         return
     previous = {}
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+    for number in STOP_SIGNALS:
+        if number != signal.SIGINT and signal.getsignal(number) is signal.SIG_DFL:  # Ctrl-C: Python's own
             previous[number] = signal.signal(number, _terminate)
     try:
         yield

@@ -19,14 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["STOP_SIGNALS", "create_beside", "interrupts_deferred", "keep_mode"]
+from pipeline.errors import STOP_SIGNALS
 
-
-#: The signals that stop a run by raising in the main thread: Ctrl-C, and under the command line's handlers
-#: (:func:`pipeline.cli.main`) SIGTERM and SIGHUP (:class:`~pipeline.errors.Terminated`).
-STOP_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
+__all__ = ["create_beside", "interrupts_deferred", "keep_mode"]
 
 
 @contextmanager

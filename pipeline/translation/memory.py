@@ -182,7 +182,7 @@ class TranslationMemory:
         before = self._db.total_changes
         try:
             with self._db:
-                (start,) = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()
+                start = self.mark()
                 self._db.executemany(
                     "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?) "  # noqa: S608 - no user text
                     f"ON CONFLICT (source, source_lang, target_lang, model, glossary_version) {conflict}",
