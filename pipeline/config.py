@@ -52,7 +52,7 @@ EXECUTORS = ("local", "ray")
 
 #: Largest input file read by default (bytes); the ``max_file_size`` setting changes it.
 DEFAULT_MAX_FILE_SIZE = 256 * 1024**2
-#: Bytes of a JSON Lines file an audit worker takes at a time by default (the ``shard_size`` setting).
+#: Bytes of a JSON Lines file an audit or translate worker takes at a time by default (``shard_size``).
 DEFAULT_SHARD_SIZE = 1024**2
 
 
@@ -97,10 +97,11 @@ class Settings:
         jsonl_field: JSON Lines field holding the text.
         include: glob patterns a file under a folder must match (empty: every supported suffix).
         exclude: glob patterns that skip files under a folder.
-        jobs: worker processes for multi-file audits; CPU threads of the translation model.
+        jobs: worker processes of ``audit`` and ``translate`` (each translate worker runs its model on one
+            CPU thread).
         max_file_size: largest input file read, in bytes (larger ones are refused, the run goes on).
-        shard_size: bytes of a JSON Lines file an audit worker takes at a time (line-aligned; the report is
-            the same for every value).
+        shard_size: bytes of a JSON Lines file an audit or translate worker takes at a time (line-aligned;
+            the audit's report is the same for every value; see :mod:`pipeline.app.translate_stream`).
         max_archive_size: largest total an ``.argosmodel`` archive may unpack to, in bytes.
         max_archive_ratio: largest uncompressed/compressed ratio of an archive member (zip bombs).
         executor: where audit and translate run their workers: ``local`` or ``ray`` (:data:`EXECUTORS`).

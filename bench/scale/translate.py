@@ -17,12 +17,17 @@ Two workloads (``--mode``):
 
 Each run has its own memory, empty at the start, so the second never answers from the first.
 
+With ``--one-file``, the records go into one JSON Lines file instead, which the workers share in
+line-aligned ranges of ``--shard-size`` bytes (``GLOSSA_SHARD_SIZE``); a third run translates it whole (one
+worker, a shard larger than the file), and the ranges' runs must write its bytes.
+
 With ``--resume``, a third WORKERS-worker run is killed (SIGKILL, whole process group) once half of its
 output files are written and the same command is run again: the rerun's wall time over the full run's,
 and how many of its changes went to the model again (what the finished files taught is in the memory).
 
     python bench/scale/translate.py --files 40 --workers 2
     python bench/scale/translate.py --files 40 --workers 2 --mode all --resume
+    python bench/scale/translate.py --files 20 --workers 2 --mode all --one-file
 """
 
 from __future__ import annotations
@@ -78,8 +83,17 @@ def copy_models(work: Path, source: str, target: str) -> Path:
     return models
 
 
+def one_file(folder: Path, name: str = "all.jsonl") -> None:
+    """Join the files :func:`split_records` wrote into one (the ``--one-file`` workload)."""
+    parts = sorted(folder.glob("part-*.jsonl"))
+    (folder.parent / f"{folder.name}-one").mkdir(exist_ok=True)
+    with (folder.parent / f"{folder.name}-one" / name).open("wb") as out:
+        for part in parts:
+            out.write(part.read_bytes())
+
+
 def _command(
-    run_dir: Path, inputs: Path, models: Path, mode: str, workers: int
+    run_dir: Path, inputs: Path, models: Path, mode: str, workers: int, shard_size: str | None = None
 ) -> tuple[list[str], dict[str, str]]:
     """The argv and environment of ``glossa translate -j WORKERS`` into ``run_dir`` (its own memory)."""
     import os
@@ -89,7 +103,10 @@ def _command(
     command += ["--format", "json", "--jobs", str(workers), "--models-dir", str(models)]
     command += ["--scope", str(options["scope"]), "--to", str(options["target"])]
     command += ["--from", str(options["source"])] if options["source"] else []
-    return command, {**os.environ, "PYTHONPATH": str(REPO), "GLOSSA_HOME": str(run_dir / "home")}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "GLOSSA_HOME": str(run_dir / "home")}
+    if shard_size is not None:
+        env["GLOSSA_SHARD_SIZE"] = shard_size
+    return command, env
 
 
 def _outputs_digest(run_dir: Path) -> str:
@@ -108,6 +125,7 @@ def translate_once(
     *,
     name: str | None = None,
     fresh: bool = True,
+    shard_size: str | None = None,
 ) -> dict[str, object]:
     """One ``glossa translate -j WORKERS`` in a fresh process (start-up included, as a user sees it); its
     wall time and digests of its outputs and of everything it wrote (outputs and report). ``fresh``: start
@@ -117,7 +135,7 @@ def translate_once(
     run_dir = work / (name or f"run-{workers}")
     if fresh:
         shutil.rmtree(run_dir, ignore_errors=True)
-    command, env = _command(run_dir, inputs, models, mode, workers)
+    command, env = _command(run_dir, inputs, models, mode, workers, shard_size)
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     took = time.perf_counter() - started
@@ -186,13 +204,27 @@ def main() -> None:
     parser.add_argument(
         "--resume", action="store_true", help="also kill -9 a WORKERS run half-way and time the rerun"
     )
+    parser.add_argument(
+        "--one-file", action="store_true", help="all records in one file, shared by the workers in ranges"
+    )
+    parser.add_argument("--shard-size", default="128KB", help="range size with --one-file (default 128KB)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args()
+    if args.one_file and args.resume:
+        parser.error("--resume counts written files: it needs the files of the default workload")
     work = args.work or Path(tempfile.mkdtemp(prefix="glossa-scale-translate-"))
     (source, target), _ = _MODES[args.mode]
     size = split_records(args.data, work / "in", args.files, args.per_file)
     models = copy_models(work / f"models-{source}-{target}", source, target)
-    runs = [translate_once(work, work / "in", models, args.mode, n) for n in (1, args.workers)]
+    inputs, shard_size, whole = work / "in", None, None
+    if args.one_file:
+        one_file(inputs)
+        inputs, shard_size = work / "in-one", args.shard_size
+        whole = translate_once(work, inputs, models, args.mode, 1, name="whole", shard_size="1GB")
+        print(f"{args.mode}: one file read whole, 1 worker: {float(whole['seconds']):.2f} s")  # type: ignore[arg-type]
+    runs = [
+        translate_once(work, inputs, models, args.mode, n, shard_size=shard_size) for n in (1, args.workers)
+    ]
     for run in runs:
         seconds = float(run["seconds"])  # type: ignore[arg-type]
         run["files_per_s"] = args.files / seconds
@@ -208,9 +240,10 @@ def main() -> None:
         f"speed-up {args.workers} vs 1 worker: {ratio:.2f}x; same bytes: {same} "
         f"({args.files} files, {size / 1e6:.2f} MB)"
     )
-    resumed = (
-        resume(work, work / "in", models, args.mode, args.workers, args.files, many) if args.resume else None
-    )
+    as_whole = whole is None or all(run["sha256"] == whole["sha256"] for run in runs)
+    if whole is not None:
+        print(f"ranges of {shard_size} write what the whole file does: {as_whole}")
+    resumed = resume(work, inputs, models, args.mode, args.workers, args.files, many) if args.resume else None
     if resumed is not None:
         print(
             f"resume after kill -9 with {resumed['files_kept']} of {args.files} files written "
@@ -227,6 +260,10 @@ def main() -> None:
                     "bytes": size,
                     "ratio": ratio,
                     "same": same,
+                    "one_file": args.one_file,
+                    "shard_size": shard_size,
+                    "whole": whole,
+                    "same_as_whole": as_whole,
                     "runs": runs,
                     "resume": resumed,
                 },
@@ -237,6 +274,8 @@ def main() -> None:
         )
     if not same:
         sys.exit("the two runs wrote different bytes")
+    if not as_whole:
+        sys.exit("the ranges wrote other bytes than the whole file")
     if resumed is not None and not resumed["outputs_same"]:
         sys.exit("the resumed run wrote other outputs than the full run")
 

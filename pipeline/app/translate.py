@@ -2,7 +2,8 @@
 
 The run in steps, each a function here: plan where every output goes (:func:`plan_outputs`), check them all
 against the inputs before the first write (:func:`check_translate_outputs`, :mod:`pipeline.formats.targets`),
-load the glossaries once, then run the files as work items on an :class:`~pipeline.app.executor.Executor`:
+load the glossaries once, then run the files as work items on an :class:`~pipeline.app.executor.Executor`
+(a JSON Lines file longer than one shard as line-aligned ranges, :mod:`pipeline.app.translate_stream`):
 each worker builds its stages once (:func:`start_worker`, :func:`load_stages`: finder, matcher,
 phrasebook, model, memory, QA) and for each file reads, plans, translates
 (:mod:`pipeline.translation.layers`) and checks it (:func:`translate_file`), returning the bytes to write.
@@ -25,10 +26,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from pipeline.app import Progress
 from pipeline.app.audit import AuditRequest, build_finder, terminology
@@ -41,14 +42,16 @@ from pipeline.formats.shards import GZIP_SUFFIXES
 from pipeline.formats.targets import backup_of
 
 if TYPE_CHECKING:
+    from pipeline.app.translate_stream import Part
     from pipeline.detection import StrayFinder
     from pipeline.document import Change, Document, Job
+    from pipeline.formats.shards import Shard
     from pipeline.glossary.match import TermMatcher
     from pipeline.glossary.model import Glossary
     from pipeline.translation.base import Translator
     from pipeline.translation.memory import MemoryEntry, TranslationMemory
     from pipeline.translation.phrasebook import Phrasebook
-    from pipeline.translation.qa import QAContext, QAFinding
+    from pipeline.translation.qa import Pair, QAContext
 
 __all__ = [
     "FileResult",
@@ -154,6 +157,19 @@ class Writes:
 
     def __init__(self) -> None:
         self.done: list[Path] = []  # in the order written
+
+    def copy(self, path: Path, source: Path) -> None:
+        """Copy ``source``'s bytes to ``path`` atomically (an ``--in-place`` backup of a streamed file)."""
+        import shutil
+
+        from pipeline.formats import write_with
+
+        def write(handle: BinaryIO) -> None:
+            with source.open("rb") as original:
+                shutil.copyfileobj(original, handle, 1 << 20)
+
+        write_with(path, write, overwrite=True)
+        self.done.append(path)
 
     def write(self, path: Path, text: str, codec: str, *, compress: bool = False) -> None:
         """Write ``text`` to ``path`` (replacing it) and, once it is there, add ``path`` to :attr:`done`."""
@@ -425,12 +441,17 @@ class FileWork:
         target_path: its output.
         data: the file's bytes (None: the worker reads the file itself).
         error: why the driver could not read it (then nothing is translated).
+        shard: a line-aligned range of a JSON Lines file, with its bytes (None: the whole file); see
+            :mod:`pipeline.app.translate_stream`.
+        last: the shard is the file's last.
     """
 
     path: Path
     target_path: Path
     data: bytes | None = None
     error: str | None = None
+    shard: Shard | None = None
+    last: bool = True
 
     @classmethod
     def read(cls, path: Path, target_path: Path, max_bytes: int) -> FileWork:
@@ -462,11 +483,13 @@ class FileResult:
         translation: the report of the file.
         outputs: what to write, in order (an ``--in-place`` backup first); nothing when it was not read.
         learned: the model's accepted translations, for the memory (written by the driver).
+        part: a range's output, which the driver writes into the file's stream (None: a whole file).
     """
 
     translation: FileTranslation
     outputs: tuple[Output, ...] = ()
     learned: tuple[MemoryEntry, ...] = ()
+    part: Part | None = None
 
 
 def start_worker(config: WorkerConfig) -> Worker:
@@ -489,6 +512,10 @@ def translate_item(worker: Worker, item: FileWork) -> FileResult:
         raise worker.error
     if item.error is not None:
         return FileResult(FileTranslation(str(item.path), None, item.error))
+    if item.shard is not None:
+        from pipeline.app.translate_stream import translate_range
+
+        return translate_range(worker, item)
     config = worker.config
     return translate_file(
         item.path,
@@ -554,6 +581,8 @@ def translate_paths(
             output (checked for every file before anything is written, see :mod:`pipeline.formats.targets`).
         TranslateInterrupted: Ctrl-C; it names the files written before it.
     """
+    from pipeline.formats import DocFormat, format_for
+
     if request.scope == "all" and not request.source:
         raise ConfigError("--scope all needs the documents' language: add --from LANG (e.g. --from ru)")
     placed = plan_outputs(paths, settings, request)
@@ -565,7 +594,13 @@ def translate_paths(
     if executor is None and settings.executor == "ray":
         executor = executor_for(settings)
     if executor is None:
-        executor = LocalExecutor(max(1, min(settings.jobs, len(placed), os.cpu_count() or 1)))
+        # a JSON Lines file is cut into ranges, which any number of workers can share
+        items = (
+            len(placed)
+            if all(format_for(path) is not DocFormat.JSONL for path, _ in placed)
+            else settings.jobs
+        )
+        executor = LocalExecutor(max(1, min(settings.jobs, items, os.cpu_count() or 1)))
     writes = Writes()
     files = _run_files(executor, config, placed, writes, progress)
     run = TranslateRun(
@@ -582,6 +617,25 @@ def translate_paths(
         raise TranslateInterrupted(writes.done) from exc
 
 
+def _work(placed: Sequence[tuple[Path, Path]], settings: Settings) -> Iterator[FileWork]:
+    """The run's work items, read as the workers ask for them: a whole file, or each line-aligned range of a
+    JSON Lines file longer than one shard (:mod:`pipeline.app.translate_stream`)."""
+    from pipeline.app.translate_stream import shards_of
+
+    limit = settings.max_file_size
+    for index, (path, target) in enumerate(placed):
+        shards = shards_of(path, index, shard_size=settings.shard_size, max_bytes=limit)
+        for shard, last in shards:
+            if shard.index == 0 and (last or shard.whole or shard.error is not None):
+                # one piece: the whole file, read (or refused) as any other file is
+                yield (
+                    FileWork.read(path, target, limit) if shard.error else FileWork(path, target, shard.data)
+                )
+                shards.close()
+                break
+            yield FileWork(path, target, shard=shard, last=last)
+
+
 def _run_files(
     executor: Executor,
     config: WorkerConfig,
@@ -596,18 +650,20 @@ def _run_files(
     """
     files: list[FileTranslation] = []
     learned: tuple[MemoryEntry, ...] = ()  # a file's, until the memory has them
-    limit = config.settings.max_file_size
-    items = (FileWork.read(path, target, limit) for path, target in placed)  # read as workers ask
-    results = executor.map(start_worker, config, translate_item, items)
+    results = executor.map(start_worker, config, translate_item, _work(placed, config.settings))
+    stream = iter(results)
     try:
-        for result in results:
-            for output in result.outputs:
-                output.path.parent.mkdir(parents=True, exist_ok=True)
-                writes.write(output.path, output.text, output.codec, compress=output.compress)
-            files.append(result.translation)
-            learned = result.learned
-            _learn(config.settings.memory_path, learned)
-            learned = ()
+        for result in stream:
+            if result.part is not None:
+                files.append(_streamed(result, stream, config, writes))
+            else:
+                for output in result.outputs:
+                    output.path.parent.mkdir(parents=True, exist_ok=True)
+                    writes.write(output.path, output.text, output.codec, compress=output.compress)
+                files.append(result.translation)
+                learned = result.learned
+                _learn(config.settings.memory_path, learned)
+                learned = ()
             if progress:
                 progress(len(files), len(placed))
     except KeyboardInterrupt as exc:
@@ -621,6 +677,38 @@ def _run_files(
             close()  # stop the workers now, not when the iterator is collected
         _learn(config.settings.memory_path, learned)  # a write a Ctrl-C rolled back
     return files
+
+
+def _streamed(
+    first: FileResult, results: Iterator[FileResult], config: WorkerConfig, writes: Writes
+) -> FileTranslation:
+    """Write a JSON Lines file translated in ranges as they come; one that is not UTF-8 text after all is
+    translated whole here, in the driver, as any other file would be."""
+    from pipeline.app.translate_stream import Redo, write_streamed
+
+    target = Path(first.translation.output or first.translation.path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    memory_path = config.settings.memory_path
+    try:
+        return write_streamed(
+            first,
+            results,
+            writes=writes,
+            in_place=config.request.in_place,
+            learn=lambda result: _learn(memory_path, result.learned),
+        )
+    except Redo:
+        pass
+    path = Path(first.translation.path)
+    item = FileWork.read(path, target, config.settings.max_file_size)
+    if item.error is not None:
+        result = FileResult(FileTranslation(str(path), None, item.error))
+    else:
+        result = translate_item(start_worker(config), item)
+    for output in result.outputs:
+        writes.write(output.path, output.text, output.codec, compress=output.compress)
+    _learn(memory_path, result.learned)
+    return result.translation
 
 
 def _learn(memory_path: Path, entries: Sequence[MemoryEntry]) -> None:
@@ -648,13 +736,39 @@ def translate_file(
     looked up at or under ``memory_mark``. A file that cannot be read comes back with its error (and nothing
     to write).
     """
-    from pipeline.translation.layers import translate_jobs
-    from pipeline.translation.plan import locate, merge_changes
+    from pipeline.translation.qa import check_pairs
 
     try:
         doc = _read(path, settings, data)
     except InputError as exc:
         return FileResult(FileTranslation(str(path), None, exc.message))
+    merged, places, learned, rendered = translate_doc(doc, stages, request, memory_mark)
+    note, outputs, output_sha256 = _outputs(doc, rendered, path, target_path, request)
+    translation = FileTranslation(
+        path=str(path),
+        output=str(target_path),
+        error="; ".join(f"line {line}: {message}" for line, message in doc.errors) or None,
+        changes=tuple(merged),
+        places=tuple(places),
+        records=tuple(doc.units[c.unit].record for c in merged),
+        note=note,
+        qa=tuple(check_pairs(qa_pairs(path, merged, places), stages.qa)),
+        output_sha256=output_sha256,
+    )
+    return FileResult(translation, outputs, learned)
+
+
+def translate_doc(
+    doc: Document, stages: Stages, request: TranslateRequest, memory_mark: int | None
+) -> tuple[list[Change], list[tuple[int, int]], tuple[MemoryEntry, ...], tuple[str, str, str | None, bool]]:
+    """Plan, translate and render one document: its changes in document order, the ``(line, column)`` of
+    each, what the model taught the memory, and ``(text, codec, note, edited)`` of its translation
+    (:func:`pipeline.formats.render_document`; ``edited``: some change changes the text)."""
+    from pipeline.formats import Edit, render_document
+    from pipeline.translation.layers import translate_jobs
+    from pipeline.translation.placeholders import locate_codes
+    from pipeline.translation.plan import locate, merge_changes
+
     jobs, direct = _plan(doc, stages.finder, request)
     memory = _RunMemory(stages.memory, memory_mark)
     changes = translate_jobs(
@@ -667,20 +781,14 @@ def translate_file(
         glossary_version=stages.glossary_version,
     )
     merged = merge_changes([*direct, *changes])
-    note, outputs, output_sha256 = _outputs(doc, merged, path, target_path, request)
+    edits = [
+        Edit(c.unit, c.start, c.end, c.target_text, locate_codes(c.target_text, c.codes))
+        for c in merged
+        if c.changed
+    ]
+    text, codec, note = render_document(doc, edits)
     places = [locate(doc, c) for c in merged]
-    translation = FileTranslation(
-        path=str(path),
-        output=str(target_path),
-        error="; ".join(f"line {line}: {message}" for line, message in doc.errors) or None,
-        changes=tuple(merged),
-        places=tuple(places),
-        records=tuple(doc.units[c.unit].record for c in merged),
-        note=note,
-        qa=_qa(path, merged, places, stages.qa),
-        output_sha256=output_sha256,
-    )
-    return FileResult(translation, outputs, tuple(memory.learned))
+    return merged, places, tuple(memory.learned), (text, codec, note, bool(edits))
 
 
 def _read(path: Path, settings: Settings, data: bytes | None) -> Document:
@@ -718,24 +826,22 @@ def _plan(doc: Document, finder: StrayFinder, request: TranslateRequest) -> tupl
 
 
 def _outputs(
-    doc: Document, merged: Sequence[Change], path: Path, target_path: Path, request: TranslateRequest
+    doc: Document,
+    rendered: tuple[str, str, str | None, bool],
+    path: Path,
+    target_path: Path,
+    request: TranslateRequest,
 ) -> tuple[str | None, tuple[Output, ...], str | None]:
     """What to write for the translated document (and the ``--in-place`` backup first), the encoding note
     and the SHA-256 of the output's bytes.
 
     ``--in-place`` leaves a file with nothing to change alone (nothing to write, SHA-256 None).
     """
-    from pipeline.formats import Edit, file_bytes, render_document
+    from pipeline.formats import file_bytes
     from pipeline.formats.shards import is_gzip
-    from pipeline.translation.placeholders import locate_codes
 
-    edits = [
-        Edit(c.unit, c.start, c.end, c.target_text, locate_codes(c.target_text, c.codes))
-        for c in merged
-        if c.changed
-    ]
-    text, codec, note = render_document(doc, edits)
-    if request.in_place and not edits:
+    text, codec, note, edited = rendered
+    if request.in_place and not edited:
         return note, (), None
     compress = is_gzip(path)
     output = Output(target_path, text, codec, compress)
@@ -744,18 +850,15 @@ def _outputs(
     return note, outputs, hashlib.sha256(file_bytes(text, codec, compress=compress)).hexdigest()
 
 
-def _qa(
-    path: Path, merged: Sequence[Change], places: Sequence[tuple[int, int]], context: QAContext
-) -> tuple[QAFinding, ...]:
-    """The QA findings of the spans a model or the memory translated (ids ``path:line:column``)."""
-    from pipeline.translation.qa import Pair, check_pairs
+def qa_pairs(path: Path, merged: Sequence[Change], places: Sequence[tuple[int, int]]) -> list[Pair]:
+    """The spans a model or the memory translated, as QA pairs (ids ``path:line:column``)."""
+    from pipeline.translation.qa import Pair
 
-    checked = [
+    return [
         Pair(f"{path}:{line}:{column}", c.source_text, c.target_text, c.source_lang, c.target_lang)
         for c, (line, column) in zip(merged, places, strict=True)
         if c.status.value in ("translated", "term-missed") and c.provenance != "phrasebook"
     ]
-    return tuple(check_pairs(checked, context))
 
 
 def write_xliff(run: TranslateRun, xliff: Path, writes: Writes | None = None) -> TranslateRun:

@@ -65,6 +65,7 @@ __all__ = [
     "write_markdown",
     "write_chunks",
     "write_path",
+    "write_with",
     "write_text",
 ]
 
@@ -442,7 +443,7 @@ def write_path(
     from pipeline.formats.shards import is_gzip
 
     data = file_bytes(text, codec, compress=is_gzip(path) if compress is None else compress)
-    _write_atomic(path, lambda handle: handle.write(data), overwrite=overwrite)
+    write_with(path, lambda handle: handle.write(data), overwrite=overwrite)
 
 
 def write_chunks(path: Path, chunks: Iterable[str], *, overwrite: bool = False) -> None:
@@ -464,12 +465,16 @@ def write_chunks(path: Path, chunks: Iterable[str], *, overwrite: bool = False) 
                 batch, size = [], 0
         handle.write(encode("".join(batch), "utf-8"))
 
-    _write_atomic(path, write, overwrite=overwrite)
+    write_with(path, write, overwrite=overwrite)
 
 
-def _write_atomic(path: Path, write: Callable[[BinaryIO], object], *, overwrite: bool) -> None:
+def write_with(path: Path, write: Callable[[BinaryIO], object], *, overwrite: bool = False) -> None:
     """Call ``write`` on a temporary file beside ``path``, fsync it, then move it over ``path``; on any
-    failure the temporary file is removed and ``path`` is as it was."""
+    failure (an exception ``write`` raises included) the temporary file is removed and ``path`` is as it was.
+
+    Raises:
+        PipelineError: as :func:`write_path`; whatever ``write`` raises.
+    """
     target = str(path)
     check_output_target(path)
     if not overwrite and os.path.lexists(path):

@@ -37,7 +37,7 @@ from types import MappingProxyType
 from pipeline.document import QAFinding, Severity
 from pipeline.text.spans import EMAIL, URL
 
-__all__ = ["CHECKS", "Pair", "QAContext", "QAFinding", "check_pairs"]
+__all__ = ["CHECKS", "Pair", "QAContext", "QAFinding", "check_consistency", "check_pairs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +249,14 @@ CHECKS: tuple[Callable[[Pair, QAContext], Iterable[QAFinding]], ...] = (
 )
 
 
-def _consistency(pairs: Sequence[Pair]) -> list[QAFinding]:
+def check_consistency(pairs: Sequence[Pair]) -> list[QAFinding]:
+    """The run-wide checks: one source translated differently, one target given for different sources.
+
+    >>> pairs = [Pair("u1", "Пуск", "Launch", "ru"), Pair("u2", "Пуск", "Start", "ru")]
+    >>> [f.check for f in check_consistency(pairs)]
+    ['inconsistent-target']
+    """
+    pairs = [p for p in pairs if p.target]
     by_source: dict[tuple[str, str], set[str]] = {}
     by_target: dict[tuple[str, str], set[str]] = {}
     for p in pairs:
@@ -272,12 +279,15 @@ def _consistency(pairs: Sequence[Pair]) -> list[QAFinding]:
     return out
 
 
-def check_pairs(pairs: Sequence[Pair], context: QAContext | None = None) -> list[QAFinding]:
-    """Run every check on every pair, then the run-wide consistency checks.
+def check_pairs(
+    pairs: Sequence[Pair], context: QAContext | None = None, *, consistency: bool = True
+) -> list[QAFinding]:
+    """Run every check on every pair, then the run-wide consistency checks (:func:`check_consistency`).
 
     Args:
         pairs: translated units (empty targets are skipped: nothing to check).
         context: the detector and glossary in force.
+        consistency: also run the consistency checks (False: the caller runs them over more pairs).
 
     Returns:
         Findings in pair order, then consistency findings.
@@ -292,5 +302,6 @@ def check_pairs(pairs: Sequence[Pair], context: QAContext | None = None) -> list
             continue
         for check in CHECKS:
             out.extend(check(pair, context))
-    out.extend(_consistency([p for p in pairs if p.target]))
+    if consistency:
+        out.extend(check_consistency(pairs))
     return out

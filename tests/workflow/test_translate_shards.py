@@ -1,0 +1,207 @@
+"""`glossa translate` of a JSON Lines file in line-aligned ranges gives what translating it whole gives.
+
+The reference is the same run with a shard larger than every file (each file one work item, read whole, the
+path that existed before); the comparison is on every byte written (outputs, backups, the XLIFF), the
+rendered report and the memory's rows. The inputs hit the cut's edges as the audit's shard tests do: CRLF and
+blank lines, broken records, a truncated last line, a UTF-8 byte-order mark, a legacy code page and UTF-16 and
+a NUL byte (translated whole after all), gzip, and a ``.gz`` file damaged part-way.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from fakes import FakeTranslator
+from typer.testing import CliRunner
+
+from pipeline.app.executor import LocalExecutor
+from pipeline.app.translate import (
+    FileWork,
+    TranslateRequest,
+    WorkerConfig,
+    load_glossaries,
+    start_worker,
+    translate_item,
+    translate_paths,
+)
+from pipeline.app.translate_stream import shards_of
+from pipeline.cli import app
+from pipeline.config import resolve
+from pipeline.document import Scope
+from pipeline.render.translate import render_json
+
+REPO = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+FEED = REPO / "samples" / "space-news-feed.jsonl"
+RUSSIAN = [
+    '{"id": 90, "text": "Роскосмос сообщил, что экипаж корабля успешно вернулся на Землю после полёта."}',
+    '{"id": 91, "text": "The crew said: «Экипаж прибыл на МКС», and left."}',
+    '{"id": 92, "text": "Ракета стартовала с космодрома Байконур точно по расписанию, сообщили."}',
+    '{"id": 93, "text": "Экипаж прибыл на МКС."}',
+]
+
+
+def _corpus(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    lines = FEED.read_text(encoding="utf-8").splitlines()
+    mixed = [*lines, "", *RUSSIAN, "[1, 2]", '{"text": 5}', *lines[:3], "  ", *RUSSIAN[::-1], *RUSSIAN]
+    body = "\r\n".join(mixed[:10]) + "\r\n" + "\n".join(mixed[10:]) + '\n{"id": 99, "text": "trunc'
+    (folder / "a-mixed.jsonl").write_text(body, encoding="utf-8")
+    (folder / "b-bom.jsonl").write_bytes(codecs.BOM_UTF8 + "\n".join(mixed).encode("utf-8"))
+    legacy = '{"text": "Привет, мир: это проверка кодировки."}\n' * 30 + lines[0] + "\n"
+    (folder / "c-legacy.jsonl").write_bytes(legacy.encode("cp1251"))
+    (folder / "d-utf16.jsonl").write_text("\n".join(lines[:4]) + "\n", encoding="utf-16")
+    (folder / "e-nul.jsonl").write_bytes(("\n".join(mixed) + "\n").encode() + b'{"text": "x\x00"}\n')
+    (folder / "f-feed.jsonl.gz").write_bytes(gzip.compress(("\n".join(mixed) + "\n").encode(), mtime=0))
+    whole = gzip.compress(("\n".join(mixed * 40) + "\n").encode(), mtime=0)
+    (folder / "g-damaged.jsonl.gz").write_bytes(whole[: len(whole) * 2 // 3])
+    (folder / "h-plain.txt").write_text("Экипаж прибыл на МКС.\n", encoding="utf-8")
+
+
+def _run(
+    workspace: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    shard_size: int,
+    jobs: int = 1,
+    in_place: bool = False,
+    scope: Scope = Scope.stray,
+) -> dict[str, bytes]:
+    """One run in ``workspace`` on ``jobs`` workers: every file under it and the memory's rows after."""
+    _corpus(workspace / "in")
+    monkeypatch.chdir(workspace)
+    settings = resolve({"shard_size": shard_size}, env={"GLOSSA_HOME": "home"}, cwd=REPO)
+    request = TranslateRequest(
+        scope=scope,
+        source="ru" if scope is Scope.all else None,
+        in_place=in_place,
+        output=None if in_place else Path("out"),
+        output_is_folder=not in_place,
+        xliff=Path("run.xlf"),
+    )
+    run = translate_paths(
+        [Path("in")], settings, request, translator=FakeTranslator(), executor=LocalExecutor(jobs)
+    )
+    found = {
+        str(p.relative_to(workspace)): p.read_bytes()
+        for p in sorted(workspace.rglob("*"))
+        if p.is_file() and "home" not in p.parts
+    }
+    with sqlite3.connect(workspace / "home" / "memory.sqlite") as db:
+        rows = db.execute("SELECT * FROM entries ORDER BY seq").fetchall()
+    # the entries, and the order they were learned in (ranges learn a file's entries range by range)
+    found["memory"] = repr(sorted(row[:-1] for row in rows)).encode()
+    found["memory order"] = repr(rows).encode()
+    found["report"] = render_json(run).encode()
+    return found
+
+
+@pytest.mark.parametrize("scope", [Scope.stray, Scope.all], ids=["stray", "all-ru"])
+def test_ranges_write_what_the_whole_file_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scope: Scope
+) -> None:
+    whole = _run(tmp_path / "whole", monkeypatch, shard_size=1 << 30, scope=scope)
+    for size in (1, 700):
+        ranges = _run(tmp_path / f"r{size}", monkeypatch, shard_size=size, scope=scope)
+        assert ranges.keys() == whole.keys()
+        for name in whole.keys() - {"memory order"}:
+            assert ranges[name] == whole[name], (size, name)
+    report = json.loads(whole["report"])
+    by_name = {Path(f["path"]).name: f for f in report["files"]}
+    assert by_name["a-mixed.jsonl"]["changes"]
+    assert by_name["a-mixed.jsonl"]["error"]  # the broken records, by line
+    assert by_name["c-legacy.jsonl"]["changes"]  # cp1251, read whole after all
+    assert "cannot" in by_name["g-damaged.jsonl.gz"]["error"]
+
+
+def test_two_workers_share_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    one = _run(tmp_path / "one", monkeypatch, shard_size=500, jobs=1)
+    two = _run(tmp_path / "two", monkeypatch, shard_size=500, jobs=2)
+    assert one == two
+
+
+def test_in_place_keeps_the_original_bytes_as_backup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = _run(tmp_path / "whole", monkeypatch, shard_size=1 << 30, in_place=True)
+    ranges = _run(tmp_path / "ranges", monkeypatch, shard_size=300, in_place=True)
+    assert ranges.keys() == whole.keys()
+    for name in whole.keys() - {"memory order", "in/f-feed.jsonl.gz.bak"}:
+        assert ranges[name] == whole[name], name
+    _corpus(tmp_path / "original")
+    original = (tmp_path / "original" / "f-feed.jsonl.gz").read_bytes()
+    # the backup is the input itself (the whole-file path writes its text again, recompressed)
+    assert ranges["in/f-feed.jsonl.gz.bak"] == original
+    assert gzip.decompress(whole["in/f-feed.jsonl.gz.bak"]) == gzip.decompress(original)
+
+
+def test_a_file_is_cut_into_line_aligned_ranges_read_one_ahead(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(f'{{"text": "line {i}"}}\n' for i in range(10)), encoding="utf-8")
+    shards = list(shards_of(path, 0, shard_size=60, max_bytes=1 << 20))
+    assert [last for _, last in shards] == [False] * (len(shards) - 1) + [True]
+    assert b"".join(s.data for s, _ in shards) == path.read_bytes()
+    assert all(s.data.endswith(b"\n") for s, _ in shards)
+
+
+def test_cli_two_workers_on_one_file_through_ctranslate2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argos_dictionary_archive: Path
+) -> None:
+    """``glossa translate -j 2`` on one JSON Lines file in 300-byte ranges, through the word-for-word
+    CTranslate2 package, writes what ``-j 1`` writes reading the file whole (output, XLIFF, report)."""
+    models = tmp_path / "models"
+    installed = runner.invoke(
+        app, ["models", "install", "--models-dir", str(models), str(argos_dictionary_archive)]
+    )
+    assert installed.exit_code == 0, installed.output
+    records = [json.loads(line)["text"] for line in RUSSIAN] * 8
+    body = "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(records))
+    runs = {}
+    for name, jobs, shard in (("whole", 1, "1GB"), ("ranges", 2, "300")):
+        workspace = tmp_path / name
+        workspace.mkdir()
+        (workspace / "feed.jsonl").write_text(body, encoding="utf-8")
+        monkeypatch.chdir(workspace)
+        monkeypatch.setenv("GLOSSA_HOME", "home")
+        monkeypatch.setenv("GLOSSA_SHARD_SIZE", shard)
+        args = ["translate", "feed.jsonl", "-o", "out.jsonl", "--xliff", "run.xlf", "--format", "json"]
+        args += ["--jobs", str(jobs), "--scope", "all", "--from", "ru", "--models-dir", str(models)]
+        result = runner.invoke(app, args)
+        assert result.exit_code in (0, 1), result.output
+        runs[name] = (
+            (workspace / "out.jsonl").read_bytes(),
+            (workspace / "run.xlf").read_bytes(),
+            result.stdout,
+        )
+    assert runs["ranges"] == runs["whole"]
+    report = json.loads(runs["whole"][2])
+    assert any(c["provenance"].startswith("argos:") for c in report["files"][0]["changes"])
+    assert len(body.encode()) > 10 * 300  # the ranges run had more than ten ranges
+
+
+def test_a_range_is_translated_on_a_worker_with_lines_counted_in_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(RUSSIAN) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    settings = resolve({}, env={"GLOSSA_HOME": "home"}, cwd=REPO)
+    request = TranslateRequest(scope=Scope.all, source="ru")
+    config = WorkerConfig(settings, request, load_glossaries(settings), FakeTranslator())
+    worker = start_worker(config)
+    shards = [s for s, _ in shards_of(path, 0, shard_size=1, max_bytes=1 << 20)]
+    assert len(shards) == 4  # a line each
+    results = [
+        translate_item(worker, FileWork(path, tmp_path / "out.jsonl", shard=s, last=False)) for s in shards
+    ]
+    parts = [r.part for r in results]
+    assert all(p is not None and not p.redo for p in parts)
+    lines = [line for r in results for line, _ in r.translation.places]
+    assert lines == sorted(lines)
+    assert {line for line, _ in results[3].translation.places} == {4}  # the fourth record, line 4
+    assert results[3].translation.records == (4,) * len(results[3].translation.places)
+    assert parts[3].text == '{"id": 93, "text": "(Crew прибыл на ISS.)"}\n'  # type: ignore[union-attr]
+    assert all(c.unit == 0 for c in results[3].translation.changes)  # the driver counts units on
