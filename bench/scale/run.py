@@ -25,7 +25,10 @@ Rows, each measured in this run (ratios only compare figures of the same run):
 * ``memory_light``: the same at ``--light-mb`` MB (default 1024) with the article moved to another field
   and one short sentence in ``text``: reading, cutting, parsing and merging at that size without detection;
 * ``translate``: sharded translation with the copy model (:func:`translate_rows`, bench/scale/translate.py),
-  and in the model-bound mode the rerun after a ``kill -9`` half-way over a full run.
+  and in the model-bound mode the rerun after a ``kill -9`` half-way over a full run and the same records in
+  one file, shared by the workers in ranges; then :func:`translate_memory`: one generated file of
+  ``--translate-mb`` MB (default 48) translated (``--scope stray``, 2 workers) in ranges and read whole,
+  peak RSS of the driver and the workers, and whether both wrote the same bytes.
 
 ``--quick`` uses a 40 MB generated file and 150 baseline articles.
 """
@@ -33,6 +36,7 @@ Rows, each measured in this run (ratios only compare figures of the same run):
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import os
@@ -226,11 +230,12 @@ def translate_rows(data: Path, tmp: Path) -> list[dict[str, Any]]:
     workers over real-news records in 40 files, start-up included, and whether both wrote the same bytes;
     in the model-bound mode (``all``) also the rerun after a ``kill -9`` half-way, over a full run."""
     rows: list[dict[str, Any]] = []
-    for mode in ("stray", "all"):
-        out = tmp / f"translate-{mode}.json"
+    for mode, extra in (("stray", []), ("all", ["--resume"]), ("all", ["--one-file", "--files", "20"])):
+        name = f"{mode}{len(rows)}"
+        out = tmp / f"translate-{name}.json"
         command = [sys.executable, str(ROOT / "bench" / "scale" / "translate.py"), "--mode", mode]
-        command += ["--data", str(data / "real-news" / "articles.jsonl"), "--work", str(tmp / f"tr-{mode}")]
-        command += ["--json", str(out), *(["--resume"] if mode == "all" else [])]
+        command += ["--data", str(data / "real-news" / "articles.jsonl"), "--work", str(tmp / f"tr-{name}")]
+        command += ["--json", str(out), *extra]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not out.is_file():
             rows.append({"mode": mode, "failed": done.stderr.strip().splitlines()[-1:]})
@@ -239,7 +244,7 @@ def translate_rows(data: Path, tmp: Path) -> list[dict[str, Any]]:
         runs = result["runs"]
         rows.append(
             {
-                "mode": mode,
+                "mode": mode + (" one file" if result.get("one_file") else ""),
                 "mb": round(result["bytes"] / 1e6, 2),
                 "jobs1_s": round(runs[0]["seconds"], 2),
                 "jobs2_s": round(runs[1]["seconds"], 2),
@@ -247,9 +252,43 @@ def translate_rows(data: Path, tmp: Path) -> list[dict[str, Any]]:
                 "changes": runs[0]["changes"],
                 "from_model": runs[0]["from_model"],
                 "identical": result["same"],
+                **({"identical_to_whole": result["same_as_whole"]} if result.get("one_file") else {}),
                 **_translate_resume(result.get("resume")),
             }
         )
+    return rows
+
+
+def translate_memory(articles: Path, tmp: Path, megabytes: int, shard_size: str) -> dict[str, Any]:
+    """``glossa translate --scope stray --jobs 2`` of one generated file of ``megabytes`` MB with the copy
+    package as ru→en, in ranges of ``shard_size`` and read whole (a shard larger than the file): wall time,
+    peak RSS of the driver and of the workers, and whether both runs wrote the same bytes."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_translate", ROOT / "bench" / "scale" / "translate.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    models = module.copy_models(tmp / "tr-models-ru-en", "ru", "en")
+    big = tmp / "translate-big.jsonl"
+    generate(articles, big, megabytes)
+    rows: dict[str, Any] = {"input_mb": megabytes}
+    try:
+        for name, size in (("ranges", shard_size), ("whole", "1GB")):
+            home, out = tmp / f"tr-home-{name}", tmp / f"translate-{name}.jsonl"
+            args = ["translate", str(big), "-o", str(out), "--jobs", "2", "--models-dir", str(models)]
+            os.environ["GLOSSA_HOME"] = str(home)  # _env copies os.environ
+            try:
+                rows[name] = glossa([*args, "--format", "json"], size)
+            finally:
+                del os.environ["GLOSSA_HOME"]
+            rows[name]["output_sha256"] = hashlib.sha256(out.read_bytes()).hexdigest()
+            out.unlink()
+    finally:
+        big.unlink()
+    rows["identical"] = rows["ranges"]["output_sha256"] == rows["whole"]["output_sha256"]
+    rows["speedup_ranges_over_whole"] = round(rows["whole"]["wall_s"] / rows["ranges"]["wall_s"], 2)
     return rows
 
 
@@ -378,6 +417,7 @@ def main() -> None:
         "--skip", action="append", default=[], help="baseline, scaling, resume, memory, light, translate"
     )
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--translate-mb", type=int, default=48, help="file of the translate memory row (MB)")
     parser.add_argument(
         "--corpus-copies", type=int, default=5, help="size of the corpus file, in real-news files (default 5)"
     )
@@ -419,6 +459,7 @@ def main() -> None:
             results["memory_light"] = memory(articles, tmp, light_mb, "4MB", light=True)
         if "translate" not in args.skip:
             results["translate"] = translate_rows(args.data, tmp)
+            results["translate_memory"] = translate_memory(articles, tmp, args.translate_mb, args.shard_size)
     if "langdetect_sentence" in results and "scaling" in results:
         base = results["langdetect_sentence"]["docs_per_s"]
         one = results["scaling"]["jobs1"]

@@ -236,9 +236,9 @@ def main() -> None:
     one, many = runs
     ratio = float(one["seconds"]) / float(many["seconds"])  # type: ignore[arg-type]
     same = one["sha256"] == many["sha256"]
+    what = f"one file of {args.files * args.per_file} records" if args.one_file else f"{args.files} files"
     print(
-        f"speed-up {args.workers} vs 1 worker: {ratio:.2f}x; same bytes: {same} "
-        f"({args.files} files, {size / 1e6:.2f} MB)"
+        f"speed-up {args.workers} vs 1 worker: {ratio:.2f}x; same bytes: {same} ({what}, {size / 1e6:.2f} MB)"
     )
     as_whole = whole is None or all(run["sha256"] == whole["sha256"] for run in runs)
     if whole is not None:
