@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.app.executor import shareable
+from pipeline.app.executor import shareable, stop
 from pipeline.config import DEFAULT_MAX_FILE_SIZE, DEFAULT_SHARD_SIZE, Settings
 from pipeline.document import AuditRun, DocFormat, Document, FileReport, Finding, FindingKind
 from pipeline.errors import InputError, PipelineError
@@ -534,9 +534,7 @@ def _merge_all(
             store.finished() if store is not None else 0, store.folder if store is not None else None
         ) from exc
     finally:
-        close = getattr(results, "close", None)
-        if close is not None:
-            close()  # stop the workers now, not when the iterator is collected
+        stop(results)
     merge.close()
 
 

@@ -39,7 +39,7 @@ from pipeline.errors import STOP_SIGNALS, raise_if_stopped
 if TYPE_CHECKING:
     from pipeline.config import Settings
 
-__all__ = ["Executor", "LocalExecutor", "shareable", "executor_for"]
+__all__ = ["Executor", "LocalExecutor", "executor_for", "shareable", "stop"]
 
 C = TypeVar("C")  # the configuration a worker is built from
 S = TypeVar("S")  # a worker's state
@@ -120,6 +120,14 @@ def _halt(pool: ProcessPoolExecutor) -> None:
 
 _SHAREABLE: set[Callable[..., Any]] = set()
 _NONE: Any = object()  # no item
+
+
+def stop(results: Iterable[Any]) -> None:
+    """Stop the workers behind an :meth:`Executor.map` result stream now, not when it is collected (a
+    stream with no ``close``, a plain list, is left as it is)."""
+    close = getattr(results, "close", None)
+    if close is not None:
+        close()
 
 
 def shareable(setup: Callable[[C], S]) -> Callable[[C], S]:

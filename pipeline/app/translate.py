@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from pipeline.app import Progress
 from pipeline.app.audit import AuditRequest, build_finder, terminology
-from pipeline.app.executor import Executor, LocalExecutor, executor_for
+from pipeline.app.executor import Executor, LocalExecutor, executor_for, stop
 from pipeline.app.qa import QAContextBuilder
 from pipeline.config import Settings
 from pipeline.document import FileTranslation, Scope, TranslateRun
@@ -672,9 +672,7 @@ def _run_files(
         learned = ()  # a write that failed is not tried again (its error is the one to report)
         raise
     finally:
-        close = getattr(results, "close", None)
-        if close is not None:
-            close()  # stop the workers now, not when the iterator is collected
+        stop(results)
         _learn(config.settings.memory_path, learned)  # a write a Ctrl-C rolled back
     return files
 
