@@ -567,7 +567,8 @@ def translate_paths(
         request: scope, languages, output placement.
         translator: the MT backend (copied into each worker process); by default each worker opens the
             Argos packages installed in ``settings.models_dir``.
-        progress: called with ``(done, total)`` after each file.
+        progress: called with ``(done, total)`` after each file, and after each range of a JSON Lines file
+            translated in ranges (``total`` counts those ranges as estimated from the files' sizes).
         executor: where the files are translated (default: ``settings.jobs`` local processes, at most one
             per file and per CPU); the output is the same for every executor and job count.
 
@@ -652,10 +653,11 @@ def _run_files(
     learned: tuple[MemoryEntry, ...] = ()  # a file's, until the memory has them
     results = executor.map(start_worker, config, translate_item, _work(placed, config.settings))
     stream = iter(results)
+    ticks = _Ticks(progress, _planned(placed, config.settings))
     try:
         for result in stream:
             if result.part is not None:
-                files.append(_streamed(result, stream, config, writes))
+                files.append(_streamed(result, stream, config, writes, ticks))
             else:
                 for output in result.outputs:
                     output.path.parent.mkdir(parents=True, exist_ok=True)
@@ -664,8 +666,7 @@ def _run_files(
                 learned = result.learned
                 _learn(config.settings.memory_path, learned)
                 learned = ()
-            if progress:
-                progress(len(files), len(placed))
+                ticks.tick()
     except KeyboardInterrupt as exc:
         raise TranslateInterrupted(writes.done) from exc
     except BaseException:
@@ -677,8 +678,39 @@ def _run_files(
     return files
 
 
+@dataclass(slots=True)
+class _Ticks:
+    """The run's progress in work items: files, and the ranges of files translated in ranges."""
+
+    progress: Progress | None
+    planned: int
+    done: int = 0
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, max(self.planned, self.done))
+
+
+def _planned(placed: Sequence[tuple[Path, Path]], settings: Settings) -> int:
+    """How many work items the run will have, estimated from the files' sizes on disk (a ``.gz`` file's
+    text taken as four times its size: JSON text compresses about that much)."""
+    from pipeline.formats import DocFormat, format_for
+    from pipeline.formats.shards import is_gzip
+
+    total = 0
+    for path, _ in placed:
+        try:
+            size = os.stat(path).st_size * (4 if is_gzip(path) else 1)
+        except OSError:
+            size = 0
+        whole = format_for(path) is not DocFormat.JSONL or size <= settings.shard_size
+        total += 1 if whole else -(-size // settings.shard_size)
+    return total
+
+
 def _streamed(
-    first: FileResult, results: Iterator[FileResult], config: WorkerConfig, writes: Writes
+    first: FileResult, results: Iterator[FileResult], config: WorkerConfig, writes: Writes, ticks: _Ticks
 ) -> FileTranslation:
     """Write a JSON Lines file translated in ranges as they come; one that is not UTF-8 text after all is
     translated whole here, in the driver, as any other file would be."""
@@ -687,14 +719,13 @@ def _streamed(
     target = Path(first.translation.output or first.translation.path)
     target.parent.mkdir(parents=True, exist_ok=True)
     memory_path = config.settings.memory_path
+
+    def written(result: FileResult) -> None:
+        _learn(memory_path, result.learned)
+        ticks.tick()
+
     try:
-        return write_streamed(
-            first,
-            results,
-            writes=writes,
-            in_place=config.request.in_place,
-            learn=lambda result: _learn(memory_path, result.learned),
-        )
+        return write_streamed(first, results, writes=writes, in_place=config.request.in_place, learn=written)
     except Redo:
         pass
     path = Path(first.translation.path)
@@ -706,6 +737,7 @@ def _streamed(
     for output in result.outputs:
         writes.write(output.path, output.text, output.codec, compress=output.compress)
     _learn(memory_path, result.learned)
+    ticks.tick()
     return result.translation
 
 

@@ -207,7 +207,8 @@ def write_streamed(
     learn: Callable[[FileResult], None],
 ) -> FileTranslation:
     """Write a streamed file's ranges (``first``, then the rest taken from ``results``) into its output and
-    return the file's report; ``learn`` stores each range's memory entries once its output is written.
+    return the file's report; ``learn`` is called with each range's result once its output is written (it
+    stores the range's memory entries and counts progress).
 
     Raises:
         Redo: the file must be translated whole (every range was taken from ``results``; nothing written).

@@ -205,3 +205,21 @@ def test_a_range_is_translated_on_a_worker_with_lines_counted_in_the_file(
     assert results[3].translation.records == (4,) * len(results[3].translation.places)
     assert parts[3].text == '{"id": 93, "text": "(Crew прибыл на ISS.)"}\n'  # type: ignore[union-attr]
     assert all(c.unit == 0 for c in results[3].translation.changes)  # the driver counts units on
+
+
+def test_progress_counts_each_range(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text("\n".join(RUSSIAN * 5) + "\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Экипаж прибыл на МКС.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    settings = resolve({"shard_size": 400}, env={"GLOSSA_HOME": "home"}, cwd=REPO)
+    ranges = sum(1 for _ in shards_of(folder / "a.jsonl", 0, shard_size=400, max_bytes=1 << 20))
+    calls: list[tuple[int, int]] = []
+    request = TranslateRequest(output=Path("out"), output_is_folder=True)
+    translate_paths(
+        [folder], settings, request, translator=FakeTranslator(), progress=lambda d, t: calls.append((d, t))
+    )
+    assert ranges > 3
+    assert [done for done, _ in calls] == list(range(1, ranges + 2))  # each range of a.jsonl, then b.txt
+    assert all(total >= done for done, total in calls)
