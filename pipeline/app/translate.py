@@ -24,9 +24,11 @@ the same text: the same translation); within one run, ``memory`` means the memor
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -160,6 +162,7 @@ class Writes:
 
     def copy(self, path: Path, source: Path) -> None:
         """Copy ``source``'s bytes to ``path`` atomically (an ``--in-place`` backup of a streamed file)."""
+        import filecmp
         import shutil
 
         from pipeline.formats import write_with
@@ -168,7 +171,12 @@ class Writes:
             with source.open("rb") as original:
                 shutil.copyfileobj(original, handle, 1 << 20)
 
-        write_with(path, write, overwrite=True)
+        try:
+            write_with(path, write, overwrite=True)
+        except KeyboardInterrupt:
+            if filecmp.cmp(path, source, shallow=False) if path.exists() else False:
+                self.done.append(path)  # Ctrl-C came after the rename
+            raise
         self.done.append(path)
 
     def write(self, path: Path, text: str, codec: str, *, compress: bool = False) -> None:
@@ -625,6 +633,9 @@ def _work(placed: Sequence[tuple[Path, Path]], settings: Settings) -> Iterator[F
 
     limit = settings.max_file_size
     for index, (path, target) in enumerate(placed):
+        if not _intact(path, limit):  # a damaged .gz: refused whole, before any range goes to a model
+            yield FileWork.read(path, target, limit)
+            continue
         shards = shards_of(path, index, shard_size=settings.shard_size, max_bytes=limit)
         for shard, last in shards:
             if shard.index == 0 and (last or shard.whole or shard.error is not None):
@@ -635,6 +646,31 @@ def _work(placed: Sequence[tuple[Path, Path]], settings: Settings) -> Iterator[F
                 shards.close()
                 break
             yield FileWork(path, target, shard=shard, last=last)
+
+
+def _intact(path: Path, max_bytes: int) -> bool:
+    """Whether a ``.jsonl.gz`` file decompresses to its end (True for other files, and for files too large
+    or unreadable: reading them says why). Checked before its ranges are translated, so a file that would be
+    refused at its end costs seconds of decompression, not hours of translation."""
+    import gzip
+    import zlib
+
+    from pipeline.formats import DocFormat, format_for
+    from pipeline.formats.shards import is_gzip
+
+    if not is_gzip(path) or format_for(path) is not DocFormat.JSONL:
+        return True
+    try:
+        if os.stat(path).st_size > max_bytes:
+            return True
+        with gzip.open(path, "rb") as handle:
+            while handle.read(1 << 20):
+                pass
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _run_files(
@@ -654,10 +690,11 @@ def _run_files(
     results = executor.map(start_worker, config, translate_item, _work(placed, config.settings))
     stream = iter(results)
     ticks = _Ticks(progress, _planned(placed, config.settings))
+    whole = functools.cache(lambda: start_worker(config))  # for files translated whole after all
     try:
         for result in stream:
             if result.part is not None:
-                files.append(_streamed(result, stream, config, writes, ticks))
+                files.append(_streamed(result, stream, config, writes, ticks, whole))
             else:
                 for output in result.outputs:
                     output.path.parent.mkdir(parents=True, exist_ok=True)
@@ -710,13 +747,20 @@ def _planned(placed: Sequence[tuple[Path, Path]], settings: Settings) -> int:
 
 
 def _streamed(
-    first: FileResult, results: Iterator[FileResult], config: WorkerConfig, writes: Writes, ticks: _Ticks
+    first: FileResult,
+    results: Iterator[FileResult],
+    config: WorkerConfig,
+    writes: Writes,
+    ticks: _Ticks,
+    whole: Callable[[], Worker],
 ) -> FileTranslation:
     """Write a JSON Lines file translated in ranges as they come; one that is not UTF-8 text after all is
-    translated whole here, in the driver, as any other file would be."""
+    translated whole here, in the driver (on the ``whole`` worker, built once), as any other file would be.
+    Folders made for the output are removed again when nothing was written into them."""
     from pipeline.app.translate_stream import Redo, write_streamed
 
     target = Path(first.translation.output or first.translation.path)
+    made = _missing_folders(target.parent)
     target.parent.mkdir(parents=True, exist_ok=True)
     memory_path = config.settings.memory_path
 
@@ -728,17 +772,32 @@ def _streamed(
         return write_streamed(first, results, writes=writes, in_place=config.request.in_place, learn=written)
     except Redo:
         pass
+    finally:
+        for folder in reversed(made):  # the deepest first; one that holds something stays
+            with contextlib.suppress(OSError):
+                folder.rmdir()
     path = Path(first.translation.path)
     item = FileWork.read(path, target, config.settings.max_file_size)
-    if item.error is not None:
-        result = FileResult(FileTranslation(str(path), None, item.error))
-    else:
-        result = translate_item(start_worker(config), item)
+    result = (
+        FileResult(FileTranslation(str(path), None, item.error))
+        if item.error
+        else translate_item(whole(), item)
+    )
     for output in result.outputs:
+        output.path.parent.mkdir(parents=True, exist_ok=True)
         writes.write(output.path, output.text, output.codec, compress=output.compress)
     _learn(memory_path, result.learned)
     ticks.tick()
     return result.translation
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and its parents that do not exist yet, the outermost first."""
+    missing: list[Path] = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing[::-1]
 
 
 def _learn(memory_path: Path, entries: Sequence[MemoryEntry]) -> None:
@@ -794,7 +853,7 @@ def translate_doc(
     """Plan, translate and render one document: its changes in document order, the ``(line, column)`` of
     each, what the model taught the memory, and ``(text, codec, note, edited)`` of its translation
     (:func:`pipeline.formats.render_document`; ``edited``: some change changes the text)."""
-    from pipeline.formats import Edit, render_document
+    from pipeline.formats import DocFormat, Edit, render_document
     from pipeline.translation.layers import translate_jobs
     from pipeline.translation.placeholders import locate_codes
     from pipeline.translation.plan import locate, merge_changes
@@ -809,6 +868,7 @@ def translate_doc(
         matcher=stages.matcher,
         memory=memory,
         glossary_version=stages.glossary_version,
+        document=(lambda job: doc.units[job.unit].record) if doc.format is DocFormat.JSONL else None,
     )
     merged = merge_changes([*direct, *changes])
     edits = [

@@ -7,14 +7,17 @@ is a work item: a worker decodes it, reads its records, plans, translates and ch
 already counted in the file. The driver (:func:`write_streamed`) writes the ranges' outputs in order into
 one temporary file beside the output (gzip-compressed for a ``.gz`` input), so neither it nor a worker ever
 holds the whole file; it moves the file into place once the last range is in. Each range's memory entries
-are written as soon as its output is, so a killed run keeps them.
+are written as soon as its output is, so a killed run keeps them (and so does a file found at its end to be
+binary: what its good ranges taught are real sentences the model translated). A damaged ``.gz`` file is
+found before its ranges are cut (:func:`pipeline.app.translate._intact`) and refused whole.
 
 **What reading the file whole gives.** The file's report is the whole file's: change units, lines and
 records are counted from the file's start, errors are joined in line order, the per-sentence QA checks run
 on the workers and the file-wide consistency checks on the driver, over every range's pairs; the output's
-bytes (and its SHA-256) are those of the whole file's translation. A file that is not UTF-8 after all (a
-legacy code page, a binary file) or whose ``.gz`` stream is damaged part-way is translated whole, on the
-driver, as any other file is (the ranges done so far are dropped), so its output and error are the same too.
+bytes (and its SHA-256) are those of the whole file's translation; the glossary's forbidden variants are
+each record's own either way (:func:`pipeline.translation.layers.translate_jobs`). A file that is not UTF-8
+after all (a legacy code page, a NUL byte, many control bytes) is translated whole, on the driver, as any
+other file is (the ranges done so far are dropped), so its output and error are the same too.
 Two things are per range rather than per file: ambiguous Cyrillic fragments take the majority language of
 their range (:func:`pipeline.detection.stray.harmonise_cyrillic`; records are separate documents anyway),
 and a sentence that recurs in two ranges is sent to the model in each (as across files). Ranges do not
@@ -183,7 +186,7 @@ class _File:
     def add(self, result: FileResult, translation: list[FileTranslation]) -> None:
         part = result.part
         assert part is not None
-        self.redo = self.redo or part.redo
+        self.redo = self.redo or part.redo or part.nul  # a NUL byte: binary, or UTF-16 (read whole)
         if not self.redo:
             shifted = tuple(replace(c, unit=c.unit + self.units) for c in result.translation.changes)
             translation.append(replace(result.translation, changes=shifted))
@@ -244,8 +247,21 @@ def write_streamed(
         write_with(target, write, overwrite=True)
     except _Unchanged:
         return _merged(parts, None)
+    except KeyboardInterrupt:
+        if digest and _sha256(target) == digest[0]:  # Ctrl-C came after the rename: the file is there
+            writes.done.append(target)
+        raise
     writes.done.append(target)
     return _merged(parts, digest[0])
+
+
+def _sha256(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes (None: it cannot be read)."""
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def _merged(parts: list[FileTranslation], sha256: str | None) -> FileTranslation:

@@ -48,7 +48,7 @@ What the model was sent is kept in :attr:`Change.sent`.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -364,8 +364,12 @@ def translate_jobs(
     memory: Memory | None = None,
     glossary_version: str = "",
     n_best: int = 4,
+    document: Callable[[Job], object] | None = None,
 ) -> list[Change]:
     """Translate every job layer by layer (see the module docstring); one :class:`Change` per job.
+
+    The model translates the jobs of each document (and source language) together: the forbidden variants
+    of the glossary concepts met anywhere in a document are banned from all of its translations.
 
     Args:
         jobs: spans to translate.
@@ -376,6 +380,8 @@ def translate_jobs(
         memory: project translation memory.
         glossary_version: version string of the glossaries in force (keys the memory).
         n_best: hypotheses asked of a backend that can give n-best lists.
+        document: which document a job belongs to (a JSON Lines record: each is an article of its own, and
+            a file translated in ranges gives what the whole file gives); default: all jobs are one.
 
     Returns:
         Changes in the order of ``jobs``.
@@ -385,7 +391,7 @@ def translate_jobs(
     """
     layers = _Layers(target, translator, phrasebook, matcher, memory, glossary_version, n_best)
     results: dict[int, Change] = {}
-    pending: dict[str, list[_Pending]] = {}
+    pending: dict[object, dict[str, list[_Pending]]] = {}  # document -> source -> jobs, in document order
     for i, job in enumerate(jobs):
         change = _phrasebook_layer(job, target, phrasebook)
         if change is not None:
@@ -396,9 +402,11 @@ def translate_jobs(
         if change is not None:
             results[i] = change
         else:
-            pending.setdefault(job.source, []).append((i, job, matches))
-    for source in sorted(pending):
-        results.update(_translate_pair(layers, source, pending[source]))
+            key = document(job) if document is not None else None
+            pending.setdefault(key, {}).setdefault(job.source, []).append((i, job, matches))
+    for sources in pending.values():
+        for source in sorted(sources):
+            results.update(_translate_pair(layers, source, sources[source]))
     return [results[i] for i in sorted(results)]
 
 

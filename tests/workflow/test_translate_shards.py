@@ -223,3 +223,77 @@ def test_progress_counts_each_range(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert ranges > 3
     assert [done for done, _ in calls] == list(range(1, ranges + 2))  # each range of a.jsonl, then b.txt
     assert all(total >= done for done, total in calls)
+
+
+def _lines(count: int) -> bytes:
+    return "".join(
+        json.dumps(
+            {"id": i, "text": f"Экипаж номер {i} прибыл на станцию сегодня утром."}, ensure_ascii=False
+        )
+        + "\n"
+        for i in range(count)
+    ).encode()
+
+
+def _translate(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, shard_size: int, output: str
+) -> Exception | None:
+    monkeypatch.chdir(workspace)
+    settings = resolve({"shard_size": shard_size}, env={"GLOSSA_HOME": "home"}, cwd=REPO)
+    request = TranslateRequest(scope=Scope.all, source="ru", output=Path(output), output_is_folder=True)
+    try:
+        translate_paths([Path("in")], settings, request, translator=FakeTranslator())
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the caller looks at it
+        return exc  # type: ignore[return-value]
+    return None
+
+
+def test_a_damaged_gz_is_refused_before_its_ranges_are_translated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read whole, a damaged .gz is an error and teaches nothing; in ranges it must not either (nor make the
+    output's folders)."""
+    data = gzip.compress(_lines(200), mtime=0)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl.gz").write_bytes(data[: len(data) // 2])
+    assert _translate(tmp_path, monkeypatch, 300, "out/deep/") is None
+    assert not (tmp_path / "out").exists()
+    with sqlite3.connect(tmp_path / "home" / "memory.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM entries").fetchone() == (0,)
+
+
+def test_ctrl_c_after_the_rename_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.formats as formats
+    from pipeline.app.translate import TranslateInterrupted
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_bytes(_lines(20))
+    real = formats._fsync_folder
+
+    def interrupted_once(folder: Path) -> None:  # after os.replace: the output is in place
+        monkeypatch.setattr(formats, "_fsync_folder", real)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(formats, "_fsync_folder", interrupted_once)
+    stopped = _translate(tmp_path, monkeypatch, 200, "out/")
+    assert isinstance(stopped, TranslateInterrupted)
+    assert stopped.written == (Path("out/a.jsonl"),)
+    assert (tmp_path / "out" / "a.jsonl").is_file()
+
+
+def test_forbidden_variants_are_a_record_s_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The concepts met in one record ban their variants in that record's translations only (records are
+    separate articles), so a file in ranges and read whole agree."""
+    lines = [
+        '{"id": 1, "text": "Роскосмос сообщил о запуске новой ракеты сегодня."}',
+        '{"id": 2, "text": "Компания Roskosmos сообщила новости сегодня утром."}',
+    ]
+    written = {}
+    for size in (1, 1 << 30):
+        workspace = tmp_path / str(size)
+        (workspace / "in").mkdir(parents=True)
+        (workspace / "in" / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        assert _translate(workspace, monkeypatch, size, "out/") is None
+        written[size] = (workspace / "out" / "a.jsonl").read_text(encoding="utf-8")
+    assert written[1] == written[1 << 30]
+    assert "(Компания Roskosmos" in written[1]  # record 1's Роскосмос does not reach record 2
