@@ -348,6 +348,7 @@ class _Layers:
     memory: Memory | None
     glossary_version: str
     n_best: int
+    document: Callable[[Job], object] | None = None
 
 
 #: A job still to translate: its index in the run, the job, and the glossary matches in its text.
@@ -368,8 +369,9 @@ def translate_jobs(
 ) -> list[Change]:
     """Translate every job layer by layer (see the module docstring); one :class:`Change` per job.
 
-    The model translates the jobs of each document (and source language) together: the forbidden variants
-    of the glossary concepts met anywhere in a document are banned from all of its translations.
+    The forbidden variants of the glossary concepts met anywhere in a document are banned from all of its
+    translations; the model gets the jobs of one source language in one batch for each set of banned
+    variants (documents that ban the same, most often none, share it).
 
     Args:
         jobs: spans to translate.
@@ -389,9 +391,9 @@ def translate_jobs(
     Raises:
         BackendError: the backend failed for another reason than a missing model.
     """
-    layers = _Layers(target, translator, phrasebook, matcher, memory, glossary_version, n_best)
+    layers = _Layers(target, translator, phrasebook, matcher, memory, glossary_version, n_best, document)
     results: dict[int, Change] = {}
-    pending: dict[object, dict[str, list[_Pending]]] = {}  # document -> source -> jobs, in document order
+    pending: dict[str, list[_Pending]] = {}
     for i, job in enumerate(jobs):
         change = _phrasebook_layer(job, target, phrasebook)
         if change is not None:
@@ -402,11 +404,9 @@ def translate_jobs(
         if change is not None:
             results[i] = change
         else:
-            key = document(job) if document is not None else None
-            pending.setdefault(key, {}).setdefault(job.source, []).append((i, job, matches))
-    for sources in pending.values():
-        for source in sorted(sources):
-            results.update(_translate_pair(layers, source, sources[source]))
+            pending.setdefault(job.source, []).append((i, job, matches))
+    for source in sorted(pending):
+        results.update(_translate_pair(layers, source, pending[source]))
     return [results[i] for i in sorted(results)]
 
 
@@ -502,34 +502,61 @@ def _model_layer(
 
     target = layers.target
     masked = [_mask_job(job, matches, target, layers.matcher) for _, job, matches in todo]
-    concepts = {concept for m in masked for concept, _, _ in m.terms}
-    forbidden = layers.matcher.forbidden_renderings(concepts, target) if layers.matcher else {}
     out = {
         i: _written_as_masked(job, m, target) for (i, job, _), m in zip(todo, masked, strict=True) if m.bare
     }
-    sent = [(i, job, m) for (i, job, _), m in zip(todo, masked, strict=True) if not m.bare]
-    if not sent:
-        return out
-    try:
-        outputs = _decode(translator, [m for _, _, m in sent], source, target, forbidden, layers.n_best)
-    except ModelNotInstalled as exc:
-        out.update((i, _untranslated(job, target, exc.message)) for i, job, _ in sent)
-        return out
+    every = [(i, job, m) for (i, job, _), m in zip(todo, masked, strict=True)]
+    sent = [item for item in every if not item[2].bare]
     provenance = provenance_of_model(model)
     accepted: list[MemoryEntry] = []
-    for (i, job, m), output in zip(sent, outputs, strict=True):
-        out[i] = change = _model_change(job, m, output, forbidden, target, provenance)
-        if (
-            change.status is Status.TRANSLATED and change.target_text and not change.repairs
-        ):  # a repair is a guess
-            accepted.append(
-                MemoryEntry(
-                    job.text, source, target, change.target_text, model, layers.glossary_version, provenance
+    for forbidden, batch in _batches(layers, target, every, sent):
+        try:
+            outputs = _decode(translator, [m for _, _, m in batch], source, target, forbidden, layers.n_best)
+        except ModelNotInstalled as exc:
+            out.update((i, _untranslated(job, target, exc.message)) for i, job, _ in sent)
+            return out
+        for (i, job, m), output in zip(batch, outputs, strict=True):
+            out[i] = change = _model_change(job, m, output, forbidden, target, provenance)
+            if (
+                change.status is Status.TRANSLATED and change.target_text and not change.repairs
+            ):  # a repair is a guess
+                accepted.append(
+                    MemoryEntry(
+                        job.text,
+                        source,
+                        target,
+                        change.target_text,
+                        model,
+                        layers.glossary_version,
+                        provenance,
+                    )
                 )
-            )
     if layers.memory is not None and accepted:
         layers.memory.add(accepted)
     return out
+
+
+def _batches(
+    layers: _Layers,
+    target: str,
+    every: Sequence[tuple[int, Job, _Masked]],
+    sent: Sequence[tuple[int, Job, _Masked]],
+) -> list[tuple[Mapping[str, str], list[tuple[int, Job, _Masked]]]]:
+    """The jobs ``sent`` to the model in batches, each with the forbidden variants banned in it: those of
+    the concepts met in ``every`` job of the same document (:attr:`_Layers.document`), so jobs of documents
+    that ban the same share a batch. Batches in the order of their first job."""
+    document = layers.document or (lambda job: None)
+    concepts: dict[object, set[str]] = {}
+    for _, job, m in every:
+        concepts.setdefault(document(job), set()).update(concept for concept, _, _ in m.terms)
+    matcher = layers.matcher
+    banned = {
+        key: matcher.forbidden_renderings(found, target) if matcher else {} for key, found in concepts.items()
+    }
+    batches: dict[tuple[tuple[str, str], ...], list[tuple[int, Job, _Masked]]] = {}
+    for item in sent:
+        batches.setdefault(tuple(sorted(banned[document(item[1])].items())), []).append(item)
+    return [(dict(key), items) for key, items in batches.items()]
 
 
 def _decode(

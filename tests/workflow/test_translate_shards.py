@@ -297,3 +297,25 @@ def test_forbidden_variants_are_a_record_s_own(tmp_path: Path, monkeypatch: pyte
         written[size] = (workspace / "out" / "a.jsonl").read_text(encoding="utf-8")
     assert written[1] == written[1 << 30]
     assert "(Компания Roskosmos" in written[1]  # record 1's Роскосмос does not reach record 2
+
+
+def test_records_that_ban_the_same_share_a_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Per-record forbidden variants must not cost the model its batches: records that ban nothing go
+    together, a record that bans something goes apart."""
+    from pipeline.app.translate import translate_doc
+    from pipeline.formats.jsonl import read_jsonl
+
+    monkeypatch.chdir(tmp_path)
+    settings = resolve({}, env={"GLOSSA_HOME": "home"}, cwd=REPO)
+    request = TranslateRequest(scope=Scope.all, source="ru")
+    fake = FakeTranslator()
+    worker = start_worker(WorkerConfig(settings, request, load_glossaries(settings), fake))
+    assert worker.stages is not None
+    texts = ["Ракета стартовала утром.", "Роскосмос сообщил о запуске.", "Космонавты вернулись домой."]
+    text = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts)
+    doc = read_jsonl(text, source="a.jsonl")
+    translate_doc(doc, worker.stages, request, None)
+    batches = [texts for _, _, texts in fake.calls]
+    assert len(batches) == 2
+    assert len(batches[0]) == 2  # records 1 and 3: nothing banned
+    assert "Roscosmos" in batches[1][0]  # record 2, Роскосмос rendered, its variants banned
