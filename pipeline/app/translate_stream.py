@@ -173,9 +173,8 @@ class _Sink:
 
 @dataclass(slots=True)
 class _File:
-    """The driver's side of one streamed file: its ranges' reports as they come."""
+    """The driver's side of one streamed file: what its ranges add up to, as they come."""
 
-    first: FileResult
     units: int = 0
     size: int = 0
     nul: bool = False
@@ -218,7 +217,7 @@ def write_streamed(
     """
     path = Path(first.translation.path)
     target = Path(first.translation.output or path)
-    state = _File(first)
+    state = _File()
     parts: list[FileTranslation] = []
     digest: list[str] = []
 
