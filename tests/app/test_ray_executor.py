@@ -240,3 +240,37 @@ def test_the_local_executor_never_imports_ray(args: list[str], tmp_path: Path) -
     modules = _imported([str(tmp_path / "out.txt") if a == "OUT" else a for a in args])
     assert "pipeline.cli.audit" in modules or "pipeline.cli.translate" in modules
     assert not {m for m in modules if m == "ray" or m.startswith("ray.")}
+
+
+@needs_ray
+def test_translate_in_ranges_on_ray_writes_the_local_bytes(
+    ray_instance: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One JSON Lines file in ranges, translated by two Ray actors: the bytes one local worker writes."""
+    import fakes
+    from ray import cloudpickle
+
+    from pipeline.app.ray_executor import RayExecutor
+    from pipeline.app.translate import TranslateRequest, translate_paths
+    from pipeline.document import Scope
+
+    cloudpickle.register_pickle_by_value(fakes)  # the actors cannot import the suite's fakes
+    feed = tmp_path / "in" / "feed.jsonl"
+    feed.parent.mkdir()
+    sentences = ["Экипаж прибыл на МКС.", "Ракета стартовала с Байконура.", "The crew is back."]
+    feed.write_text(
+        "".join(f'{{"id": {i}, "text": "{sentences[i % 3]} {i}"}}\n' for i in range(60)), encoding="utf-8"
+    )
+    written = {}
+    for name, executor in (("local", LocalExecutor(1)), ("ray", RayExecutor(2))):
+        monkeypatch.chdir(tmp_path)
+        settings = resolve({"shard_size": 300}, env={"GLOSSA_HOME": f"home-{name}"}, cwd=REPO)
+        request = TranslateRequest(scope=Scope.all, source="ru", output=Path(f"out-{name}.jsonl"))
+        run = translate_paths(
+            [Path("in/feed.jsonl")], settings, request, translator=fakes.FakeTranslator(), executor=executor
+        )
+        written[name] = (Path(f"out-{name}.jsonl").read_bytes(), run.files[0].changes)
+    cloudpickle.unregister_pickle_by_value(fakes)
+    assert written["ray"] == written["local"]
+    assert b"(Crew" in written["ray"][0]
+    assert feed.stat().st_size > 10 * 300  # more than ten ranges
