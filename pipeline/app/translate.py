@@ -512,6 +512,9 @@ def start_worker(config: WorkerConfig) -> Worker:
 def translate_item(worker: Worker, item: FileWork) -> FileResult:
     """Translate one work item on a worker (:meth:`Executor.map`'s ``work``).
 
+    Any other failure (a bug) is the item's: its file is reported as not translated, nothing is written for
+    it, and the other files go on (the run exits 2).
+
     Raises:
         PipelineError: the worker's stages could not be built; the backend failed.
     """
@@ -520,20 +523,41 @@ def translate_item(worker: Worker, item: FileWork) -> FileResult:
         raise worker.error
     if item.error is not None:
         return FileResult(FileTranslation(str(item.path), None, item.error))
-    if item.shard is not None:
-        from pipeline.app.translate_stream import translate_range
+    try:
+        if item.shard is not None:
+            from pipeline.app.translate_stream import translate_range
 
-        return translate_range(worker, item)
-    config = worker.config
-    return translate_file(
-        item.path,
-        item.target_path,
-        worker.stages,
-        config.settings,
-        config.request,
-        data=item.data,
-        memory_mark=config.memory_mark,
+            return translate_range(worker, item)
+        config = worker.config
+        return translate_file(
+            item.path,
+            item.target_path,
+            worker.stages,
+            config.settings,
+            config.request,
+            data=item.data,
+            memory_mark=config.memory_mark,
+        )
+    except PipelineError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug on one file must not stop the others
+        return _failed(item, exc)
+
+
+def _failed(item: FileWork, exc: Exception) -> FileResult:
+    """The result of an item whose translation raised an unexpected error: its file is not translated."""
+    from pipeline.app.translate_stream import Part
+
+    reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    shard = item.shard
+    where = f"lines {shard.first_line}-{shard.last_line}: " if shard is not None else ""
+    message = (
+        f"{where}could not be translated ({reason}); nothing was written for this file; please report this"
     )
+    translation = FileTranslation(str(item.path), None, message)
+    if shard is None:
+        return FileResult(translation)
+    return FileResult(translation, part=Part(item.last, size=len(shard.data), error=message))
 
 
 class _RunMemory:

@@ -66,6 +66,7 @@ class Part:
         text: the range's translation.
         codec: how to encode ``text`` (``utf-8-sig`` for the first range of a file with a byte-order mark).
         edited: the range changes.
+        error: the range could not be translated (a bug on the worker): nothing is written for the file.
     """
 
     last: bool
@@ -77,6 +78,7 @@ class Part:
     text: str = ""
     codec: str = "utf-8"
     edited: bool = False
+    error: str | None = None
 
 
 class Redo(Exception):
@@ -181,12 +183,14 @@ class _File:
     controls: int = 0
     edited: bool = False
     redo: bool = False
+    error: str | None = None  # the first range that failed
 
     def add(self, result: FileResult, translation: list[FileTranslation]) -> None:
         part = result.part
         assert part is not None
         self.redo = self.redo or part.redo or part.nul  # a NUL byte: binary, or UTF-16 (read whole)
-        if not self.redo:
+        self.error = self.error or part.error
+        if not self.redo and self.error is None:
             shifted = tuple(replace(c, unit=c.unit + self.units) for c in result.translation.changes)
             translation.append(replace(result.translation, changes=shifted))
         self.units += part.units
@@ -197,7 +201,8 @@ class _File:
 
 
 class _Unchanged(Exception):
-    """``--in-place`` and nothing changed: the temporary file goes, the input stays as it is."""
+    """Nothing to write (``--in-place`` and nothing changed, or a range failed): the temporary file goes,
+    the output stays as it was."""
 
 
 def write_streamed(
@@ -228,7 +233,7 @@ def write_streamed(
             state.add(result, parts)
             part = result.part
             assert part is not None
-            if not state.redo:
+            if not state.redo and state.error is None:
                 sink.write(encode(part.text, part.codec))
                 learn(result)
             if part.last:
@@ -236,6 +241,8 @@ def write_streamed(
             result = next(results)
         if state.redo or state.nul or state.controls * 20 > state.size:
             raise Redo(str(path))  # not UTF-8 text after all: what reading it whole says
+        if state.error is not None:
+            raise _Unchanged
         digest.append(sink.close())
         if in_place:
             if not state.edited:
@@ -245,6 +252,8 @@ def write_streamed(
     try:
         write_with(target, write, overwrite=True)
     except _Unchanged:
+        if state.error is not None:
+            return FileTranslation(str(path), None, state.error)
         return _merged(parts, None)
     except KeyboardInterrupt:
         if digest and _sha256(target) == digest[0]:  # Ctrl-C came after the rename: the file is there

@@ -13,6 +13,7 @@ import codecs
 import gzip
 import json
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -319,3 +320,36 @@ def test_records_that_ban_the_same_share_a_batch(tmp_path: Path, monkeypatch: py
     assert len(batches) == 2
     assert len(batches[0]) == 2  # records 1 and 3: nothing banned
     assert "Roscosmos" in batches[1][0]  # record 2, Роскосмос rendered, its variants banned
+
+
+class _Breaks(FakeTranslator):
+    """Raises on one sentence: a bug on a worker."""
+
+    def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        if any("Бум" in t for t in texts):
+            raise ValueError("the backend broke")
+        return FakeTranslator.translate_batch(self, texts, source, target)
+
+
+def test_a_range_that_fails_fails_its_file_and_the_others_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "in").mkdir()
+    broken = _lines(10).decode().splitlines()
+    broken[6] = json.dumps({"id": 6, "text": "Бум случился сегодня утром."}, ensure_ascii=False)
+    (tmp_path / "in" / "a.jsonl").write_text("\n".join(broken) + "\n", encoding="utf-8")
+    (tmp_path / "in" / "b.jsonl").write_bytes(_lines(10))
+    (tmp_path / "in" / "c.txt").write_text("Бум случился.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    settings = resolve({"shard_size": 200}, env={"GLOSSA_HOME": "home"}, cwd=REPO)
+    request = TranslateRequest(scope=Scope.all, source="ru", output=Path("out"), output_is_folder=True)
+    run = translate_paths([Path("in")], settings, request, translator=_Breaks())
+    errors = {Path(f.path).name: f.error for f in run.files}
+    assert errors["a.jsonl"] is not None
+    first, last = map(int, errors["a.jsonl"].split(":")[0].removeprefix("lines ").split("-"))
+    assert first <= 7 <= last  # the failing range holds the record on line 7
+    assert "ValueError: the backend broke" in errors["a.jsonl"]
+    assert errors["b.jsonl"] is None
+    assert errors["c.txt"] is not None
+    assert errors["c.txt"].startswith("could not be translated (ValueError")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["b.jsonl"]
