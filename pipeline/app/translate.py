@@ -174,7 +174,7 @@ class Writes:
         try:
             write_with(path, write, overwrite=True)
         except KeyboardInterrupt:
-            if filecmp.cmp(path, source, shallow=False) if path.exists() else False:
+            if path.exists() and filecmp.cmp(path, source, shallow=False):
                 self.done.append(path)  # Ctrl-C came after the rename
             raise
         self.done.append(path)
@@ -720,9 +720,7 @@ def _run_files(
             if result.part is not None:
                 files.append(_streamed(result, stream, config, writes, ticks, whole))
             else:
-                for output in result.outputs:
-                    output.path.parent.mkdir(parents=True, exist_ok=True)
-                    writes.write(output.path, output.text, output.codec, compress=output.compress)
+                _write_outputs(result, writes)
                 files.append(result.translation)
                 learned = result.learned
                 _learn(config.settings.memory_path, learned)
@@ -807,12 +805,17 @@ def _streamed(
         if item.error
         else translate_item(whole(), item)
     )
-    for output in result.outputs:
-        output.path.parent.mkdir(parents=True, exist_ok=True)
-        writes.write(output.path, output.text, output.codec, compress=output.compress)
+    _write_outputs(result, writes)
     _learn(memory_path, result.learned)
     ticks.tick()
     return result.translation
+
+
+def _write_outputs(result: FileResult, writes: Writes) -> None:
+    """Write a whole file's outputs (an ``--in-place`` backup first), making their folders."""
+    for output in result.outputs:
+        output.path.parent.mkdir(parents=True, exist_ok=True)
+        writes.write(output.path, output.text, output.codec, compress=output.compress)
 
 
 def _missing_folders(folder: Path) -> list[Path]:

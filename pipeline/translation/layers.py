@@ -509,7 +509,7 @@ def _model_layer(
     sent = [item for item in every if not item[2].bare]
     provenance = provenance_of_model(model)
     accepted: list[MemoryEntry] = []
-    for forbidden, batch in _batches(layers, target, every, sent):
+    for forbidden, batch in _batches(layers, every):
         try:
             outputs = _decode(translator, [m for _, _, m in batch], source, target, forbidden, layers.n_best)
         except ModelNotInstalled as exc:
@@ -537,24 +537,23 @@ def _model_layer(
 
 
 def _batches(
-    layers: _Layers,
-    target: str,
-    every: Sequence[tuple[int, Job, _Masked]],
-    sent: Sequence[tuple[int, Job, _Masked]],
+    layers: _Layers, every: Sequence[tuple[int, Job, _Masked]]
 ) -> list[tuple[Mapping[str, str], list[tuple[int, Job, _Masked]]]]:
-    """The jobs ``sent`` to the model in batches, each with the forbidden variants banned in it: those of
-    the concepts met in ``every`` job of the same document (:attr:`_Layers.document`), so jobs of documents
-    that ban the same share a batch. Batches in the order of their first job."""
+    """The jobs of ``every`` not bare once masked, in batches for the model, each with the forbidden
+    variants banned in it: those of the concepts met in every job of the same document
+    (:attr:`_Layers.document`), so jobs of documents that ban the same share a batch. Batches in the order
+    of their first job."""
     document = layers.document or (lambda job: None)
     concepts: dict[object, set[str]] = {}
     for _, job, m in every:
         concepts.setdefault(document(job), set()).update(concept for concept, _, _ in m.terms)
     matcher = layers.matcher
     banned = {
-        key: matcher.forbidden_renderings(found, target) if matcher else {} for key, found in concepts.items()
+        key: matcher.forbidden_renderings(found, layers.target) if matcher else {}
+        for key, found in concepts.items()
     }
     batches: dict[tuple[tuple[str, str], ...], list[tuple[int, Job, _Masked]]] = {}
-    for item in sent:
+    for item in (item for item in every if not item[2].bare):
         batches.setdefault(tuple(sorted(banned[document(item[1])].items())), []).append(item)
     return [(dict(key), items) for key, items in batches.items()]
 

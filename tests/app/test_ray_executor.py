@@ -264,7 +264,8 @@ def test_translate_in_ranges_on_ray_writes_the_local_bytes(
     written = {}
     for name, executor in (("local", LocalExecutor(1)), ("ray", RayExecutor(2))):
         monkeypatch.chdir(tmp_path)
-        settings = resolve({"shard_size": 300}, env={"GLOSSA_HOME": f"home-{name}"}, cwd=REPO)
+        # an absolute home: the actors' working folder is not the test's
+        settings = resolve({"shard_size": 300}, env={"GLOSSA_HOME": str(tmp_path / f"home-{name}")}, cwd=REPO)
         request = TranslateRequest(scope=Scope.all, source="ru", output=Path(f"out-{name}.jsonl"))
         run = translate_paths(
             [Path("in/feed.jsonl")], settings, request, translator=fakes.FakeTranslator(), executor=executor
