@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 from functools import lru_cache
+from operator import add
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -88,6 +89,10 @@ class Detector(Protocol):
         ...
 
 
+#: (code, index in langdetect's profiles) of some languages, and n-gram -> its log probability in each.
+_LogTable = tuple[tuple[tuple[str, int], ...], dict[str, tuple[float, ...]]]
+
+
 class LangdetectDetector:
     """The customer's detector, langdetect, made deterministic and quiet.
 
@@ -103,6 +108,7 @@ class LangdetectDetector:
         self.min_chars = min_chars
         self.languages = tuple(sorted(set(languages))) if languages is not None else None
         self._factory: Any = None
+        self._logs: dict[frozenset[str], _LogTable] = {}  # per set of languages asked about
 
     def _load(self) -> Any:
         if self._factory is None:
@@ -155,19 +161,31 @@ class LangdetectDetector:
         detector.append(text)
         detector.cleaning_text()
         grams = detector._extract_ngrams()
-        codes = [normalise_code(str(name)) for name in factory.langlist]
-        wanted = [i for i, code in enumerate(codes) if code in set(among)]
+        wanted, logs = self._log_table(factory, among)
         if not grams or not wanted:
             return {}
+        totals = [0.0] * len(wanted)
         table = factory.word_lang_prob_map
-        totals = dict.fromkeys(wanted, 0.0)
         for gram in grams:
-            probs = table[gram]
-            for i in wanted:
-                totals[i] += math.log(probs[i] + 1e-6)
-        top = max(totals.values())
+            row = logs.get(gram)
+            if row is None:  # log P(gram | language) of the wanted languages, computed once per gram
+                probs = table[gram]
+                row = logs[gram] = tuple(math.log(probs[i] + 1e-6) for _, i in wanted)
+            totals = list(map(add, totals, row))  # one sum per language, in the order of the grams
+        top = max(totals)
         weights: dict[str, float] = {}
-        for i, total in totals.items():
-            weights[codes[i]] = weights.get(codes[i], 0.0) + math.exp(total - top)
+        for (code, _), total in zip(wanted, totals, strict=True):
+            weights[code] = weights.get(code, 0.0) + math.exp(total - top)
         norm = sum(weights.values())
         return {code: weight / norm for code, weight in sorted(weights.items())}
+
+    def _log_table(self, factory: Any, among: Collection[str]) -> _LogTable:
+        """The profiles of ``among`` as (code, index in the profiles), in the profiles' order, and the rows
+        kept for that set of languages so far: n-gram -> its log probability in each of them."""
+        key = frozenset(among)
+        found = self._logs.get(key)
+        if found is None:
+            codes = [normalise_code(str(name)) for name in factory.langlist]
+            wanted = tuple((code, i) for i, code in enumerate(codes) if code in key)
+            found = self._logs[key] = (wanted, {})
+        return found
