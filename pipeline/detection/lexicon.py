@@ -615,15 +615,18 @@ class Lexicon:
         if found is not None:
             return found
         dicts = self._load()
-        if "-" not in key and "'" not in key:
-            # no parts to fall back on: one look-up per list
-            tenths, top = _TENTHS, len(_TENTHS)
-            plain = [table.get(key, 0) for table in dicts]
-            if self._latin is not None:
-                plain[self._latin] = latin_zipf(key, plain[self._latin])
-            values = [tenths[z] if 0 <= z < top else z / 10 for z in plain]
-            return self._store(key, values, keep)
-        values = []
+        plain = [table.get(key, 0) for table in dicts]
+        if self._latin is not None:
+            plain[self._latin] = latin_zipf(key, plain[self._latin])
+        if "-" in key or "'" in key:
+            self._parts(key, plain, dicts)
+        tenths, top = _TENTHS, len(_TENTHS)
+        values = [tenths[z] if 0 <= z < top else z / 10 for z in plain]
+        return self._store(key, values, keep)
+
+    def _parts(self, key: str, plain: list[int], dicts: list[dict[str, int]]) -> None:
+        """Give each language whose list lacks the hyphenated or elided ``key`` the smallest Zipf x 10 of
+        its parts, in place (:meth:`zipf`)."""
         hyphen = [p for p in key.split("-") if p] if "-" in key else []
         elided: list[str] = []
         if "'" in key:
@@ -632,17 +635,15 @@ class Lexicon:
                 hyphen = [head]  # English possessives and contractions: application's -> application
             elif len(head) <= 5 and tail:
                 elided = [head, *(p for p in tail.replace("-", "'").split("'") if p)]
-        for lang, table in zip(self.languages, dicts, strict=True):
-            zipf10 = table.get(key, 0)
-            if lang == "la":
-                zipf10 = latin_zipf(key, zipf10)
+        if len(hyphen) < 2 and len(elided) < 2:
+            return
+        for i, zipf10 in enumerate(plain):
             # wordfreq splits elisions (d'un -> d, un) in the languages that have them; English keeps
             # contractions whole, so an unlisted apostrophe word is simply unknown there.
-            parts = elided if (elided and lang in _ELIDING) else hyphen
+            parts = elided if (elided and self.languages[i] in _ELIDING) else hyphen
             if zipf10 <= 0 and len(parts) > 1:
-                zipf10 = min(table.get(p, 0) for p in parts)
-            values.append(_TENTHS[zipf10] if 0 <= zipf10 < len(_TENTHS) else zipf10 / 10)
-        return self._store(key, values, keep)
+                table = dicts[i]
+                plain[i] = min([table.get(p, 0) for p in parts])
 
     def extremes(self, key: str) -> tuple[float, float, bool, bool]:
         """``(zipf[0], max(zipf[1:]), min(zipf[1:]) <= 0, any(zipf))`` of :meth:`zipf` for a casefolded
