@@ -334,6 +334,8 @@ def load_stages(
     request: TranslateRequest,
     translator: Translator | None = None,
     glossaries: Sequence[Glossary] | None = None,
+    *,
+    stamp: tuple[int, str] | None = None,
 ) -> Stages:
     """Build the finder, phrasebook and matcher, and open the model and the memory (read-only).
 
@@ -342,13 +344,14 @@ def load_stages(
         request: the run's request (its target language).
         translator: the MT backend; by default the Argos packages in ``settings.models_dir``, on one thread.
         glossaries: the glossaries in force, already loaded (default: load ``settings.glossaries``).
+        stamp: ``(mark, stamp)`` of the memory the driver opened (:class:`WorkerConfig`): the memory must
+            exist and be that one (default: it is created if missing).
 
     Raises:
         GlossaryError: a glossary in force is invalid.
-        InputError: the translation memory cannot be opened.
+        InputError: the translation memory cannot be opened; it is not the driver's (``stamp``).
     """
     from pipeline.glossary.match import TermMatcher
-    from pipeline.translation.memory import TranslationMemory
     from pipeline.translation.phrasebook import Phrasebook
 
     if glossaries is None:
@@ -357,6 +360,9 @@ def load_stages(
     matcher = TermMatcher([terminology(g) for g in glossaries])
     finder = build_finder(AuditRequest.of(settings, request.target), glossaries)  # parsed once
     phrasebook = Phrasebook(chrome=finder.chrome, renderings=_chrome_renderings(glossaries))
+    if stamp is None and not settings.memory_path.exists():
+        open_memory(settings.memory_path).close()  # created on first use
+    memory = _driver_memory(settings.memory_path, stamp)
     if translator is None:
         from pipeline.translation.ctranslate import ArgosCT2Translator
 
@@ -364,9 +370,6 @@ def load_stages(
         # CTranslate2's extra threads cost more than they give on small machines (2 vCPUs: 1.2-1.7x slower
         # with 2), and a fixed thread count keeps the output the same from machine to machine.
         translator = ArgosCT2Translator(settings.models_dir, intra_threads=1)
-    if not settings.memory_path.exists():
-        open_memory(settings.memory_path).close()  # created on first use
-    memory = TranslationMemory(settings.memory_path, read_only=True)
     # In translate reports the untranslated check reads scripts, not the detector (which would cost a
     # model load per run); `glossa qa` uses the detector too.
     qa = replace(
@@ -375,6 +378,29 @@ def load_stages(
     )
     version = glossary_version(glossaries)
     return Stages(finder, matcher, phrasebook, translator, memory, qa, version)
+
+
+def _driver_memory(path: Path, stamp: tuple[int, str] | None) -> TranslationMemory:
+    """The memory at ``path``, read-only; with ``stamp``, checked to be the one the driver opened.
+
+    A worker on a Ray node opens the memory by its path there: without a filesystem shared at that path it
+    would find none, or another, and translate what the driver's memory knows again, with other bytes.
+
+    Raises:
+        InputError: no memory there, or another one (``stamp``); it cannot be opened.
+    """
+    from pipeline.translation.memory import TranslationMemory
+
+    shared = "put GLOSSA_HOME on a filesystem every Ray node mounts at the same path"
+    if stamp is not None and not path.exists():
+        raise InputError(f"the translation memory is not on this worker's machine; {shared}", path=str(path))
+    memory = TranslationMemory(path, read_only=True)
+    if stamp is not None and memory.stamp(stamp[0]) != stamp[1]:
+        memory.close()
+        raise InputError(
+            f"this worker's translation memory is not the one the run began with; {shared}", path=str(path)
+        )
+    return memory
 
 
 def glossary_version(glossaries: Sequence[Glossary]) -> str:
@@ -421,6 +447,8 @@ class WorkerConfig:
             None (the default): each worker opens the Argos packages in ``settings.models_dir`` itself.
         memory_mark: the memory's :meth:`~pipeline.translation.memory.TranslationMemory.mark` when the run
             began: lookups see no newer entry (None: every entry).
+        memory_stamp: its :meth:`~pipeline.translation.memory.TranslationMemory.stamp` at that mark, which
+            each worker checks (None: not checked, the memory is created if missing).
     """
 
     settings: Settings
@@ -428,6 +456,7 @@ class WorkerConfig:
     glossaries: tuple[Glossary, ...]
     translator: Translator | None = None
     memory_mark: int | None = None
+    memory_stamp: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -503,10 +532,18 @@ class FileResult:
 def start_worker(config: WorkerConfig) -> Worker:
     """Build one worker's stages (:meth:`Executor.map`'s ``setup``); an error is kept for its first item."""
     try:
-        stages = load_stages(config.settings, config.request, config.translator, config.glossaries)
+        stages = load_stages(
+            config.settings, config.request, config.translator, config.glossaries, stamp=_stamp(config)
+        )
     except PipelineError as exc:
         return Worker(config, None, exc)
     return Worker(config, stages)
+
+
+def _stamp(config: WorkerConfig) -> tuple[int, str] | None:
+    if config.memory_mark is None or config.memory_stamp is None:
+        return None
+    return config.memory_mark, config.memory_stamp
 
 
 def translate_item(worker: Worker, item: FileWork) -> FileResult:
@@ -623,7 +660,10 @@ def translate_paths(
     glossaries = load_glossaries(settings)  # fail fast, here, with the glossary's own message
     with open_memory(settings.memory_path) as memory:  # the same for the memory, before any worker reads it
         mark = memory.mark()
-    config = WorkerConfig(settings, request, glossaries, translator, mark)
+        stamp = memory.stamp(mark)
+    # Workers may run elsewhere (Ray actors start in another folder, or on another node): absolute paths.
+    absolute = replace(settings, home=settings.home.absolute(), models_dir=settings.models_dir.absolute())
+    config = WorkerConfig(absolute, request, glossaries, translator, mark, stamp)
     if executor is None and settings.executor == "ray":
         executor = executor_for(settings)
     if executor is None:

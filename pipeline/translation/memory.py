@@ -11,6 +11,7 @@ tools) are stored with the model and glossary version ``*`` and serve every mode
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sqlite3
@@ -156,6 +157,21 @@ class TranslationMemory:
         memory as it stood at that moment, whatever is added after (:meth:`lookup`'s ``up_to``)."""
         (newest,) = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()
         return int(newest)
+
+    def stamp(self, mark: int) -> str:
+        """What tells this memory from another at :meth:`mark` ``mark``: a digest of the key of the entry
+        numbered ``mark`` (empty for 0, or when no entry has that number).
+
+        A run's workers check it against the driver's, so a worker that opened another file by that name
+        (a Ray node without the shared folder) stops instead of translating without the run's memory.
+        """
+        row = self._db.execute(
+            "SELECT source, source_lang, target_lang, model, glossary_version FROM entries WHERE seq = ?",
+            (mark,),
+        ).fetchone()
+        if mark == 0 or row is None:
+            return ""
+        return hashlib.sha256("\x00".join(row).encode("utf-8")).hexdigest()[:16]
 
     def add(self, entries: Iterable[MemoryEntry], *, replace: bool = True) -> int:
         """Store entries; return how many rows were written.

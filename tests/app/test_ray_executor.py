@@ -264,8 +264,9 @@ def test_translate_in_ranges_on_ray_writes_the_local_bytes(
     written = {}
     for name, executor in (("local", LocalExecutor(1)), ("ray", RayExecutor(2))):
         monkeypatch.chdir(tmp_path)
-        # an absolute home: the actors' working folder is not the test's
-        settings = resolve({"shard_size": 300}, env={"GLOSSA_HOME": str(tmp_path / f"home-{name}")}, cwd=REPO)
+        # a relative home, and the actors' working folder is not the test's: the driver sends it absolute
+        settings = resolve({"shard_size": 300}, env={"GLOSSA_HOME": f"home-{name}"}, cwd=REPO)
+        assert not settings.home.is_absolute()
         request = TranslateRequest(scope=Scope.all, source="ru", output=Path(f"out-{name}.jsonl"))
         run = translate_paths(
             [Path("in/feed.jsonl")], settings, request, translator=fakes.FakeTranslator(), executor=executor
@@ -274,4 +275,6 @@ def test_translate_in_ranges_on_ray_writes_the_local_bytes(
     cloudpickle.unregister_pickle_by_value(fakes)
     assert written["ray"] == written["local"]
     assert b"(Crew" in written["ray"][0]
+    assert not (REPO / "home-ray").exists()  # the actors opened the driver's memory, not one of their own
+    assert (tmp_path / "home-ray" / "memory.sqlite").stat().st_size > 0
     assert feed.stat().st_size > 10 * 300  # more than ten ranges

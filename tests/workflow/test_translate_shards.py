@@ -353,3 +353,76 @@ def test_a_range_that_fails_fails_its_file_and_the_others_are_written(
     assert errors["c.txt"] is not None
     assert errors["c.txt"].startswith("could not be translated (ValueError")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["b.jsonl"]
+
+
+def test_a_worker_refuses_a_memory_that_is_not_the_drivers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker on a Ray node opens the memory by its path there: none there, or another file by that name,
+    stops it with one line, where it would have translated again what the driver's memory knows."""
+    from pipeline.errors import InputError
+    from pipeline.translation.memory import MemoryEntry, TranslationMemory
+
+    monkeypatch.chdir(tmp_path)
+    settings = resolve({}, env={"GLOSSA_HOME": str(tmp_path / "home")}, cwd=REPO)
+    request = TranslateRequest(scope=Scope.all, source="ru")
+    glossaries = load_glossaries(settings)
+
+    def worker_error(mark: int, stamp: str) -> str | None:
+        worker = start_worker(WorkerConfig(settings, request, glossaries, FakeTranslator(), mark, stamp))
+        if worker.stages is not None:
+            worker.stages.memory.close()
+        return None if worker.error is None else str(worker.error)
+
+    missing = worker_error(0, "")
+    assert missing is not None
+    assert "not on this worker's machine" in missing
+    assert "GLOSSA_HOME" in missing
+    assert not settings.memory_path.exists()  # not created there
+    with TranslationMemory(settings.memory_path) as memory:
+        assert memory.stamp(0) == ""
+        memory.add([MemoryEntry("Да", "ru", "en", "Yes")])
+        mark = memory.mark()
+        stamp = memory.stamp(mark)
+        assert len(stamp) == 16
+        assert memory.stamp(mark + 1) == ""
+    assert worker_error(mark, stamp) is None  # the driver's memory
+    with TranslationMemory(tmp_path / "other.sqlite") as other:  # another memory, as many entries
+        other.add([MemoryEntry("Нет", "ru", "en", "No")])
+        assert other.mark() == mark
+        assert other.stamp(mark) != stamp
+    (tmp_path / "other.sqlite").replace(settings.memory_path)
+    wrong = worker_error(mark, stamp)
+    assert wrong is not None
+    assert "not the one the run began with" in wrong
+    assert isinstance(
+        start_worker(WorkerConfig(settings, request, glossaries, None, mark, stamp)).error, InputError
+    )
+
+
+def test_workers_are_sent_absolute_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relative GLOSSA_HOME reaches the workers absolute (Ray actors work in another folder), and a run's
+    workers check the memory they open."""
+    from pipeline.app.executor import LocalExecutor as Local
+
+    seen: list[WorkerConfig] = []
+
+    class Recording(Local):
+        def map(self, setup, config, work, items):  # type: ignore[no-untyped-def]
+            seen.append(config)
+            return super().map(setup, config, work, items)
+
+    (tmp_path / "feed.jsonl").write_text("\n".join(RUSSIAN) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    settings = resolve({}, env={"GLOSSA_HOME": "home"}, cwd=REPO)
+    request = TranslateRequest(scope=Scope.all, source="ru", output=Path("out.jsonl"))
+    translate_paths(
+        [Path("feed.jsonl")], settings, request, translator=FakeTranslator(), executor=Recording(1)
+    )
+    (config,) = seen
+    assert config.settings.home == tmp_path / "home"
+    assert config.settings.models_dir.is_absolute()
+    assert config.memory_mark == 0
+    assert config.memory_stamp == ""
+    assert "(Crew" in Path("out.jsonl").read_text(encoding="utf-8")
+    assert (tmp_path / "home" / "memory.sqlite").is_file()
