@@ -22,6 +22,15 @@ from pipeline.text.sentences import split_sentences
         pytest.param("a\n\nb", ["a", "b"], id="blank-line"),
         pytest.param("Нет точки", ["Нет точки"], id="no-end"),
         pytest.param("Что?! Да… Конечно.", ["Что?!", "Да…", "Конечно."], id="runs"),
+        # direct speech and its dash-led attribution are one sentence to translate; a capital starts one
+        pytest.param(
+            "«Поехали!» — сказал он, т. е. 108 минут. Тишина.",
+            ["«Поехали!» — сказал он, т. е. 108 минут.", "Тишина."],
+            id="speech-dash",
+        ),
+        pytest.param("— Куда? — спросил он.", ["— Куда? — спросил он."], id="dialogue-dash"),
+        pytest.param("«Поехали!» — Гагарин улетел.", ["«Поехали!»", "— Гагарин улетел."], id="dash-capital"),
+        pytest.param('"Stop!" – she said. Then.', ['"Stop!" – she said.', "Then."], id="en-dash"),
     ],
 )
 def test_split(text: str, sentences: list[str]) -> None:
