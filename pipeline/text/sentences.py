@@ -8,11 +8,11 @@ and ``tests/translation/test_sentences.py``:
 1. Every block segment (line, paragraph, heading, list item, cell, text run, field) is split on its own;
    sentences never cross blocks. Segments that are already sentences are only given protected spans.
 2. A sentence ends after ``.``, ``!``, ``?`` or ``…`` (and any closing quotes or brackets) followed by
-   whitespace, unless the next letter is lower-case (also after a dash, as in direct speech: ``«Поехали!» —
-   сказал он``), the word before the full stop is a known abbreviation of the text's language
-   (:data:`ABBREVIATIONS`: ``Mr.``, ``e.g.``, ``et al.``, month names; ``г.``, ``т. д.``) or a single
-   capital initial (``L. Ron``, ``А. С. Пушкин``), or the full stop is inside a protected span (``3.5``,
-   ``www.nasa.gov``).
+   whitespace, unless the next letter is lower-case (after ``!``, ``?`` or ``…`` also after a dash on the
+   same line, as in direct speech: ``«Поехали!» — сказал он``), the word before the full stop is a known
+   abbreviation of the text's language (:data:`ABBREVIATIONS`: ``Mr.``, ``e.g.``, ``et al.``, month names;
+   ``г.``, ``т. д.``) or a single capital initial (``L. Ron``, ``А. С. Пушкин``), or the full stop is
+   inside a protected span (``3.5``, ``www.nasa.gov``).
 3. A sentence ends after the CJK terminators ``。！？`` with or without whitespace.
 4. A line break ends a sentence, except inside paragraphs, list items and quotes, where a single line break
    is a soft wrap; a blank line always ends one.
@@ -89,9 +89,13 @@ def abbreviations(lang: str) -> frozenset[str]:
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？]+[\"'”’」』)）]*")
 
 
-#: What follows a terminator: a lower-case letter here continues the sentence, also after a dash, as the
-#: attribution of direct speech does (``«Поехали!» — сказал он``, ``"Stop!" – she said``).
-_LOWER_START = re.compile(r"\s*(?:[—–]\s*)?[\"'“‘«(]*([^\W\d_])")
+#: What follows a terminator: a lower-case letter here continues the sentence.
+_LOWER_START = re.compile(r"\s*[\"'“‘«(]*([^\W\d_])")
+#: The same after a dash on the same line (em, en, or a spaced hyphen), which the attribution of direct
+#: speech ending in ``!``, ``?`` or ``…`` takes: ``«Поехали!» — сказал он``, ``"Stop!" - she said``. Not after
+#: a full stop (``Friday. – iPhone sales rose``, ``ermittelt. – dpa``), nor across a line break (a list of
+#: dashed lines in a paragraph).
+_SPEECH_DASH = re.compile(r"[^\S\r\n]*(?:[—–]|-(?=[^\S\r\n]))[^\S\r\n]*[\"'“‘«(]*([^\W\d_])")
 
 
 def _is_abbreviation(text: str, dot: int, known: frozenset[str]) -> bool:
@@ -156,6 +160,8 @@ def _pieces(
                 if inside(match.start()):
                     continue
                 nxt = _LOWER_START.match(text, stop, line_end)
+                if nxt is None and text[match.start()] != ".":
+                    nxt = _SPEECH_DASH.match(text, stop, line_end)
                 if nxt is not None and nxt.group(1).islower():
                     continue
                 one_dot = text[match.start()] == "." and stop - match.start() == 1

@@ -31,10 +31,25 @@ from pipeline.text.sentences import split_sentences
         pytest.param("— Куда? — спросил он.", ["— Куда? — спросил он."], id="dialogue-dash"),
         pytest.param("«Поехали!» — Гагарин улетел.", ["«Поехали!»", "— Гагарин улетел."], id="dash-capital"),
         pytest.param('"Stop!" – she said. Then.', ['"Stop!" – she said.', "Then."], id="en-dash"),
+        pytest.param("«Поехали!» - сказал он.", ["«Поехали!» - сказал он."], id="spaced-hyphen"),
+        # not after a full stop: a dash there leads a credit or a new item (scraped news)
+        pytest.param("Акции выросли. – dpa", ["Акции выросли.", "– dpa"], id="full-stop-dash"),
     ],
 )
 def test_split(text: str, sentences: list[str]) -> None:
     assert [text[s:e] for s, e in split_sentences(text, "ru")] == sentences
+
+
+def test_a_dash_continues_direct_speech_on_its_line_only() -> None:
+    """In a paragraph a single line break is a soft wrap; a dashed line after it is an item, not the
+    attribution of the speech before."""
+    text = "Итог: «Рост!»\n— инфляция замедлилась. «Стоп!» — сказал он."
+    spans = split_sentences(text, "ru", soft_wrap=True)
+    assert [text[s:e] for s, e in spans] == [
+        "Итог: «Рост!»",
+        "— инфляция замедлилась.",
+        "«Стоп!» — сказал он.",
+    ]
 
 
 def test_gaps_are_only_whitespace() -> None:
