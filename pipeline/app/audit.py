@@ -590,12 +590,13 @@ class _Merge:
     def _report(self, path: Path, results: list[ShardResult]) -> FileReport:
         """The file's report from its shards' results: exactly what reading it whole gives."""
         from pipeline.detection.stray import harmonise_cyrillic
+        from pipeline.formats.encoding import looks_binary
 
         first = results[0]
         if first.whole:
             return FileReport(str(path), first.format, first.encoding, first.error, first.findings)
         size = sum(r.size for r in results)
-        binary = any(r.nul for r in results) or sum(r.controls for r in results) * 20 > size
+        binary = looks_binary(any(r.nul for r in results), sum(r.controls for r in results), size)
         if any(r.undecodable for r in results) or (first.encoding == "utf-8" and binary):
             if self._finder is None:  # not UTF-8 after all: detect its encoding from the whole file
                 self._finder = build_finder(self.request)

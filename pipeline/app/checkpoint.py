@@ -50,9 +50,11 @@ def input_stamps(paths: Sequence[Path]) -> list[dict[str, Any]]:
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file's content (a glossary in force), or ``missing`` when it cannot be read."""
+    """SHA-256 of a file's content (a glossary in force, a streamed output), read in blocks, or ``missing``
+    when it cannot be read."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return "missing"
 

@@ -35,9 +35,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from pipeline.app.checkpoint import file_digest
 from pipeline.app.translate import FileResult, FileWork, Worker, Writes, qa_pairs, translate_doc
 from pipeline.document import FileTranslation
 from pipeline.formats import encode, write_with
+from pipeline.formats.encoding import looks_binary
 from pipeline.formats.shards import is_gzip, plan_file, scan
 from pipeline.formats.targets import backup_of
 from pipeline.translation.qa import check_consistency, check_pairs
@@ -239,7 +241,7 @@ def write_streamed(
             if part.last:
                 break
             result = next(results)
-        if state.redo or state.nul or state.controls * 20 > state.size:
+        if state.redo or looks_binary(state.nul, state.controls, state.size):
             raise Redo(str(path))  # not UTF-8 text after all: what reading it whole says
         if state.error is not None:
             raise _Unchanged
@@ -256,20 +258,11 @@ def write_streamed(
             return FileTranslation(str(path), None, state.error)
         return _merged(parts, None)
     except KeyboardInterrupt:
-        if digest and _sha256(target) == digest[0]:  # Ctrl-C came after the rename: the file is there
+        if digest and file_digest(target) == digest[0]:  # Ctrl-C came after the rename: the file is there
             writes.done.append(target)
         raise
     writes.done.append(target)
     return _merged(parts, digest[0])
-
-
-def _sha256(path: Path) -> str | None:
-    """The SHA-256 of a file's bytes (None: it cannot be read)."""
-    try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
-        return None
 
 
 def _merged(parts: list[FileTranslation], sha256: str | None) -> FileTranslation:

@@ -22,7 +22,7 @@ import re
 
 from pipeline.errors import InputError, PipelineError
 
-__all__ = ["LEGACY_CANDIDATES", "decode", "encode", "fit_encoding"]
+__all__ = ["LEGACY_CANDIDATES", "decode", "encode", "fit_encoding", "looks_binary"]
 
 #: Legacy code pages tried when the bytes are not UTF-8, in order of preference on a tie.
 LEGACY_CANDIDATES: tuple[str, ...] = ("cp1251", "cp1252", "koi8_r", "latin_1")
@@ -88,8 +88,17 @@ def _mostly_utf8(data: bytes) -> bool:
 def _is_binary(data: bytes) -> bool:
     if b"\x00" in data:
         return True
-    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
-    return controls * 20 > len(data)
+    return looks_binary(False, len(data) - len(data.translate(None, _CONTROL_BYTES)), len(data))
+
+
+def looks_binary(nul: bool, controls: int, size: int) -> bool:
+    """Whether bytes are binary, not text, from what :func:`pipeline.formats.shards.scan` counts in them
+    (added up over a file's shards): a NUL byte, or control bytes over 5 % of ``size``.
+
+    >>> looks_binary(False, 5, 100), looks_binary(False, 6, 100), looks_binary(True, 0, 100)
+    (False, True, True)
+    """
+    return nul or controls * 20 > size
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

@@ -9,12 +9,12 @@ file's majority language harmonises across records that land in different shards
 
 from __future__ import annotations
 
-import codecs
 import gzip
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from jsonl_edges import write_jsonl_edges
 
 from pipeline.app.audit import AuditRequest, ShardResult, audit_paths, audit_shard, build_finder, read_report
 from pipeline.app.executor import LocalExecutor
@@ -41,14 +41,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("corpus")
     lines = _feed_lines()
     mixed = [*lines, "", *CYRILLIC, "[1, 2]", '{"text": 5}', *lines[:3], "  ", *CYRILLIC[::-1]]
-    body = "\r\n".join(mixed[:10]) + "\r\n" + "\n".join(mixed[10:]) + '\n{"id": 99, "text": "trunc'
-    (folder / "a-mixed.jsonl").write_text(body, encoding="utf-8")
-    (folder / "b-bom.jsonl").write_bytes(codecs.BOM_UTF8 + "\n".join(mixed).encode("utf-8"))
-    legacy = '{"text": "Привет, мир: это проверка кодировки."}\n' * 3 + lines[0] + "\n"
-    (folder / "c-legacy.jsonl").write_bytes(legacy.encode("cp1251"))
-    (folder / "d-utf16.jsonl").write_text("\n".join(lines[:4]) + "\n", encoding="utf-16")
-    (folder / "e-nul.jsonl").write_bytes(("\n".join(lines[:3]) + "\n").encode() + b'{"text": "x\x00"}\n')
-    (folder / "f-feed.jsonl.gz").write_bytes(gzip.compress(("\n".join(mixed) + "\n").encode("utf-8")))
+    write_jsonl_edges(folder, lines, mixed, legacy_copies=3, nul_lines=lines[:3])
     (folder / "g-empty.jsonl").write_bytes(b"")
     (folder / "h-page.md").write_text(
         (REPO / "samples" / "soyuz-ms-25-launch.md").read_text(encoding="utf-8")

@@ -9,7 +9,6 @@ a NUL byte (translated whole after all), gzip, and a ``.gz`` file damaged part-w
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import json
 import sqlite3
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from fakes import FakeTranslator
+from jsonl_edges import write_jsonl_edges
 from typer.testing import CliRunner
 
 from pipeline.app.executor import LocalExecutor
@@ -51,14 +51,7 @@ def _corpus(folder: Path) -> None:
     folder.mkdir(parents=True)
     lines = FEED.read_text(encoding="utf-8").splitlines()
     mixed = [*lines, "", *RUSSIAN, "[1, 2]", '{"text": 5}', *lines[:3], "  ", *RUSSIAN[::-1], *RUSSIAN]
-    body = "\r\n".join(mixed[:10]) + "\r\n" + "\n".join(mixed[10:]) + '\n{"id": 99, "text": "trunc'
-    (folder / "a-mixed.jsonl").write_text(body, encoding="utf-8")
-    (folder / "b-bom.jsonl").write_bytes(codecs.BOM_UTF8 + "\n".join(mixed).encode("utf-8"))
-    legacy = '{"text": "Привет, мир: это проверка кодировки."}\n' * 30 + lines[0] + "\n"
-    (folder / "c-legacy.jsonl").write_bytes(legacy.encode("cp1251"))
-    (folder / "d-utf16.jsonl").write_text("\n".join(lines[:4]) + "\n", encoding="utf-16")
-    (folder / "e-nul.jsonl").write_bytes(("\n".join(mixed) + "\n").encode() + b'{"text": "x\x00"}\n')
-    (folder / "f-feed.jsonl.gz").write_bytes(gzip.compress(("\n".join(mixed) + "\n").encode(), mtime=0))
+    write_jsonl_edges(folder, lines, mixed, legacy_copies=30, nul_lines=mixed)
     whole = gzip.compress(("\n".join(mixed * 40) + "\n").encode(), mtime=0)
     (folder / "g-damaged.jsonl.gz").write_bytes(whole[: len(whole) * 2 // 3])
     (folder / "h-plain.txt").write_text("Экипаж прибыл на МКС.\n", encoding="utf-8")
