@@ -32,6 +32,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
@@ -101,7 +102,31 @@ def text_of(size: int) -> str:
     return text[: text.rfind(" ", 0, size) + 1]
 
 
-def worker(n: int, sizes: list[int], old: bool = False) -> dict[str, object]:
+def real_news(path: Path) -> str:
+    """The ``text`` of every record of the real-news file, in order, as one text (blank lines between)."""
+    with path.open(encoding="utf-8") as handle:
+        return "\n\n".join(str(json.loads(line).get("text", "")) for line in handle if line.strip())
+
+
+def _fields(m: Any) -> tuple[object, ...]:
+    return (m.start, m.end, m.concept_id, m.lang, m.form, m.matched, m.number)
+
+
+def _run(matcher: Any, text: str) -> dict[str, object]:
+    t0 = time.perf_counter()
+    found = matcher.find(text)
+    seconds = time.perf_counter() - t0
+    return {
+        "bytes": len(text.encode("utf-8")),
+        "chars": len(text),
+        "seconds": round(seconds, 3),
+        "mb_per_s": round(len(text.encode("utf-8")) / 1e6 / seconds, 2),
+        "matches": len(found),
+        "digest": hashlib.sha256(repr([_fields(m) for m in found]).encode()).hexdigest()[:16],
+    }
+
+
+def worker(n: int, sizes: list[int], old: bool = False, real: Path | None = None) -> dict[str, object]:
     base = load_glossary(SPACE)
     glossary = grow(base, n)
     if old:
@@ -113,28 +138,15 @@ def worker(n: int, sizes: list[int], old: bool = False) -> dict[str, object]:
     matcher = Matcher([glossary])
     matcher.prepare()  # every language's automaton, which find() would otherwise build on first use
     build = time.perf_counter() - t0
+    # real news first, in one pass: nearly every word is new to the matcher, as in a user's first run
+    news = _run(matcher, real_news(real)) if real is not None else None
     rows = []
     for size in sizes:
         text = text_of(size)
         matcher.find(text[:20_000])  # warm the per-token caches on a small slice, as a long run would
-        t0 = time.perf_counter()
-        found = matcher.find(text)
-        seconds = time.perf_counter() - t0
-        rows.append(
-            {
-                "bytes": len(text.encode("utf-8")),
-                "chars": len(text),
-                "seconds": round(seconds, 3),
-                "mb_per_s": round(len(text.encode("utf-8")) / 1e6 / seconds, 2),
-                "matches": len(found),
-                "digest": hashlib.sha256(
-                    repr(
-                        [(m.start, m.end, m.concept_id, m.lang, m.form, m.matched, m.number) for m in found]
-                    ).encode()
-                ).hexdigest()[:16],
-            }
-        )
+        rows.append(_run(matcher, text))
     return {
+        "real_news": news,
         "concepts": n,
         "strings": sum(len(e.forms()) for c in glossary.concepts for _, e in c.terms),
         "build_s": round(build, 3),
@@ -143,8 +155,9 @@ def worker(n: int, sizes: list[int], old: bool = False) -> dict[str, object]:
     }
 
 
-def _run_worker(n: int, sizes: list[int], old: bool) -> dict[str, object]:
+def _run_worker(n: int, sizes: list[int], old: bool, real: Path | None) -> dict[str, object]:
     flag = ["--old"] if old else []
+    flag += ["--real", str(real)] if real is not None else []
     proc = subprocess.run(
         [sys.executable, __file__, *flag, "--worker", str(n), *map(str, sizes)],
         capture_output=True,
@@ -154,12 +167,12 @@ def _run_worker(n: int, sizes: list[int], old: bool) -> dict[str, object]:
     return json.loads(proc.stdout)  # type: ignore[no-any-return]
 
 
-def throughput(sizes: list[int], baseline: bool = True) -> list[dict[str, object]]:
+def throughput(sizes: list[int], baseline: bool = True, real: Path | None = None) -> list[dict[str, object]]:
     out = []
     for n in SIZES:
-        row = _run_worker(n, sizes, old=False)
+        row = _run_worker(n, sizes, old=False, real=real)
         if baseline:
-            row["old"] = _run_worker(n, sizes, old=True)
+            row["old"] = _run_worker(n, sizes, old=True, real=real)
         out.append(row)
     return out
 
@@ -262,14 +275,20 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="do not run the old matcher (no ratio)")
     parser.add_argument("--worker", nargs="+", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--old", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--data", type=Path, default=REPO.parent / "shared" / "data", help="shared data folder"
+    )
+    parser.add_argument("--real", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker[0], args.worker[1:], old=args.old)))
+        print(json.dumps(worker(args.worker[0], args.worker[1:], old=args.old, real=args.real)))
         return
+    news = args.data / "real-news" / "articles.jsonl"
+    real = news if news.is_file() else None
     sizes = [250_000, 1_000_000] if args.quick else [1_000_000, 10_000_000]
     t0 = time.perf_counter()
     results = {
-        "throughput": throughput(sizes, baseline=not args.no_baseline),
+        "throughput": throughput(sizes, baseline=not args.no_baseline, real=real),
         "recall": recall(load_glossary(SPACE)),
     }
     results["total_s"] = round(time.perf_counter() - t0, 1)
@@ -282,18 +301,23 @@ def main() -> None:
     )
     for row in results["throughput"]:
         old = row.get("old")
-        for i, run in enumerate(row["runs"]):
+        news = (
+            [("real news, first pass", row["real_news"], old and old["real_news"])]
+            if row["real_news"]
+            else []
+        )
+        synthetic = [("", run, old and old["runs"][i]) for i, run in enumerate(row["runs"])]
+        for label, run, was in news + synthetic:
             line = (
                 f"{row['concepts']:>9} {row['strings']:>8} {row['build_s']:>8} {run['bytes'] / 1e6:>6.2f} "
                 f"{run['seconds']:>7} {run['mb_per_s']:>6} {run['matches']:>8} {row['peak_rss_mb']:>11}"
             )
-            if old:
-                was = old["runs"][i]
+            if was:
                 line += (
                     f" | {old['build_s']:>11} {was['mb_per_s']:>8} {old['peak_rss_mb']:>10} "
                     f"{run['mb_per_s'] / was['mb_per_s']:>5.1f} {str(run['digest'] == was['digest']):>5}"
                 )
-            print(line)
+            print(line + (f"  ({label})" if label else ""))
     r = results["recall"]
     print(
         f"\nRussian inflection recall: {r['terms']} terms, {r['occurrences']} forms "
