@@ -222,16 +222,21 @@ class _Lang:
         self.tokens: dict[str, str] = {}
         self.gaps: dict[str, str] = {}
 
-    def code(self, gap: str, token: str, keyer: _Keyer) -> str:
-        """The code of a text pair: its gap's code and its token's."""
-        gap_code = self.gaps.get(gap)
-        if gap_code is None:
+    def codes(self, gaps: Iterable[str], tokens: Iterable[str], keyer: _Keyer) -> tuple[dict[str, str], ...]:
+        """The gap and token code tables, holding at least ``gaps`` and ``tokens`` (each coded once, until
+        the tables pass the cache limit and start afresh)."""
+        new_tokens = set(tokens).difference(self.tokens)
+        new_gaps = set(gaps).difference(self.gaps)
+        if len(self.tokens) + len(new_tokens) > _CACHE_LIMIT:
+            self.tokens.clear()
+            new_tokens = set(tokens)
+        vocab, none, text_key = self.vocab, self.none, keyer.text_key
+        for token in new_tokens:
+            self.tokens[token] = vocab.get(text_key(token), none)
+        for gap in new_gaps:
             soft = _SOFT_GAP.match(gap) is not None
-            gap_code = self.gaps[gap] = self.soft if soft else self.barriers.get(_barrier(gap), self.hard)
-        token_code = self.tokens.get(token)
-        if token_code is None:
-            token_code = self.tokens[token] = self.vocab.get(keyer.text_key(token), self.none)
-        return gap_code + token_code
+            self.gaps[gap] = self.soft if soft else self.barriers.get(_barrier(gap), self.hard)
+        return self.gaps, self.tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -784,11 +789,16 @@ class TermMatcher:
         if len(blocks) + len(missing) > _CACHE_LIMIT:
             blocks.clear()
             missing = distinct
-        states = [(self._automata[x], self._keyers[x]) for x in active]
-        split = self._split
-        for pair in missing:
-            gap, token = split[pair]
-            blocks[pair] = "".join([s.code(gap, token, k) for s, k in states if s]).encode("latin-1")
+        new = list(missing)
+        parts = list(map(self._split.__getitem__, new))  # (gap key, token) of each new pair
+        gaps, tokens = [gap for gap, _ in parts], [token for _, token in parts]
+        tables = [
+            state.codes(gaps, tokens, self._keyers[x])
+            for x in active
+            if (state := self._automata[x]) is not None
+        ]
+        for pair, (gap, token) in zip(new, parts, strict=True):
+            blocks[pair] = "".join([g[gap] + t[token] for g, t in tables]).encode("latin-1")
         return blocks
 
     def _streams(self, active: tuple[str, ...], joined: bytes, count: int) -> Iterator[tuple[_Lang, str]]:

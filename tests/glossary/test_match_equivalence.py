@@ -154,3 +154,24 @@ def test_samples_shipped_glossaries() -> None:
     for path in sorted((REPO / "samples").iterdir()):
         text = path.read_bytes().decode("utf-8", errors="replace")
         assert rows(new.find(text)) == rows(old.find(text)), path.name
+
+
+def test_caches_start_afresh_past_their_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the cache limit (here 64 text pairs or tokens) every per-text cache starts afresh, the token
+    code tables of each language included, so a long run's memory stays flat; the matches do not change."""
+    from pipeline.glossary import match
+
+    glossaries = [load_glossary(SPACE), load_glossary(CHROME)]
+    text = generated_text(glossaries[0], 11, 3_000)
+    short = "Zyxwvut Qwertz: the ISS and Roscosmos. МКС-ом Роскосмоса, Soyuz MS-07."  # new words
+    old = baseline.TermMatcher(glossaries)
+    expected, expected_short = rows(old.find(text)), rows(old.find(short))
+    monkeypatch.setattr(match, "_CACHE_LIMIT", 64)
+    small = TermMatcher(glossaries)
+    assert rows(small.find(text)) == expected
+    sizes = [len(state.tokens) for state in small._automata.values() if state is not None]
+    assert max(sizes) > 64  # one chunk's tokens are all coded, whatever the limit
+    assert rows(small.find(short)) == expected_short
+    assert rows(small.find(text)) == expected  # with what the passes before left in the caches
+    assert rows(small.find(short)) == expected_short
+    assert all(len(state.tokens) <= 64 for state in small._automata.values() if state is not None)
