@@ -17,6 +17,13 @@ from pathlib import Path
 from pipeline.detection.latin import latin_table, latin_zipf
 from pipeline.detection.scripts import language_script
 
+#: The most words a per-word cache of the detector keeps before it starts afresh (the lexicon's, the
+#: finder's evidence and bounds, the cheap path's). Real news fills about 50,000 in 9.5 MB; a worker on an
+#: archive whose vocabulary keeps growing held 450-800 MB more at the former 500,000, and about a fifth of
+#: that at this limit (bench/scale/caches.py), while a cleared cache refills its frequent words in well
+#: under a second.
+WORD_CACHE_LIMIT = 100_000
+
 __all__ = [
     "CANDIDATES",
     "LOAN_PHRASES",
@@ -665,10 +672,10 @@ class Lexicon:
         )
 
     def _store(self, key: str, values: list[float], keep: bool) -> tuple[float, ...]:
+        if not keep:  # the caller keeps what it derives: nothing of it stays here (it did, unbounded)
+            return tuple(values)
         result = self._shared.setdefault(tuple(values), tuple(values))
-        if not keep:
-            return result
-        if len(self._cache) > 500_000:
+        if len(self._cache) > WORD_CACHE_LIMIT:
             self._cache.clear()
             self._shared.clear()
         self._cache[key] = result

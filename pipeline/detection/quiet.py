@@ -41,6 +41,7 @@ from collections.abc import Callable, Sequence
 
 import regex  # type: ignore[import-untyped]
 
+from pipeline.detection.lexicon import WORD_CACHE_LIMIT
 from pipeline.detection.scripts import script_group, script_of
 
 __all__ = ["QuietBlocks"]
@@ -57,7 +58,7 @@ _MARK = regex.compile(r"\p{M}")
 #: Characters that end the cheap path whatever they are: handles may cut a word after 40 letters.
 _HANDLES = "@＠"
 MARGIN = 1e-6  # rounding: a sentence's budget sums the same evidence in another order
-CACHE_LIMIT = 500_000
+CACHE_LIMIT = WORD_CACHE_LIMIT
 
 
 class QuietBlocks:

@@ -59,6 +59,7 @@ from pipeline.detection.judge import (
 from pipeline.detection.lexicon import (
     CANDIDATES,
     LOAN_PHRASES,
+    WORD_CACHE_LIMIT,
     Lexicon,
     alphabet_allows,
     group_lexicon,
@@ -951,7 +952,7 @@ class StrayFinder:
                 value += UNKNOWN_NGRAM_WEIGHT * max(-3.0, min(3.0, ratio))
             values.append(value)
         result = self._shared.setdefault(tuple(values), tuple(values))
-        if len(self._evidence_cache) > 500_000:
+        if len(self._evidence_cache) > WORD_CACHE_LIMIT:
             self._evidence_cache.clear()
             self._shared.clear()
         self._evidence_cache[key] = result
@@ -991,7 +992,7 @@ class StrayFinder:
         if known is not None and (rough or known[1]):
             return known
         found = self._top_of(key, rough)
-        if len(self._tops) > 500_000:
+        if len(self._tops) > WORD_CACHE_LIMIT:
             self._tops.clear()
         self._tops[key] = found
         return found

@@ -214,3 +214,37 @@ def test_a_rough_bound_over_the_limit_is_checked_exactly() -> None:
     assert asked == [("zorblat", True), ("plain", True), ("zorblat", False), ("plain", False)]
     assert not quiet.below(["plain", "more", "words", "here"])  # 8.0, every bound exact: no second sum
     assert ("more", False) not in asked
+
+
+def test_word_caches_stay_bounded_and_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every per-word cache of a worker starts afresh past the limit (here 40 words), so a worker's memory
+    stays flat however large the vocabulary of what it audits grows; the findings do not change. Before,
+    the lexicon kept every distinct frequency tuple it computed for words it was told not to keep."""
+    from pipeline.detection import lexicon, quiet
+
+    phrases = _phrases()
+    rng = random.Random(5)
+    docs = [_document(rng, phrases) for _ in range(150)]
+    expected = [_finder().find(doc) for doc in docs]
+    for module, name in ((stray, "WORD_CACHE_LIMIT"), (quiet, "CACHE_LIMIT"), (lexicon, "WORD_CACHE_LIMIT")):
+        monkeypatch.setattr(module, name, 40)
+    for shared in (lexicon.lexicon_for, lexicon.group_lexicon, lexicon.single_lexicon):
+        shared.cache_clear()  # lexicons are shared by the finders of a process: start with new ones
+    finder = build_finder(AuditRequest("en", 3, 0.5, shipped_glossaries(), "text"))  # empty caches
+    assert [finder.find(doc) for doc in docs] == expected
+    assert [finder.find(doc) for doc in docs] == expected  # with what the first pass left in the caches
+    blocks = finder._quiet_blocks()
+    assert finder._lexicon is not None
+    sizes = {
+        "tops": len(finder._tops),
+        "evidence": len(finder._evidence_cache),
+        "shared evidence": len(finder._shared),
+        "rough bounds": len(blocks._rough),
+        "bounds": len(blocks._bounds),
+        "inexact": len(blocks._inexact),
+        "lexicon": len(finder._lexicon._cache),
+        "lexicon tuples": len(finder._lexicon._shared),
+    }
+    assert max(sizes.values()) <= 41, sizes
+    assert sizes["tops"] > 0, sizes  # the caches were used
+    assert sizes["rough bounds"] > 0, sizes
