@@ -195,7 +195,7 @@ class _Scan:
 
 
 class _Lang:
-    """One language's automaton and code tables (the caches in it grow as texts are matched).
+    """One language's automaton and code tables (filled as texts are matched, up to the cache limit).
 
     A text pair codes as its gap's code (``gap_width`` characters: soft, a barrier or none) then its token's
     (``width`` digits, or none codes), so pair ``i`` of a chunk starts at ``i * step`` in the stream. Japanese
