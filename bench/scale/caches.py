@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.app.audit import AuditRequest, build_finder  # noqa: E402
 from pipeline.config import shipped_glossaries  # noqa: E402
-from pipeline.detection import lexicon, quiet, stray  # noqa: E402
+from pipeline.detection import lexicon  # noqa: E402
 from pipeline.detection.lexicon import WORD_CACHE_LIMIT, _table, _word_lists  # noqa: E402
 
 LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "sv", "cs")
@@ -64,8 +64,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=WORD_CACHE_LIMIT, help="the caches' limit (words)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    for module, name in ((stray, "WORD_CACHE_LIMIT"), (quiet, "CACHE_LIMIT"), (lexicon, "WORD_CACHE_LIMIT")):
-        setattr(module, name, args.limit)
+    lexicon.WORD_CACHE_LIMIT = args.limit  # every per-word cache reads it there
     vocabulary = words(args.words)
     _table.cache_clear()  # the finder loads the lists it reads itself
     finder = build_finder(AuditRequest("en", 3, 0.5, shipped_glossaries(), "text"))

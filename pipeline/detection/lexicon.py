@@ -18,9 +18,9 @@ from pipeline.detection.latin import latin_table, latin_zipf
 from pipeline.detection.scripts import language_script
 
 #: The most words a per-word cache of the detector keeps before it starts afresh (the lexicon's, the
-#: finder's evidence and bounds, the cheap path's). Real news fills about 50,000 in 9.5 MB; fed 2.5 million
-#: new words, a worker's caches held 665-744 MB at the former 500,000 and 124 MB at this limit
-#: (bench/scale/caches.py), while a cleared cache refills its frequent words in well under a second.
+#: finder's evidence and bounds, the cheap path's; they read it here, so one name sets them all). Real news
+#: fills about 50,000 in 9.5 MB; fed 2.5 million new words, a worker's caches held 665-744 MB at the former
+#: 500,000 and 124 MB at this limit (bench/scale/caches.py).
 WORD_CACHE_LIMIT = 100_000
 
 __all__ = [

@@ -41,7 +41,7 @@ from collections.abc import Callable, Sequence
 
 import regex  # type: ignore[import-untyped]
 
-from pipeline.detection.lexicon import WORD_CACHE_LIMIT
+from pipeline.detection import lexicon
 from pipeline.detection.scripts import script_group, script_of
 
 __all__ = ["QuietBlocks"]
@@ -58,7 +58,6 @@ _MARK = regex.compile(r"\p{M}")
 #: Characters that end the cheap path whatever they are: handles may cut a word after 40 letters.
 _HANDLES = "@＠"
 MARGIN = 1e-6  # rounding: a sentence's budget sums the same evidence in another order
-CACHE_LIMIT = WORD_CACHE_LIMIT
 
 
 class QuietBlocks:
@@ -149,7 +148,8 @@ class QuietBlocks:
                     total += value
                     exact = exact and known
         if rough and not exact:
-            if len(self._inexact) >= CACHE_LIMIT:  # a word must not lose its mark while its bound is kept
+            # a word must not lose its mark while its bound is kept
+            if len(self._inexact) >= lexicon.WORD_CACHE_LIMIT:
                 self._rough.clear()
                 self._inexact.clear()
             self._inexact.add(word)
@@ -166,7 +166,7 @@ class _Bounds(dict[str, float]):
 
     def __missing__(self, word: str) -> float:
         value = self._bound(word)
-        if len(self) >= CACHE_LIMIT:
+        if len(self) >= lexicon.WORD_CACHE_LIMIT:
             self.clear()
         self[word] = value
         return value

@@ -45,6 +45,7 @@ from dataclasses import dataclass, replace
 
 import regex  # type: ignore[import-untyped]
 
+from pipeline.detection import lexicon as lexicons
 from pipeline.detection.base import Detector, LangdetectDetector
 from pipeline.detection.chrome import ChromeIndex, ChromeSpan, quoted_ranges
 from pipeline.detection.judge import (
@@ -59,7 +60,6 @@ from pipeline.detection.judge import (
 from pipeline.detection.lexicon import (
     CANDIDATES,
     LOAN_PHRASES,
-    WORD_CACHE_LIMIT,
     Lexicon,
     alphabet_allows,
     group_lexicon,
@@ -952,7 +952,7 @@ class StrayFinder:
                 value += UNKNOWN_NGRAM_WEIGHT * max(-3.0, min(3.0, ratio))
             values.append(value)
         result = self._shared.setdefault(tuple(values), tuple(values))
-        if len(self._evidence_cache) > WORD_CACHE_LIMIT:
+        if len(self._evidence_cache) > lexicons.WORD_CACHE_LIMIT:
             self._evidence_cache.clear()
             self._shared.clear()
         self._evidence_cache[key] = result
@@ -992,7 +992,7 @@ class StrayFinder:
         if known is not None and (rough or known[1]):
             return known
         found = self._top_of(key, rough)
-        if len(self._tops) > WORD_CACHE_LIMIT:
+        if len(self._tops) > lexicons.WORD_CACHE_LIMIT:
             self._tops.clear()
         self._tops[key] = found
         return found

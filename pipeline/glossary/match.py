@@ -222,14 +222,14 @@ class _Lang:
         self.tokens: dict[str, str] = {}
         self.gaps: dict[str, str] = {}
 
-    def codes(self, gaps: Iterable[str], tokens: Iterable[str], keyer: _Keyer) -> tuple[dict[str, str], ...]:
+    def codes(self, gaps: set[str], tokens: set[str], keyer: _Keyer) -> tuple[dict[str, str], ...]:
         """The gap and token code tables, holding at least ``gaps`` and ``tokens`` (each coded once, until
         the tables pass the cache limit and start afresh)."""
-        new_tokens = set(tokens).difference(self.tokens)
-        new_gaps = set(gaps).difference(self.gaps)
+        new_tokens = tokens.difference(self.tokens)
+        new_gaps = gaps.difference(self.gaps)
         if len(self.tokens) + len(new_tokens) > _CACHE_LIMIT:
             self.tokens.clear()
-            new_tokens = set(tokens)
+            new_tokens = tokens
         vocab, none, text_key = self.vocab, self.none, keyer.text_key
         for token in new_tokens:
             self.tokens[token] = vocab.get(text_key(token), none)
@@ -791,7 +791,7 @@ class TermMatcher:
             missing = distinct
         new = list(missing)
         parts = list(map(self._split.__getitem__, new))  # (gap key, token) of each new pair
-        gaps, tokens = [gap for gap, _ in parts], [token for _, token in parts]
+        gaps, tokens = {gap for gap, _ in parts}, {token for _, token in parts}  # once, for every language
         tables = [
             state.codes(gaps, tokens, self._keyers[x])
             for x in active

@@ -220,14 +220,13 @@ def test_word_caches_stay_bounded_and_change_no_finding(monkeypatch: pytest.Monk
     """Every per-word cache of a worker starts afresh past the limit (here 40 words), so a worker's memory
     stays flat however large the vocabulary of what it audits grows; the findings do not change. Before,
     the lexicon kept every distinct frequency tuple it computed for words it was told not to keep."""
-    from pipeline.detection import lexicon, quiet
+    from pipeline.detection import lexicon
 
     phrases = _phrases()
     rng = random.Random(5)
     docs = [_document(rng, phrases) for _ in range(150)]
     expected = [_finder().find(doc) for doc in docs]
-    for module, name in ((stray, "WORD_CACHE_LIMIT"), (quiet, "CACHE_LIMIT"), (lexicon, "WORD_CACHE_LIMIT")):
-        monkeypatch.setattr(module, name, 40)
+    monkeypatch.setattr(lexicon, "WORD_CACHE_LIMIT", 40)
     for shared in (lexicon.lexicon_for, lexicon.group_lexicon, lexicon.single_lexicon):
         shared.cache_clear()  # lexicons are shared by the finders of a process: start with new ones
     finder = build_finder(AuditRequest("en", 3, 0.5, shipped_glossaries(), "text"))  # empty caches
